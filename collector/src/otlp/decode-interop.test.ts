@@ -26,6 +26,7 @@ import {
   recordLogs,
   recordSpans,
 } from "./testing/otel-fixtures.ts";
+import { asDecoded } from "./testing/attributes.ts";
 import type { ExponentialBuckets, Metric, MetricData } from "./types.ts";
 
 /** Serializes with both of the transformer's serializers; neither returns undefined for real data. */
@@ -56,7 +57,7 @@ describe("logs from the OpenTelemetry JS SDK", async () => {
   it("keeps the resource and the instrumentation scope", () => {
     expect(fromProtobuf.resourceLogs).toHaveLength(1);
     const [resourceLogs] = fromProtobuf.resourceLogs;
-    expect(resourceLogs.resource).toStrictEqual({ ...fixtureResource });
+    expect(resourceLogs.resource).toStrictEqual(asDecoded({ ...fixtureResource }));
     expect(resourceLogs.scopeLogs.map((s) => s.scope)).toStrictEqual([{ name: "driftline-fixtures", version: "1.2.3" }]);
   });
 
@@ -67,8 +68,8 @@ describe("logs from the OpenTelemetry JS SDK", async () => {
       observedTimeUnixNano: fixtureTimeUnixNano + 1n,
       severityNumber: 9,
       severityText: "INFO",
-      body: { note: "every type", score: 0.25 },
-      attributes: {
+      body: asDecoded({ note: "every type", score: 0.25 }),
+      attributes: asDecoded({
         "ml.model.id": "fraud",
         "ml.feature.income": 52_000.5,
         "ml.feature.age": 41,
@@ -77,7 +78,7 @@ describe("logs from the OpenTelemetry JS SDK", async () => {
         "ml.feature.tags": ["a", "b", 3],
         "ml.feature.address": { city: "Lyon", zip: 69001, geo: { lat: 45.76, lon: 4.83 } },
         "ml.feature.blob": new Uint8Array(everyTypeAttributes["ml.feature.blob"] as Uint8Array),
-      },
+      }),
       eventName: "ml.prediction",
       traceId: "",
       spanId: "",
@@ -88,7 +89,7 @@ describe("logs from the OpenTelemetry JS SDK", async () => {
     const logRecords = fromProtobuf.resourceLogs[0].scopeLogs[0].logRecords.slice(1);
     expect(logRecords).toHaveLength(predictionCount);
     logRecords.forEach((record, i) => {
-      expect(record.attributes).toStrictEqual(predictionAttributes(i, 16));
+      expect(record.attributes).toStrictEqual(asDecoded(predictionAttributes(i, 16)));
       expect(record.timeUnixNano).toBe(BigInt(1_700_000_000 + i) * 1_000_000_000n + BigInt(1000 + i));
       expect(record.observedTimeUnixNano).toBe(BigInt(1_700_000_000 + i) * 1_000_000_000n + BigInt(2000 + i));
       expect(record.body).toBeNull();
@@ -141,7 +142,7 @@ describe.each(["delta", "cumulative"] as const)("%s metrics from the OpenTelemet
 
   it("decodes protobuf and JSON bodies of the same metrics to identical records", () => {
     expect(fromJson).toStrictEqual(fromProtobuf);
-    expect(fromProtobuf.resourceMetrics[0].resource).toStrictEqual({ ...fixtureResource });
+    expect(fromProtobuf.resourceMetrics[0].resource).toStrictEqual(asDecoded({ ...fixtureResource }));
   });
 
   it("decodes an int counter as a monotonic sum with its temporality", () => {
@@ -149,7 +150,7 @@ describe.each(["delta", "cumulative"] as const)("%s metrics from the OpenTelemet
     expect(metric.description).toBe("predictions served");
     const sum = dataOf(metric, "sum");
     expect([sum.isMonotonic, sum.aggregationTemporality]).toStrictEqual([true, expectedTemporality]);
-    expect(sum.dataPoints.map((p) => [p.value, p.attributes])).toStrictEqual([[7, modelAttributes]]);
+    expect(sum.dataPoints.map((p) => [p.value, p.attributes])).toStrictEqual([[7, asDecoded(modelAttributes)]]);
     const [point] = sum.dataPoints;
     expect(point.timeUnixNano).toBeGreaterThan(0n);
     expect(point.startTimeUnixNano).toBeLessThanOrEqual(point.timeUnixNano);
@@ -218,7 +219,7 @@ describe("spans from the OpenTelemetry JS SDK", async () => {
 
   it("decodes protobuf and JSON bodies of the same spans to identical records", () => {
     expect(fromJson).toStrictEqual(fromProtobuf);
-    expect(fromProtobuf.resourceSpans[0].resource).toStrictEqual({ ...fixtureResource });
+    expect(fromProtobuf.resourceSpans[0].resource).toStrictEqual(asDecoded({ ...fixtureResource }));
   });
 
   it("decodes ids as the SDK's hex, with the parent link", () => {

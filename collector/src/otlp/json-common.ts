@@ -3,7 +3,7 @@
  * resource.proto, shared by the three signals. Keys are accepted in lowerCamelCase and in the
  * proto's snake_case; unknown keys are ignored; `null` means "not set".
  */
-import { setAttribute } from "./attributes.ts";
+import { newAttributes, setAttribute } from "./attributes.ts";
 import type { JsonObject, JsonReader } from "./json-reader.ts";
 import type { AnyValue, Attributes, Scope } from "./types.ts";
 
@@ -76,7 +76,7 @@ function readArrayValueJson(j: JsonReader, json: unknown, field: string, depth: 
 /** `{ "values": [KeyValue…] }` with each value at `depth`, as a plain object. */
 function readKeyValueListJson(j: JsonReader, json: unknown, field: string, depth: number): { [key: string]: AnyValue } {
   const values = j.object(json, field).values;
-  const result: { [key: string]: AnyValue } = {};
+  const result = newAttributes();
   if (values === undefined || values === null) return result;
   j.path.push(field, -1);
   readKeyValuesJson(j, values, "values", result, depth);

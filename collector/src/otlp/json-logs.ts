@@ -1,3 +1,4 @@
+import { newAttributes } from "./attributes.ts";
 /** ExportLogsServiceRequest from OTLP/JSON; the same records as protobuf-logs.ts produces. */
 import { readAnyValueJson, readAttributesJson, readResourceJson, readScopeJson } from "./json-common.ts";
 import type { JsonReader } from "./json-reader.ts";
@@ -29,7 +30,7 @@ export function readLogsRequestJson(j: JsonReader, body: unknown): LogsData {
 
 function readResourceLogs(j: JsonReader, json: unknown): ResourceLogs {
   const o = j.object(json, "");
-  const result: ResourceLogs = { resource: {}, scopeLogs: [] };
+  const result: ResourceLogs = { resource: newAttributes(), scopeLogs: [] };
   for (const key in o) {
     const value = o[key];
     if (value === null) continue;
@@ -73,7 +74,7 @@ function readLogRecord(j: JsonReader, json: unknown): LogRecord {
     severityNumber: 0,
     severityText: "",
     body: null,
-    attributes: {},
+    attributes: newAttributes(),
     eventName: "",
     traceId: "",
     spanId: "",

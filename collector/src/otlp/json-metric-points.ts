@@ -1,3 +1,4 @@
+import { newAttributes } from "./attributes.ts";
 /** Metric data points from OTLP/JSON; the same records as protobuf-metric-points.ts produces. */
 import { readAttributesJson } from "./json-common.ts";
 import type { JsonReader } from "./json-reader.ts";
@@ -12,7 +13,7 @@ import type {
 /** NumberDataPoint; `value` is NaN when neither asDouble nor asInt is set. */
 export function readNumberPointJson(j: JsonReader, json: unknown): NumberDataPoint {
   const o = j.object(json, "");
-  const point: NumberDataPoint = { attributes: {}, startTimeUnixNano: 0n, timeUnixNano: 0n, value: NaN, flags: 0 };
+  const point: NumberDataPoint = { attributes: newAttributes(), startTimeUnixNano: 0n, timeUnixNano: 0n, value: NaN, flags: 0 };
   for (const key in o) {
     const value = o[key];
     if (value === null) continue;
@@ -48,7 +49,7 @@ export function readNumberPointJson(j: JsonReader, json: unknown): NumberDataPoi
 export function readHistogramPointJson(j: JsonReader, json: unknown): HistogramDataPoint {
   const o = j.object(json, "");
   const point: HistogramDataPoint = {
-    attributes: {},
+    attributes: newAttributes(),
     startTimeUnixNano: 0n,
     timeUnixNano: 0n,
     count: 0,
@@ -108,7 +109,7 @@ export function readHistogramPointJson(j: JsonReader, json: unknown): HistogramD
 export function readExponentialPointJson(j: JsonReader, json: unknown): ExponentialHistogramDataPoint {
   const o = j.object(json, "");
   const point: ExponentialHistogramDataPoint = {
-    attributes: {},
+    attributes: newAttributes(),
     startTimeUnixNano: 0n,
     timeUnixNano: 0n,
     count: 0,
@@ -189,7 +190,7 @@ function readBuckets(j: JsonReader, json: unknown, field: string): ExponentialBu
 /** SummaryDataPoint. */
 export function readSummaryPointJson(j: JsonReader, json: unknown): SummaryDataPoint {
   const o = j.object(json, "");
-  const point: SummaryDataPoint = { attributes: {}, startTimeUnixNano: 0n, timeUnixNano: 0n, count: 0, sum: 0, quantileValues: [] };
+  const point: SummaryDataPoint = { attributes: newAttributes(), startTimeUnixNano: 0n, timeUnixNano: 0n, count: 0, sum: 0, quantileValues: [] };
   for (const key in o) {
     const value = o[key];
     if (value === null) continue;

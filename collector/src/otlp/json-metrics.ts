@@ -1,3 +1,4 @@
+import { newAttributes } from "./attributes.ts";
 /** ExportMetricsServiceRequest from OTLP/JSON; the same records as protobuf-metrics.ts produces. */
 import { readResourceJson, readScopeJson } from "./json-common.ts";
 import { readExponentialPointJson, readHistogramPointJson, readNumberPointJson, readSummaryPointJson } from "./json-metric-points.ts";
@@ -30,7 +31,7 @@ export function readMetricsRequestJson(j: JsonReader, body: unknown): MetricsDat
 
 function readResourceMetrics(j: JsonReader, json: unknown): ResourceMetrics {
   const o = j.object(json, "");
-  const result: ResourceMetrics = { resource: {}, scopeMetrics: [] };
+  const result: ResourceMetrics = { resource: newAttributes(), scopeMetrics: [] };
   for (const key in o) {
     const value = o[key];
     if (value === null) continue;

@@ -1,3 +1,4 @@
+import { newAttributes } from "./attributes.ts";
 /** ExportTraceServiceRequest from OTLP/JSON; the same records as protobuf-traces.ts produces. */
 import { readAttributesJson, readResourceJson, readScopeJson } from "./json-common.ts";
 import type { JsonReader } from "./json-reader.ts";
@@ -33,7 +34,7 @@ export function readTracesRequestJson(j: JsonReader, body: unknown): TracesData 
 
 function readResourceSpans(j: JsonReader, json: unknown): ResourceSpans {
   const o = j.object(json, "");
-  const result: ResourceSpans = { resource: {}, scopeSpans: [] };
+  const result: ResourceSpans = { resource: newAttributes(), scopeSpans: [] };
   for (const key in o) {
     const value = o[key];
     if (value === null) continue;
@@ -79,7 +80,7 @@ function readSpan(j: JsonReader, json: unknown): Span {
     kind: 0,
     startTimeUnixNano: 0n,
     endTimeUnixNano: 0n,
-    attributes: {},
+    attributes: newAttributes(),
     status: { code: StatusCode.Unset, message: "" },
   };
   for (const key in o) {

@@ -2,7 +2,7 @@
  * Decoders for opentelemetry/proto/common/v1/common.proto (AnyValue, KeyValue, InstrumentationScope)
  * and resource/v1/resource.proto, shared by the three signals.
  */
-import { setAttribute } from "./attributes.ts";
+import { newAttributes, setAttribute } from "./attributes.ts";
 import { messageSpec, WireType } from "./protobuf-wire.ts";
 import type { ProtobufReader } from "./protobuf-reader.ts";
 import { skipField } from "./protobuf-skip.ts";
@@ -63,7 +63,7 @@ export function readAnyValue(r: ProtobufReader, depth: number): AnyValue {
       }
       case (6 << 3) | LEN: {
         const parent = r.enter("kvlist_value", -1);
-        const object: { [key: string]: AnyValue } = {};
+        const object = newAttributes();
         readKeyValueList(r, object, depth + 1);
         value = object;
         r.leave(parent);

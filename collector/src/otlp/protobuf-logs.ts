@@ -1,3 +1,4 @@
+import { newAttributes } from "./attributes.ts";
 /**
  * ExportLogsServiceRequest from protobuf (opentelemetry/proto/collector/logs/v1/logs_service.proto,
  * logs/v1/logs.proto). Field numbers are the proto's; reserved and unread fields are skipped.
@@ -42,7 +43,7 @@ export function readLogsRequest(r: ProtobufReader): LogsData {
 }
 
 function readResourceLogs(r: ProtobufReader): ResourceLogs {
-  const result: ResourceLogs = { resource: {}, scopeLogs: [] };
+  const result: ResourceLogs = { resource: newAttributes(), scopeLogs: [] };
   while (r.pos < r.limit) {
     const tag = r.readTag();
     if (tag === ((1 << 3) | LEN)) readResource(r, result.resource);
@@ -76,7 +77,7 @@ function readLogRecord(r: ProtobufReader): LogRecord {
     severityNumber: 0,
     severityText: "",
     body: null,
-    attributes: {},
+    attributes: newAttributes(),
     eventName: "",
     traceId: "",
     spanId: "",

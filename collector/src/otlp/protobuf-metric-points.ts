@@ -1,3 +1,4 @@
+import { newAttributes } from "./attributes.ts";
 /**
  * Data points of opentelemetry/proto/metrics/v1/metrics.proto from protobuf. Repeated scalars
  * (bucket_counts, explicit_bounds) are accepted packed and unpacked, as protobuf parsers must.
@@ -69,7 +70,7 @@ const quantileSpec = messageSpec("SummaryDataPoint.ValueAtQuantile", { 1: ["quan
 
 /** Reads NumberDataPoint; `value` is NaN when neither as_double nor as_int is set. */
 export function readNumberPoint(r: ProtobufReader): NumberDataPoint {
-  const point: NumberDataPoint = { attributes: {}, startTimeUnixNano: 0n, timeUnixNano: 0n, value: NaN, flags: 0 };
+  const point: NumberDataPoint = { attributes: newAttributes(), startTimeUnixNano: 0n, timeUnixNano: 0n, value: NaN, flags: 0 };
   let attributeIndex = 0;
   while (r.pos < r.limit) {
     const tag = r.readTag();
@@ -102,7 +103,7 @@ export function readNumberPoint(r: ProtobufReader): NumberDataPoint {
 /** Reads HistogramDataPoint (explicit buckets). */
 export function readHistogramPoint(r: ProtobufReader): HistogramDataPoint {
   const point: HistogramDataPoint = {
-    attributes: {},
+    attributes: newAttributes(),
     startTimeUnixNano: 0n,
     timeUnixNano: 0n,
     count: 0,
@@ -163,7 +164,7 @@ export function readHistogramPoint(r: ProtobufReader): HistogramDataPoint {
 /** Reads ExponentialHistogramDataPoint. */
 export function readExponentialPoint(r: ProtobufReader): ExponentialHistogramDataPoint {
   const point: ExponentialHistogramDataPoint = {
-    attributes: {},
+    attributes: newAttributes(),
     startTimeUnixNano: 0n,
     timeUnixNano: 0n,
     count: 0,
@@ -243,7 +244,7 @@ function readBuckets(r: ProtobufReader, name: string): ExponentialBuckets {
 
 /** Reads SummaryDataPoint. */
 export function readSummaryPoint(r: ProtobufReader): SummaryDataPoint {
-  const point: SummaryDataPoint = { attributes: {}, startTimeUnixNano: 0n, timeUnixNano: 0n, count: 0, sum: 0, quantileValues: [] };
+  const point: SummaryDataPoint = { attributes: newAttributes(), startTimeUnixNano: 0n, timeUnixNano: 0n, count: 0, sum: 0, quantileValues: [] };
   let attributeIndex = 0;
   while (r.pos < r.limit) {
     const tag = r.readTag();

@@ -1,3 +1,4 @@
+import { newAttributes } from "./attributes.ts";
 /**
  * ExportMetricsServiceRequest from protobuf (opentelemetry/proto/collector/metrics/v1/metrics_service.proto,
  * metrics/v1/metrics.proto). The data points are in protobuf-metric-points.ts.
@@ -47,7 +48,7 @@ export function readMetricsRequest(r: ProtobufReader): MetricsData {
 }
 
 function readResourceMetrics(r: ProtobufReader): ResourceMetrics {
-  const result: ResourceMetrics = { resource: {}, scopeMetrics: [] };
+  const result: ResourceMetrics = { resource: newAttributes(), scopeMetrics: [] };
   while (r.pos < r.limit) {
     const tag = r.readTag();
     if (tag === ((1 << 3) | LEN)) readResource(r, result.resource);

@@ -1,3 +1,4 @@
+import { newAttributes } from "./attributes.ts";
 /**
  * ExportTraceServiceRequest from protobuf (opentelemetry/proto/collector/trace/v1/trace_service.proto,
  * trace/v1/trace.proto). Span events and links are skipped: Driftline reads latency and status.
@@ -49,7 +50,7 @@ export function readTracesRequest(r: ProtobufReader): TracesData {
 }
 
 function readResourceSpans(r: ProtobufReader): ResourceSpans {
-  const result: ResourceSpans = { resource: {}, scopeSpans: [] };
+  const result: ResourceSpans = { resource: newAttributes(), scopeSpans: [] };
   while (r.pos < r.limit) {
     const tag = r.readTag();
     if (tag === ((1 << 3) | LEN)) readResource(r, result.resource);
@@ -85,7 +86,7 @@ function readSpan(r: ProtobufReader): Span {
     kind: 0,
     startTimeUnixNano: 0n,
     endTimeUnixNano: 0n,
-    attributes: {},
+    attributes: newAttributes(),
     status: { code: StatusCode.Unset, message: "" },
   };
   let attributeIndex = 0;
