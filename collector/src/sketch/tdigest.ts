@@ -8,8 +8,8 @@
  * (tdigest-compress.ts). So an insert costs a store, a share of a radix-bucketed sort of the
  * buffer (sort-values.ts) and a share of a linear pass: `addMany` runs at tens of millions of values a second.
  * Weighted values (`add(x, w)` with w ≠ 1) wait in a second, small buffer of (mean, weight)
- * pairs. `merge(...others)` concatenates every centroid, sorts them once (a bucket sort,
- * sort-pairs.ts) and compresses once.
+ * pairs. `merge(...others)` merges every digest's sorted centroids as runs (merge-runs.ts)
+ * and compresses once.
  *
  * Size. The scale function spans about 0.7·compression units of k, and a centroid at most one:
  * at the default compression of 300 a digest of 10⁶ values has ~230–270 centroids and
@@ -23,7 +23,7 @@ import { MAX_COMPRESSION, MIN_COMPRESSION, decodeTDigest, encodeTDigest } from "
 import { cdfAt, quantileAt } from "./tdigest-estimate.ts";
 import { NumericSummary, checkWeight } from "./numeric-summary.ts";
 import { tailScale } from "./scale-function.ts";
-import { mergeRuns } from "./merge-runs.ts";
+import { mergeRuns, mergeScratch } from "./merge-runs.ts";
 import { sortPairs } from "./sort-pairs.ts";
 import { createSortScratch, sortValues } from "./sort-values.ts";
 import type { SortScratch } from "./sort-values.ts";
@@ -193,8 +193,9 @@ export class TDigest {
 
   /**
    * Folds other digests into this one, as if their values had been added here; the others are
-   * flushed but otherwise unchanged. All C centroids go through one sort (a bucket sort, about
-   * linear in C) and one compression pass, not one compression per digest.
+   * flushed but otherwise unchanged. All C centroids of k digests go through one merge of k sorted
+   * runs (C·log₂ k moves, in a shared scratch) and one compression pass, not one compression per
+   * digest; the result keeps arrays of its compressed size only.
    */
   merge(...others: readonly TDigest[]): this {
     this.flush();
@@ -207,23 +208,24 @@ export class TDigest {
       runs.push(o.centroidTotal);
       n += o.centroidTotal;
     }
-    let means: Float64Array = new Float64Array(n);
-    let weights: Float64Array = new Float64Array(n);
-    means.set(this.means.subarray(0, this.centroidTotal));
-    weights.set(this.weights.subarray(0, this.centroidTotal));
+    const scratch = mergeScratch(n);
+    scratch.means.set(this.means.subarray(0, this.centroidTotal));
+    scratch.weights.set(this.weights.subarray(0, this.centroidTotal));
     let at = this.centroidTotal;
     for (const o of others) {
-      means.set(o.means.subarray(0, o.centroidTotal), at);
-      weights.set(o.weights.subarray(0, o.centroidTotal), at);
+      scratch.means.set(o.means.subarray(0, o.centroidTotal), at);
+      scratch.weights.set(o.weights.subarray(0, o.centroidTotal), at);
       at += o.centroidTotal;
       this.stats.merge(o.stats);
     }
-    if (runs.length > 1) [means, weights] = mergeRuns(means, weights, runs);
+    const [means, weights] = runs.length > 1 ? mergeRuns(scratch, runs) : [scratch.means, scratch.weights];
     const total = this.stats.count;
     const scale = tailScale(this.compression, total);
-    this.centroidTotal = compressSorted(means, weights, n, total, scale, (this.mergeCount++ & 1) === 1);
-    this.means = means;
-    this.weights = weights;
+    const count = compressSorted(means, weights, n, total, scale, (this.mergeCount++ & 1) === 1);
+    // Own arrays of the compressed size: the scratch is shared, and n can be far larger.
+    this.means = means.slice(0, count);
+    this.weights = weights.slice(0, count);
+    this.centroidTotal = count;
     return this;
   }
 
