@@ -44,6 +44,18 @@ describe("sorting helpers", () => {
     });
   }
 
+  it("sortValues orders data like the native sort whatever range and median it is told (they only steer its buckets)", () => {
+    // Hints that pick the high-word buckets (positive, median in the low quarter), right and wrong.
+    const hints: [number, number, number][] = [[0.05, 1, 22], [1e-9, 1e-8, 1e9], [3, 3.1, 4], [0.5, 0.6, 0.7]];
+    for (const name of ["lognormal", "normal", "mixedSign", "cauchy"] as DistributionName[]) {
+      const values = sample(name, 4096, 11);
+      const expected = Float64Array.from(values).sort();
+      for (const [low, median, high] of hints) {
+        expect(sortValues(values.slice(), values.length, createSortScratch(values.length), low, high, median)).toEqual(expected);
+      }
+    }
+  });
+
   it("sortValues handles all-equal and sign-crossing data", () => {
     for (const values of [new Float64Array(500).fill(3), Float64Array.from({ length: 500 }, (_, i) => (i % 7) - 3.5)]) {
       const expected = Float64Array.from(values).sort();

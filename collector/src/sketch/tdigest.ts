@@ -142,11 +142,12 @@ export class TDigest {
     if (unitCount === 0 && pendingCount === 0) return;
     let unit = this.unit;
     if (unitCount > 0 && this.sortScratch !== null) {
-      // The current p0.1 and p99.9 tell the bucket sort where the buffer's values will fall.
+      // The current p0.1, median and p99.9 tell the bucket sort where the buffer's values will fall.
       const hasEstimate = this.centroidTotal > 1;
       const low = hasEstimate ? quantileAt(this.view(), 0.001) : NaN;
       const high = hasEstimate ? quantileAt(this.view(), 0.999) : NaN;
-      const sorted = sortValues(unit, unitCount, this.sortScratch, low, high);
+      const median = hasEstimate ? quantileAt(this.view(), 0.5) : NaN;
+      const sorted = sortValues(unit, unitCount, this.sortScratch, low, high, median);
       if (sorted !== unit) {
         // The sort ended in the scratch buffer: swap roles instead of copying back.
         this.sortScratch.out = unit;
