@@ -44,14 +44,15 @@ describe("sorting helpers", () => {
     });
   }
 
-  it("sortValues orders data like the native sort whatever range and median it is told (they only steer its buckets)", () => {
-    // Hints that pick the high-word buckets (positive, median in the low quarter), right and wrong.
-    const hints: [number, number, number][] = [[0.05, 1, 22], [1e-9, 1e-8, 1e9], [3, 3.1, 4], [0.5, 0.6, 0.7]];
-    for (const name of ["lognormal", "normal", "mixedSign", "cauchy"] as DistributionName[]) {
+  it("sortValues orders data like the native sort whatever range and quartiles it is told (they only steer its buckets)", () => {
+    // Hints for linear and for magnitude buckets (narrow quartiles), right and wrong, one- and two-signed.
+    const hints: [number, number, number, number][] = [[0.05, 0.5, 2, 22], [1e-9, 1e-8, 2e-8, 1e9], [3, 3.1, 3.2, 4], [-300, -1, 1, 300], [-5, -4.9, -4.8, -1], [-1, -0.5, 0.5, 1]];
+    for (const name of ["lognormal", "normal", "mixedSign", "cauchy", "pareto"] as DistributionName[]) {
       const values = sample(name, 4096, 11);
       const expected = Float64Array.from(values).sort();
-      for (const [low, median, high] of hints) {
-        expect(sortValues(values.slice(), values.length, createSortScratch(values.length), low, high, median)).toEqual(expected);
+      for (const [low, lowerQuartile, upperQuartile, high] of hints) {
+        const hint = { low, high, lowerQuartile, upperQuartile };
+        expect(sortValues(values.slice(), values.length, createSortScratch(values.length), hint)).toEqual(expected);
       }
     }
   });

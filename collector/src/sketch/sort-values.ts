@@ -11,10 +11,11 @@
  * of near-equal values, or the first buffer of a digest, which has no estimate yet and uses
  * min and max) falls back to the native sort, so no input costs much more than before.
  *
- * Right-skewed positive data (latencies, amounts: the median in the lowest quarter of the
- * range) would crowd linear buckets near the low end, so there the buckets are linear in the
- * high 32 bits of the double instead: exponent and leading mantissa bits, a piecewise-linear
- * log₂ that costs an integer load, not a Math.log. It is monotone for positive doubles too.
+ * Heavy-tailed data (the interquartile range under a tenth of the range: latencies, amounts,
+ * Cauchy-like errors) would crowd linear buckets around the median, so there the buckets are
+ * linear in the magnitude's high 32 bits instead: exponent and leading mantissa bits, a
+ * piecewise-linear log₂ that costs integer operations, not a Math.log, with the sign kept and
+ * magnitudes below a floor sharing the middle bucket. It is monotone in the value too.
  */
 
 const INSERTION_LIMIT = 32;
@@ -32,19 +33,23 @@ function bucketCountFor(count: number): number {
 }
 
 /**
- * Returns `values[0, count)` sorted ascending: either `values` itself (sorted in place) or
- * `scratch.out`, whichever the caller should read. Every value must be finite. `low` and
- * `high` are where most values are expected (NaN for "unknown": the buffer's min and max are
- * used), and `median` the expected median (NaN when unknown); they affect speed only, never
- * the result.
+ * Where the caller expects the values to fall (a digest's current estimates): most of them in
+ * [low, high] (its 0.1 % and 99.9 % quantiles), half of them in [lowerQuartile, upperQuartile].
  */
-export function sortValues(values: Float64Array, count: number, scratch: SortScratch, low = NaN, high = NaN, median = NaN): Float64Array {
+export type SortHint = { low: number; high: number; lowerQuartile: number; upperQuartile: number };
+
+/**
+ * Returns `values[0, count)` sorted ascending: either `values` itself (sorted in place) or
+ * `scratch.out`, whichever the caller should read. Every value must be finite. Without a
+ * `hint` the buffer's min and max are the range; a hint affects speed only, never the result.
+ */
+export function sortValues(values: Float64Array, count: number, scratch: SortScratch, hint?: SortHint): Float64Array {
   if (count <= INSERTION_LIMIT) {
     insertionSort(values, 0, count);
     return values;
   }
-  let lo = low;
-  let hi = high;
+  let lo = hint === undefined ? NaN : hint.low;
+  let hi = hint === undefined ? NaN : hint.high;
   if (!(hi > lo)) {
     lo = Infinity;
     hi = -Infinity;
@@ -56,7 +61,7 @@ export function sortValues(values: Float64Array, count: number, scratch: SortScr
   }
   const { out, counts } = scratch;
   const buckets = Math.min(bucketCountFor(count), counts.length - 1);
-  if (LITTLE_ENDIAN && lo > 0 && median - lo < (hi - lo) / 4) return sortByHighWord(values, count, scratch, buckets, lo, hi);
+  if (LITTLE_ENDIAN && hint !== undefined && hint.upperQuartile - hint.lowerQuartile < (hi - lo) / 10) return sortByMagnitude(values, count, scratch, buckets, lo, hi);
   const scale = buckets / (hi - lo);
   if (!(hi > lo) || !Number.isFinite(scale)) {
     values.subarray(0, count).sort();
@@ -85,29 +90,56 @@ export function sortValues(values: Float64Array, count: number, scratch: SortScr
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
- * The bucket sort keyed by each value's high 32 bits, read as an Int32 (positive doubles only:
- * then the high word is non-negative and increases with the value). Values at or below zero go
- * to the first bucket, which the insertion or native sort then orders.
+ * The bucket sort keyed by sign and magnitude: k(x) = sign(x) · max(0, H(|x|) − H(floor)),
+ * where H is a double's high word (for a positive double an Int32 ≥ 0 that increases with it).
+ * k never decreases as x increases; magnitudes under `floor` all get 0. The floor is the range's
+ * low end for positive data, and 2⁻¹⁴ of its largest magnitude when it spans zero (so the empty
+ * binades of tiny magnitudes do not take buckets).
  */
-function sortByHighWord(values: Float64Array, count: number, scratch: SortScratch, buckets: number, lo: number, hi: number): Float64Array {
+function sortByMagnitude(values: Float64Array, count: number, scratch: SortScratch, buckets: number, lo: number, hi: number): Float64Array {
   const { out, counts } = scratch;
   const words = new Int32Array(values.buffer, values.byteOffset, count * 2);
-  const bounds = new Int32Array(new Float64Array([lo, hi]).buffer);
-  const base = bounds[1];
-  const scale = buckets / (bounds[3] - base + 1);
+  const floor = lo > 0 ? lo : hi < 0 ? -hi : Math.max(-lo, hi) * 2 ** -14;
+  const bounds = new Int32Array(new Float64Array([floor, lo, hi]).buffer);
+  const floorWord = bounds[1];
+  const kLow = magnitudeKey(bounds[3], floorWord);
+  const scale = buckets / (magnitudeKey(bounds[5], floorWord) - kLow + 1);
   const last = buckets - 1;
   counts.fill(0, 0, buckets + 1);
-  for (let i = 0; i < count; i++) {
-    const x = (words[2 * i + 1] - base) * scale;
-    counts[(x <= 0 ? 0 : x >= last ? last : x | 0) + 1]++;
-  }
-  for (let b = 1; b <= buckets; b++) counts[b] += counts[b - 1];
-  for (let i = 0; i < count; i++) {
-    const x = (words[2 * i + 1] - base) * scale;
-    out[counts[x <= 0 ? 0 : x >= last ? last : x | 0]++] = values[i];
+  if (lo > 0) {
+    // Positive data (floor = lo, so kLow = 0): the key is the high word less the floor's (a
+    // value at or below zero, if any, is negative as an Int32 and lands in the first bucket).
+    // The same key as magnitudeKey's there, for fewer operations.
+    for (let i = 0; i < count; i++) {
+      const x = (words[2 * i + 1] - floorWord) * scale;
+      counts[(x <= 0 ? 0 : x >= last ? last : x | 0) + 1]++;
+    }
+    for (let b = 1; b <= buckets; b++) counts[b] += counts[b - 1];
+    for (let i = 0; i < count; i++) {
+      const x = (words[2 * i + 1] - floorWord) * scale;
+      out[counts[x <= 0 ? 0 : x >= last ? last : x | 0]++] = values[i];
+    }
+  } else {
+    for (let i = 0; i < count; i++) {
+      const x = (magnitudeKey(words[2 * i + 1], floorWord) - kLow) * scale;
+      counts[(x <= 0 ? 0 : x >= last ? last : x | 0) + 1]++;
+    }
+    for (let b = 1; b <= buckets; b++) counts[b] += counts[b - 1];
+    for (let i = 0; i < count; i++) {
+      const x = (magnitudeKey(words[2 * i + 1], floorWord) - kLow) * scale;
+      out[counts[x <= 0 ? 0 : x >= last ? last : x | 0]++] = values[i];
+    }
   }
   sortBuckets(out, counts, buckets, count);
   return out;
+}
+
+/** sign · max(0, |high word| − floorWord), without a branch (the sign would be a coin toss). */
+function magnitudeKey(highWord: number, floorWord: number): number {
+  const sign = highWord >> 31;
+  let m = (highWord & 0x7fffffff) - floorWord;
+  m &= ~(m >> 31);
+  return (m ^ sign) - sign;
 }
 
 /** Sorts inside each bucket; `counts[b]` is where bucket b ends. */

@@ -142,12 +142,15 @@ export class TDigest {
     if (unitCount === 0 && pendingCount === 0) return;
     let unit = this.unit;
     if (unitCount > 0 && this.sortScratch !== null) {
-      // The current p0.1, median and p99.9 tell the bucket sort where the buffer's values will fall.
-      const hasEstimate = this.centroidTotal > 1;
-      const low = hasEstimate ? quantileAt(this.view(), 0.001) : NaN;
-      const high = hasEstimate ? quantileAt(this.view(), 0.999) : NaN;
-      const median = hasEstimate ? quantileAt(this.view(), 0.5) : NaN;
-      const sorted = sortValues(unit, unitCount, this.sortScratch, low, high, median);
+      // The current estimates tell the bucket sort where the buffer's values will fall.
+      const view = this.centroidTotal > 1 ? this.view() : null;
+      const hint = view === null ? undefined : {
+        low: quantileAt(view, 0.001),
+        high: quantileAt(view, 0.999),
+        lowerQuartile: quantileAt(view, 0.25),
+        upperQuartile: quantileAt(view, 0.75),
+      };
+      const sorted = sortValues(unit, unitCount, this.sortScratch, hint);
       if (sorted !== unit) {
         // The sort ended in the scratch buffer: swap roles instead of copying back.
         this.sortScratch.out = unit;
