@@ -14,4 +14,6 @@ export type Env = {
   MAX_BODY_BYTES?: string;
   /** Largest request body accepted after gzip/deflate inflation, in bytes; default 16 MiB. */
   MAX_DECOMPRESSED_BYTES?: string;
+  /** Shortest alert evaluation interval a rule may set, in seconds; default 60 (docs/alerts.md). Tests lower it. */
+  ALERT_MIN_INTERVAL_SECONDS?: string;
 };

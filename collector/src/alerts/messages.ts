@@ -1,0 +1,122 @@
+/**
+ * What a notification says, apart from how it is sent (as OpenTelemetry's serializer is apart
+ * from its exporter): one {@link Notification} per state change or reminder, rendered as the
+ * generic webhook's JSON or as a Slack incoming-webhook message.
+ */
+import { formatDurationMs } from "./duration.ts";
+import { firesAbove } from "./rule.ts";
+import type { AlertRule } from "./rule.ts";
+import type { AlertState, NotificationEvent } from "./state.ts";
+import { ruleQuery } from "./promql.ts";
+
+/** The webhook body's schema version; bumped only on an incompatible change. */
+export const NOTIFICATION_VERSION = "1";
+
+/** One notification, JSON-safe; the generic webhook sends it as is (plus `version`). */
+export type Notification = {
+  version: typeof NOTIFICATION_VERSION;
+  /** `firing` for the first notification and reminders (`repeat: true`), `resolved` once. */
+  status: "firing" | "resolved";
+  repeat: boolean;
+  model: string;
+  rule: string;
+  kind: AlertRule["kind"];
+  /** One line a person can read: what crossed which bound. */
+  summary: string;
+  /** `alertname`, `model`, the rule's scope (`version`, `feature`, …) and the rule's own labels. */
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  value: number | null;
+  threshold: number;
+  resolveThreshold: number;
+  /** The equivalent PromQL (docs/alerts.md). */
+  query: string;
+  /** When the alert started firing (ISO 8601). */
+  startsAt: string;
+  /** When it resolved; null while firing. */
+  endsAt: string | null;
+  evaluatedAt: string;
+};
+
+/** The labels an alert carries, Prometheus-style: alertname first, the rule's own labels last. */
+export function alertLabels(rule: AlertRule): Record<string, string> {
+  const labels: Record<string, string> = { alertname: rule.name, model: rule.model };
+  if (rule.version !== undefined) labels.version = rule.version;
+  if (rule.kind === "drift") {
+    labels.feature = rule.feature ?? "__prediction__";
+    labels.method = rule.method!;
+  }
+  if (rule.metric !== undefined) labels.metric = rule.metric;
+  if (rule.className !== undefined) labels.class = rule.className;
+  return { ...rule.labels, ...labels };
+}
+
+/** What the rule watches, in words ("drift of income (psi over 5m)"). */
+export function describeCondition(rule: AlertRule): string {
+  const window = formatDurationMs(rule.windowMs);
+  switch (rule.kind) {
+    case "drift":
+      return `${rule.method} drift of ${rule.feature === undefined ? "the prediction" : rule.feature} over ${window}`;
+    case "latency":
+      return `p${+(rule.quantile! * 100).toFixed(4)} latency over ${window} (seconds)`;
+    case "error_rate":
+      return `error rate over ${window}`;
+    case "accuracy":
+      return `${rule.metric}${rule.className === undefined ? "" : ` of class ${rule.className}`} over ${window}`;
+    case "no_data":
+      return "seconds since the last prediction";
+  }
+}
+
+/** The notification for `event`, from the rule and the state the transition produced. */
+export function notificationOf(rule: AlertRule, state: AlertState, event: NotificationEvent): Notification {
+  const status = event === "resolved" ? "resolved" : "firing";
+  const value = state.value;
+  const shown = value === null ? "no data" : formatValue(value);
+  const bound = status === "firing" ? rule.threshold : rule.resolveThreshold;
+  const above = firesAbove(rule);
+  const relationText = status === "firing" ? (above ? ">" : "<") : above ? "<=" : ">=";
+  const summary = `${rule.model}${rule.version === undefined ? "" : ` ${rule.version}`}: ${describeCondition(rule)} is ${shown} (${relationText} ${formatValue(bound)})`;
+  const startsMs = state.firingSinceMs ?? state.lastEvaluationMs ?? 0;
+  return {
+    version: NOTIFICATION_VERSION,
+    status,
+    repeat: event === "repeat",
+    model: rule.model,
+    rule: rule.name,
+    kind: rule.kind,
+    summary,
+    labels: alertLabels(rule),
+    annotations: { ...rule.annotations },
+    value,
+    threshold: rule.threshold,
+    resolveThreshold: rule.resolveThreshold,
+    query: ruleQuery(rule),
+    startsAt: new Date(startsMs).toISOString(),
+    endsAt: status === "resolved" && state.resolvedAtMs !== null ? new Date(state.resolvedAtMs).toISOString() : null,
+    evaluatedAt: new Date(state.lastEvaluationMs ?? 0).toISOString(),
+  };
+}
+
+/** The generic webhook's body: the notification as JSON. */
+export function webhookBody(notification: Notification): string {
+  return JSON.stringify(notification);
+}
+
+/** A Slack incoming-webhook message (`{ text }`, mrkdwn): status, summary, then annotations. */
+export function slackBody(notification: Notification): string {
+  const head = notification.status === "resolved" ? ":white_check_mark: *RESOLVED*" : notification.repeat ? ":rotating_light: *FIRING* (still)" : ":rotating_light: *FIRING*";
+  const lines = [`${head} ${escapeSlack(notification.rule)}: ${escapeSlack(notification.summary)}`];
+  for (const [key, value] of Object.entries(notification.annotations)) lines.push(`*${escapeSlack(key)}*: ${escapeSlack(value)}`);
+  return JSON.stringify({ text: lines.join("\n") });
+}
+
+/** Slack's three control characters, escaped as its docs require. */
+function escapeSlack(text: string): string {
+  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
+}
+
+/** A value for people: four significant digits. */
+function formatValue(value: number): string {
+  return Number.isInteger(value) ? String(value) : String(+value.toPrecision(4));
+}

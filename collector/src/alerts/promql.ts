@@ -1,0 +1,33 @@
+/**
+ * A rule's condition as the equivalent PromQL over the driftline_* series (docs/query-api.md),
+ * for Prometheus' /api/v1/rules `query` field: what a user could paste into Grafana to see the
+ * value the rule compares. The store evaluates the rule itself; this string is a description.
+ */
+import { formatDurationMs } from "./duration.ts";
+import { firesAbove } from "./rule.ts";
+import type { AlertRule } from "./rule.ts";
+
+/** The PromQL expression whose samples breach when the rule's condition holds. */
+export function ruleQuery(rule: AlertRule): string {
+  const window = formatDurationMs(rule.windowMs);
+  const base: [string, string][] = [["model", rule.model]];
+  if (rule.version !== undefined) base.push(["version", rule.version]);
+  switch (rule.kind) {
+    case "drift":
+      return rule.feature === undefined
+        ? `${selector("driftline_prediction_drift", [...base, ["method", rule.method!], ["window", window]])} > ${rule.threshold}`
+        : `${selector("driftline_feature_drift", [...base, ["feature", rule.feature], ["method", rule.method!], ["window", window]])} > ${rule.threshold}`;
+    case "latency":
+      return `histogram_quantile(${rule.quantile}, sum by (le, model) (rate(${selector("driftline_prediction_duration_seconds_bucket", base)}[${window}]))) > ${rule.threshold}`;
+    case "error_rate":
+      return `sum by (model) (increase(${selector("driftline_prediction_errors_total", base)}[${window}])) / sum by (model) (increase(${selector("driftline_predictions_total", base)}[${window}])) > ${rule.threshold}`;
+    case "accuracy":
+      return `${selector("driftline_accuracy", [...base, ["metric", rule.metric!], ...(rule.className === undefined ? [] : [["class", rule.className] as [string, string]]), ["window", window]])} ${firesAbove(rule) ? ">" : "<"} ${rule.threshold}`;
+    case "no_data":
+      return `sum by (model) (increase(${selector("driftline_predictions_total", base)}[${formatDurationMs(rule.threshold * 1000)}])) == 0`;
+  }
+}
+
+function selector(name: string, labels: [string, string][]): string {
+  return `${name}{${labels.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(", ")}}`;
+}

@@ -1,0 +1,55 @@
+/**
+ * A stored rule as reads show it: the fields a PUT takes, durations written back as strings,
+ * receivers without their secrets. PUTting this back (with the secrets) gives the same rule.
+ */
+import { formatDurationMs } from "./duration.ts";
+import { publicReceiver } from "./receivers.ts";
+import type { PublicReceiver } from "./receivers.ts";
+import type { AlertRule } from "./rule.ts";
+
+/** What GET shows of a rule's definition. */
+export type PublicRule = {
+  kind: AlertRule["kind"];
+  version?: string;
+  feature?: string;
+  method?: string;
+  quantile?: number;
+  metric?: string;
+  class?: string;
+  window?: string;
+  threshold?: number;
+  resolveThreshold?: number;
+  duration?: string;
+  for: string;
+  interval: string;
+  repeatInterval: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  receivers: PublicReceiver[];
+};
+
+/** The public form of a rule (never a secret). */
+export function publicRule(rule: AlertRule): PublicRule {
+  const out: PublicRule = {
+    kind: rule.kind,
+    for: formatDurationMs(rule.forMs),
+    interval: formatDurationMs(rule.intervalMs),
+    repeatInterval: formatDurationMs(rule.repeatIntervalMs),
+    labels: rule.labels,
+    annotations: rule.annotations,
+    receivers: rule.receivers.map(publicReceiver),
+  };
+  if (rule.version !== undefined) out.version = rule.version;
+  if (rule.feature !== undefined) out.feature = rule.feature;
+  if (rule.method !== undefined) out.method = rule.method;
+  if (rule.quantile !== undefined) out.quantile = rule.quantile;
+  if (rule.metric !== undefined) out.metric = rule.metric;
+  if (rule.className !== undefined) out.class = rule.className;
+  if (rule.kind === "no_data") out.duration = formatDurationMs(rule.threshold * 1000);
+  else {
+    out.window = formatDurationMs(rule.windowMs);
+    out.threshold = rule.threshold;
+    out.resolveThreshold = rule.resolveThreshold;
+  }
+  return out;
+}

@@ -1,0 +1,96 @@
+/**
+ * The `alert_rules` table (schema migration 5): one row per rule with its validated definition,
+ * its state and when it is next due. Plain functions over the ModelStore's SQLite, which its RPC
+ * methods delegate to.
+ */
+import { alertLabels, initialState, publicRule, ruleQuery } from "@driftline/collector/alerts";
+import type { AlertRule, AlertState, PublicRule } from "@driftline/collector/alerts";
+
+/** Rules per model: each costs a read per evaluation period (docs/alerts.md). */
+export const MAX_RULES_PER_MODEL = 50;
+
+/**
+ * What the API shows of a rule: its public definition, the PromQL equivalent, the labels its
+ * alert and notifications carry, and its state.
+ */
+export type RuleView = { name: string; model: string; rule: PublicRule; query: string; labels: Record<string, string>; state: AlertState };
+
+/** A rule with its state, as evaluation reads it. */
+export type StoredRule = { rule: AlertRule; state: AlertState; nextEvalMs: number };
+
+/** A PUT the store refuses (the cap); the route answers 400 with it. */
+export type RuleRefusal = { refused: string };
+
+/**
+ * Stores a rule, replacing one of the same name. A new rule starts `ok` and is evaluated at the
+ * next alarm; a replaced rule keeps its state only when its condition is unchanged in kind, so
+ * an edit of labels or receivers does not re-notify, but a new condition starts over.
+ */
+export function putRule(sql: SqlStorage, rule: AlertRule, nowMs: number): RuleView | RuleRefusal {
+  const existing = getStoredRule(sql, rule.name);
+  if (existing === null) {
+    const count = sql.exec<{ n: number }>("SELECT count(*) AS n FROM alert_rules").one().n;
+    if (count >= MAX_RULES_PER_MODEL) return { refused: `model ${JSON.stringify(rule.model)} has ${count} alert rules, the limit (MAX_RULES_PER_MODEL = ${MAX_RULES_PER_MODEL}): delete one first` };
+  }
+  const keep = existing !== null && sameCondition(existing.rule, rule);
+  const state = keep ? existing.state : initialState();
+  sql.exec(
+    "INSERT OR REPLACE INTO alert_rules (name, spec, state, next_eval_ms, updated_ms) VALUES (?, ?, ?, ?, ?)",
+    rule.name,
+    JSON.stringify(rule),
+    JSON.stringify(state),
+    nowMs,
+    nowMs,
+  );
+  return viewOf(rule, state);
+}
+
+function sameCondition(a: AlertRule, b: AlertRule): boolean {
+  const condition = (r: AlertRule) => JSON.stringify([r.kind, r.version, r.feature, r.method, r.quantile, r.metric, r.className, r.windowMs, r.threshold, r.resolveThreshold, r.forMs]);
+  return condition(a) === condition(b);
+}
+
+/** A rule with its state, or null. */
+export function getStoredRule(sql: SqlStorage, name: string): StoredRule | null {
+  const row = sql.exec<{ spec: string; state: string; next_eval_ms: number }>("SELECT spec, state, next_eval_ms FROM alert_rules WHERE name = ?", name).toArray()[0];
+  return row === undefined ? null : { rule: JSON.parse(row.spec) as AlertRule, state: JSON.parse(row.state) as AlertState, nextEvalMs: row.next_eval_ms };
+}
+
+/** Every rule with its state, by name. */
+export function listStoredRules(sql: SqlStorage): StoredRule[] {
+  return sql
+    .exec<{ spec: string; state: string; next_eval_ms: number }>("SELECT spec, state, next_eval_ms FROM alert_rules ORDER BY name")
+    .toArray()
+    .map((row) => ({ rule: JSON.parse(row.spec) as AlertRule, state: JSON.parse(row.state) as AlertState, nextEvalMs: row.next_eval_ms }));
+}
+
+/** Rules due at `nowMs`. */
+export function dueRules(sql: SqlStorage, nowMs: number): StoredRule[] {
+  return sql
+    .exec<{ spec: string; state: string; next_eval_ms: number }>("SELECT spec, state, next_eval_ms FROM alert_rules WHERE next_eval_ms <= ? ORDER BY next_eval_ms", nowMs)
+    .toArray()
+    .map((row) => ({ rule: JSON.parse(row.spec) as AlertRule, state: JSON.parse(row.state) as AlertState, nextEvalMs: row.next_eval_ms }));
+}
+
+/** Writes a rule's state after an evaluation, and when it is due next. */
+export function saveState(sql: SqlStorage, name: string, state: AlertState, nextEvalMs: number): void {
+  sql.exec("UPDATE alert_rules SET state = ?, next_eval_ms = ? WHERE name = ?", JSON.stringify(state), nextEvalMs, name);
+}
+
+/** Deletes a rule with its queued notifications and its delivery log; false when there was none. */
+export function deleteRule(sql: SqlStorage, name: string): boolean {
+  const deleted = sql.exec("DELETE FROM alert_rules WHERE name = ?", name).rowsWritten;
+  sql.exec("DELETE FROM alert_outbox WHERE rule = ?", name);
+  sql.exec("DELETE FROM alert_deliveries WHERE rule = ?", name);
+  return deleted > 0;
+}
+
+/** When the next rule is due, or null without rules. */
+export function nextRuleDueMs(sql: SqlStorage): number | null {
+  return sql.exec<{ t: number | null }>("SELECT min(next_eval_ms) AS t FROM alert_rules").one().t;
+}
+
+/** The API's view of a rule. */
+export function viewOf(rule: AlertRule, state: AlertState): RuleView {
+  return { name: rule.name, model: rule.model, rule: publicRule(rule), query: ruleQuery(rule), labels: alertLabels(rule), state };
+}
