@@ -1,6 +1,7 @@
 /**
  * Accuracy of one model once actuals arrive: classification and regression metrics over the
- * chosen window, and how many predictions have been matched with an actual.
+ * chosen window, and how many predictions have been matched with an actual (docs/accuracy.md).
+ * A value at t covers the predictions made in (t − window, t] whose actual has come so far.
  */
 import type { Dashboard } from "@grafana/grafana-foundation-sdk/dashboard";
 import { RowBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
@@ -10,7 +11,9 @@ import { PanelBuilder as TimeseriesPanel } from "@grafana/grafana-foundation-sdk
 import { MODEL_VERSION, driftlineDashboard, instantQuery, promQuery } from "./defaults.ts";
 import { datasourceVariable, modelVariable, versionVariable, windowVariable } from "./variables.ts";
 
-const ACCURACY = `${MODEL_VERSION}, window="$window"`;
+const WINDOWED = `${MODEL_VERSION}, window="$window"`;
+/** The macro and whole-model figures: per-class series carry a `class` label. */
+const ACCURACY = `${WINDOWED}, class=""`;
 /** Metrics of a classifier, each a ratio in [0, 1]. */
 const CLASSIFICATION = "accuracy|precision|recall|f1|auc";
 /** Metrics of a regressor, in the unit of the prediction (MAPE as a ratio). */
@@ -41,12 +44,34 @@ export function classificationOverTime(): TimeseriesPanel {
     .span(12);
 }
 
-/** Regression errors per version over time. */
+/** F1 per class and version over time: a class the model fails shows here before the macro moves. */
+export function f1PerClass(): TimeseriesPanel {
+  return new TimeseriesPanel()
+    .title("F1 per class over $window")
+    .withTarget(promQuery(`max by (class, version) (driftline_accuracy{${WINDOWED}, metric="f1", class!=""})`, "{{class}} {{version}}"))
+    .unit("percentunit")
+    .min(0)
+    .max(1)
+    .height(9)
+    .span(12);
+}
+
+/** Log loss per version over time (from the score of the predicted label). */
+export function logLossOverTime(): TimeseriesPanel {
+  return new TimeseriesPanel()
+    .title("Log loss over $window")
+    .withTarget(promQuery(`max by (version) (driftline_accuracy{${ACCURACY}, metric="log_loss"})`, "{{version}}"))
+    .min(0)
+    .height(9)
+    .span(12);
+}
+
+/** Regression errors per version over time, and the error's quartiles. */
 export function regressionOverTime(): TimeseriesPanel {
   return new TimeseriesPanel()
     .title("Regression errors over $window")
     .withTarget(promQuery(`max by (metric, version) (driftline_accuracy{${ACCURACY}, metric=~"${REGRESSION}"})`, "{{metric}} {{version}}"))
-    .min(0)
+    .withTarget(promQuery(`max by (quantile, version) (driftline_prediction_error{${WINDOWED}, quantile=~"0.25|0.5|0.75"})`, "error q{{quantile}} {{version}}", "B"))
     .height(9)
     .span(12);
 }
@@ -62,18 +87,39 @@ export function actualsRate(): TimeseriesPanel {
     .span(12);
 }
 
-/** Actuals as a share of predictions: how much of the traffic the accuracy figures stand on. */
+/** The share of predictions that have received their actual: how much the accuracy figures stand on. */
 export function actualsCoverage(): TimeseriesPanel {
   return new TimeseriesPanel()
-    .title("Actuals per prediction")
-    .description("Actuals received over predictions made in the same interval; actuals that arrive late lag behind.")
-    .withTarget(
-      promQuery(
-        `sum by (version) (rate(driftline_actuals_total{${MODEL_VERSION}}[$__rate_interval])) / sum by (version) (rate(driftline_predictions_total{${MODEL_VERSION}}[$__rate_interval]))`,
-        "{{version}}",
-      ),
-    )
+    .title("Predictions with their actual, over $window")
+    .description("Of the predictions with an id made in the window, the share joined with their actual so far; it grows as late actuals arrive.")
+    .withTarget(promQuery(`max by (version) (driftline_actuals_joined_ratio{${WINDOWED}})`, "{{version}}"))
     .unit("percentunit")
+    .min(0)
+    .max(1)
+    .height(9)
+    .span(12);
+}
+
+/** How late actuals come: quantiles of the time from prediction to actual, of the actuals joined in the window. */
+export function actualDelay(): TimeseriesPanel {
+  return new TimeseriesPanel()
+    .title("Delay of actuals over $window")
+    .withTarget(promQuery(`max by (quantile, version) (driftline_actual_delay_seconds{${WINDOWED}})`, "p{{quantile}} {{version}}"))
+    .unit("s")
+    .min(0)
+    .height(9)
+    .span(12);
+}
+
+/** What happened to predictions and actuals waiting to be joined: joined, expired, refused. */
+export function joinEvents(): TimeseriesPanel {
+  return new TimeseriesPanel()
+    .title("Joins")
+    .description("Joined pairs, predictions and actuals that expired unjoined (side), and records refused (reason: duplicate id or full join table).")
+    .withTarget(promQuery(`sum by (version) (rate(driftline_actuals_joined_total{${MODEL_VERSION}}[$__rate_interval]))`, "joined {{version}}"))
+    .withTarget(promQuery(`sum by (side, version) (rate(driftline_join_expired_total{${MODEL_VERSION}}[$__rate_interval]))`, "expired {{side}} {{version}}", "B"))
+    .withTarget(promQuery(`sum by (reason, version) (rate(driftline_join_refused_total{${MODEL_VERSION}}[$__rate_interval]))`, "refused {{reason}} {{version}}", "C"))
+    .unit("reqps")
     .min(0)
     .height(9)
     .span(12);
@@ -88,9 +134,13 @@ export function accuracyDashboard(): Dashboard {
     .withVariable(windowVariable())
     .withPanel(classificationStat())
     .withPanel(classificationOverTime())
+    .withPanel(f1PerClass())
+    .withPanel(logLossOverTime())
     .withPanel(regressionOverTime())
     .withRow(new RowBuilder("Actuals"))
     .withPanel(actualsRate())
     .withPanel(actualsCoverage())
+    .withPanel(actualDelay())
+    .withPanel(joinEvents())
     .build();
 }

@@ -76,7 +76,9 @@ export class CreditRiskServer {
       const latencyMs = performance.now() - started + overheadMs;
       this.#monitors[i].recordPrediction({
         features: application.applicant,
-        prediction: answer,
+        // `ml.prediction.score` is the probability of the predicted label (docs/accuracy.md);
+        // the model's score is P(default) whichever label it gives.
+        prediction: { label: answer.label, score: answer.label === "default" ? answer.score : 1 - answer.score },
         latencyMs,
         id: application.id,
         segments: { home_ownership: application.applicant.home_ownership },

@@ -1,3 +1,4 @@
+import type { JoinRecord } from "../accuracy/join-record.ts";
 import { CategoricalCounts } from "../sketch/categorical-counts.ts";
 import { TDigest } from "../sketch/tdigest.ts";
 import type { CumulativePoint } from "./cumulative.ts";
@@ -29,6 +30,8 @@ export type ModelBatch = {
   deltas: SeriesDelta[];
   /** Cumulative points, turned into deltas by the ModelStore that owns their streams. */
   cumulative: CumulativePoint[];
+  /** Predictions with an id and actuals, for the store's accuracy join (docs/accuracy.md); absent: none. */
+  joins?: JoinRecord[];
 };
 
 /** The fold's result for one request. */
@@ -155,6 +158,8 @@ export class ModelAccumulator {
   readonly modelId: string;
   private readonly groups = new Map<string, SeriesGroup>();
   readonly cumulative: CumulativePoint[] = [];
+  /** Join records of the request (one per identified prediction or actual: bounded by its records). */
+  readonly joins: JoinRecord[] = [];
   /** Records of the request that named this model (counted by the fold as it meets them). */
   records = 0;
   private readonly limits: Limits;
@@ -222,6 +227,6 @@ export class ModelAccumulator {
   finish(): ModelBatch {
     const deltas: SeriesDelta[] = [];
     for (const group of this.groups.values()) group.finish(deltas);
-    return { modelId: this.modelId, records: this.records, deltas, cumulative: this.cumulative };
+    return { modelId: this.modelId, records: this.records, deltas, cumulative: this.cumulative, joins: this.joins };
   }
 }

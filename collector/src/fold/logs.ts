@@ -38,18 +38,22 @@ function foldEvent(event: string, record: LogRecord, resource: Attributes, resou
   }
   const { modelId, version } = identity;
   if (!ctx.validName(modelId, Attr.modelId) || !ctx.validName(version, Attr.modelVersion)) return;
-  const minute = ctx.minuteOf(record.timeUnixNano || record.observedTimeUnixNano);
+  const timeUnixNano = record.timeUnixNano || record.observedTimeUnixNano;
+  const minute = ctx.minuteOf(timeUnixNano);
   if (minute === undefined) return;
   const model = ctx.model(modelId);
   if (model === undefined) return;
-  if (event === Event.prediction) foldPrediction(model, version, minute, attributes, resourceSegments, ctx);
-  else foldActual(model, version, minute, attributes, ctx);
+  // The join needs the instant, not only the minute: the actual's delay is measured from it.
+  const timeMs = Number((timeUnixNano === 0n ? ctx.now : timeUnixNano) / 1_000_000n);
+  if (event === Event.prediction) foldPrediction(model, version, minute, timeMs, attributes, resourceSegments, ctx);
+  else foldActual(model, version, minute, timeMs, attributes, ctx);
 }
 
 function foldPrediction(
   model: ModelAccumulator,
   version: string,
   minute: number,
+  timeMs: number,
   attributes: Attributes,
   resourceSegments: Segment[],
   ctx: FoldContext,
@@ -61,6 +65,7 @@ function foldPrediction(
   features.length = 0;
   featureNames.length = 0;
   let ownSegments: string[] | undefined;
+  let segmentKeys: string[] | undefined;
   for (const key in attributes) {
     const role = ctx.classifyKey(key);
     if (role.role === "other") continue;
@@ -72,12 +77,17 @@ function foldPrediction(
     else {
       const value = segmentValue(attributes[key], ctx);
       if (value === undefined) continue;
-      groups.push(model.group(version, `${role.name}=${value}`, minute));
+      const segment = `${role.name}=${value}`;
+      groups.push(model.group(version, segment, minute));
       (ownSegments ??= []).push(role.name);
+      (segmentKeys ??= []).push(segment);
     }
   }
   for (const [name, value] of resourceSegments) {
-    if (ownSegments === undefined || !ownSegments.includes(name)) groups.push(model.group(version, `${name}=${value}`, minute));
+    if (ownSegments === undefined || !ownSegments.includes(name)) {
+      groups.push(model.group(version, `${name}=${value}`, minute));
+      (segmentKeys ??= []).push(`${name}=${value}`);
+    }
   }
 
   const failed = scalarString(attributes[Attr.errorType]) !== undefined;
@@ -86,8 +96,25 @@ function foldPrediction(
   const label = scalarString(attributes[Attr.predictionLabel]);
   const validLabel = label !== undefined && ctx.validValue(label, Attr.predictionLabel);
   const score = numberOf(attributes[Attr.predictionScore]);
+  const id = scalarString(attributes[Attr.predictionId]);
+  const joinable = id !== undefined && !failed && ((typeof value === "number" && Number.isFinite(value)) || validLabel) && ctx.validValue(id, Attr.predictionId);
+  if (joinable) {
+    model.joins.push({
+      side: "prediction",
+      id,
+      version,
+      segments: segmentKeys ?? [],
+      minute,
+      timeMs,
+      value: typeof value === "number" ? value : null,
+      label: validLabel ? label : null,
+      // A score is a probability of the predicted label (docs/accuracy.md): others cannot feed AUC or log loss.
+      score: validLabel && score !== undefined && score >= 0 && score <= 1 ? score : null,
+    });
+  }
   for (const group of groups) {
     if (!group.count(SeriesKind.predictions, "", 1)) return;
+    if (joinable) group.count(SeriesKind.identifiedPredictions, "", 1);
     if (failed) group.count(SeriesKind.errors, "", 1);
     if (latencySeconds !== undefined) group.number(SeriesKind.latency, "", latencySeconds);
     if (typeof value === "number") group.number(SeriesKind.predictionValue, "", value);
@@ -112,13 +139,24 @@ function foldPrediction(
   }
 }
 
-function foldActual(model: ModelAccumulator, version: string, minute: number, attributes: Attributes, ctx: FoldContext): void {
+function foldActual(model: ModelAccumulator, version: string, minute: number, timeMs: number, attributes: Attributes, ctx: FoldContext): void {
   const value = attributes[Attr.actualValue];
   const label = scalarString(attributes[Attr.actualLabel]);
-  if (typeof value === "number") model.addNumber(SeriesKind.actualValue, version, "", "", minute, value);
-  else if (label !== undefined) {
-    if (ctx.validValue(label, Attr.actualLabel)) model.addCategory(SeriesKind.actualLabel, version, "", "", minute, label);
+  let joinValue: number | null = null;
+  let joinLabel: string | null = null;
+  if (typeof value === "number") {
+    model.addNumber(SeriesKind.actualValue, version, "", "", minute, value);
+    if (Number.isFinite(value)) joinValue = value;
+  } else if (label !== undefined) {
+    if (ctx.validValue(label, Attr.actualLabel)) {
+      model.addCategory(SeriesKind.actualLabel, version, "", "", minute, label);
+      joinLabel = label;
+    }
   } else ctx.rejections.add(`${Event.actual} event with neither a numeric ${Attr.actualValue} nor an ${Attr.actualLabel}`);
+  if (joinValue === null && joinLabel === null) return;
+  // An actual without an id still counts as a true value (target drift); it just cannot be joined.
+  const id = scalarString(attributes[Attr.predictionId]);
+  if (id !== undefined && ctx.validValue(id, Attr.predictionId)) model.joins.push({ side: "actual", id, version, timeMs, value: joinValue, label: joinLabel });
 }
 
 /** A segment attribute: its name and value. */

@@ -30,6 +30,27 @@ export const SeriesKind = {
   customSum: "custom_sum",
   /** A custom metric's observed values (gauge points, histogram contents); name is the metric name. */
   customValues: "custom_values",
+  // Accuracy (docs/accuracy.md): joined (prediction, actual) pairs, in the prediction's minute.
+  /** Predictions that carried `ml.prediction.id` (could be joined); name "". */
+  identifiedPredictions: "identified_predictions",
+  /** Joined pairs of one actual class: counts of the predicted labels; name is the actual label. */
+  confusion: "confusion",
+  /** Scores of joined pairs whose predicted label was right; name is the predicted label. */
+  scoreHit: "score_hit",
+  /** Scores of joined pairs whose predicted label was wrong; name is the predicted label. */
+  scoreMiss: "score_miss",
+  /** Log loss of each joined pair's score (docs/accuracy.md); name "". */
+  logLoss: "log_loss",
+  /** Regression: predicted − actual of each joined pair; name "". */
+  predictionError: "prediction_error",
+  /** Regression: |predicted − actual|; name "". */
+  absoluteError: "absolute_error",
+  /** Regression: |predicted − actual| / |actual|, pairs with actual ≠ 0 only; name "". */
+  absolutePercentageError: "absolute_percentage_error",
+  /** Seconds from a prediction to its actual, in the minute of the join; name "". */
+  actualDelay: "actual_delay",
+  /** Join bookkeeping, in the minute it happened; name is a {@link JoinEvent}. */
+  joinEvents: "join_events",
 } as const;
 export type SeriesKind = (typeof SeriesKind)[keyof typeof SeriesKind];
 
@@ -51,7 +72,32 @@ const sketchOfKind: Record<SeriesKind, SketchType> = {
   genai_tokens: "digest",
   custom_sum: "counter",
   custom_values: "digest",
+  identified_predictions: "counter",
+  confusion: "counts",
+  score_hit: "digest",
+  score_miss: "digest",
+  log_loss: "digest",
+  prediction_error: "digest",
+  absolute_error: "digest",
+  absolute_percentage_error: "digest",
+  actual_delay: "digest",
+  join_events: "counter",
 };
+
+/** The names of `join_events` series: what happened to a prediction or actual waiting to be joined. */
+export const JoinEvent = {
+  /** A prediction and its actual met (counted once per pair). */
+  joined: "joined",
+  /** A prediction whose actual did not come within the TTL. */
+  expiredPrediction: "expired_prediction",
+  /** An actual whose prediction did not come within the TTL. */
+  expiredActual: "expired_actual",
+  /** A prediction or actual whose (version, id) was already waiting or joined: ignored. */
+  duplicate: "duplicate",
+  /** A prediction or actual refused because the model's join table was full. */
+  refusedFull: "refused_full",
+} as const;
+export type JoinEvent = (typeof JoinEvent)[keyof typeof JoinEvent];
 
 /** The sketch a series of this kind keeps. */
 export function sketchTypeOf(kind: SeriesKind): SketchType {
