@@ -1,10 +1,11 @@
 import { CategoricalCounts, TDigest, categoricalDrift, numericDrift, sketchTypeOf } from "@driftline/collector";
-import type { DriftResult, SeriesKind } from "@driftline/collector";
+import type { CategoricalDriftMethod, DriftResult, NumericDriftMethod, SeriesKind } from "@driftline/collector";
 import { DRIFT_WINDOWS, worstStatus } from "../store/drift.ts";
 import type { DriftWindow } from "../store/drift.ts";
 import { Family } from "./families.ts";
 import type { Labels } from "@driftline/collector/promql";
 import type { Samples } from "./store-counters.ts";
+import { BINNED_METHODS, binnedDrift } from "./binned-window.ts";
 import { WindowReader } from "./window-reader.ts";
 import type { MergeBudget } from "./window-reader.ts";
 
@@ -40,13 +41,20 @@ export function computeGauges(sql: SqlStorage, target: GaugeTarget, timesMs: rea
     what: `window=${target.window}`,
   });
   const baseline = target.baseline === null ? null : type === "digest" ? TDigest.fromBytes(target.baseline) : CategoricalCounts.fromBytes(target.baseline);
+  const binned = baseline instanceof TDigest ? binnedGauges(sql, target, baseline, timesMs) : null;
+  if (binned !== null) return binned;
+  // Status needs every method (the worst); otherwise only the methods asked for are computed:
+  // PSI alone costs tens of µs, KS and Wasserstein milliseconds (docs/drift.md).
+  const methods = target.wants.some((w) => w.family === Family.driftStatus) ? undefined : [...new Set(target.wants.flatMap((w) => (w.method === undefined ? [] : [w.method])))];
   const out = target.wants.map((want) => ({ labels: want.labels, timestamps: [] as number[], values: [] as number[] }));
   for (const t of timesMs) {
     const current = reader.at(t);
     let drift: DriftResult[] | undefined;
     const driftOf = (): DriftResult[] => {
       if (drift === undefined) {
-        drift = baseline === null ? [] : type === "digest" ? numericDrift(baseline as TDigest, current as TDigest) : categoricalDrift(baseline as CategoricalCounts, current as CategoricalCounts);
+        if (baseline === null) drift = [];
+        else if (type === "digest") drift = numericDrift(baseline as TDigest, current as TDigest, methods === undefined ? {} : { methods: methods as NumericDriftMethod[] });
+        else drift = categoricalDrift(baseline as CategoricalCounts, current as CategoricalCounts, methods === undefined ? {} : { methods: methods as CategoricalDriftMethod[] });
       }
       return drift;
     };
@@ -60,6 +68,23 @@ export function computeGauges(sql: SqlStorage, target: GaugeTarget, timesMs: rea
   return out
     .filter((s) => s.timestamps.length > 0)
     .map((s) => ({ labels: s.labels, samples: { timestamps: Float64Array.from(s.timestamps), values: Float64Array.from(s.values) } }));
+}
+
+/**
+ * PSI, JS and Hellinger alone need no merged digest (binned-window.ts): answered from prefix sums
+ * of the buckets' CDFs at the bin edges. Null when a want needs more (quantiles, status, KS,
+ * Wasserstein), and the window is merged instead.
+ */
+function binnedGauges(sql: SqlStorage, target: GaugeTarget, baseline: TDigest, timesMs: readonly number[]): { labels: Labels; samples: Samples }[] | null {
+  const drift = (w: GaugeWant): boolean => (w.family === Family.featureDrift || w.family === Family.predictionDrift) && w.method !== undefined && BINNED_METHODS.includes(w.method);
+  if (target.wants.length === 0 || !target.wants.every(drift)) return null;
+  const methods = [...new Set(target.wants.map((w) => w.method!))];
+  const series = binnedDrift(sql, { seriesIds: [target.seriesId], windowMinutes: DRIFT_WINDOWS[target.window], timesMs, baseline, methods });
+  if (series === null) return null;
+  return target.wants.flatMap((want) => {
+    const s = series.get(want.method!)!;
+    return s.timestamps.length === 0 ? [] : [{ labels: want.labels, samples: { timestamps: Float64Array.from(s.timestamps), values: Float64Array.from(s.values) } }];
+  });
 }
 
 function gaugeValue(want: GaugeWant, current: TDigest | CategoricalCounts, driftOf: () => DriftResult[]): number | undefined {

@@ -1,144 +1,194 @@
-import { ReadLimitError } from "./read-limit.ts";
-import { CategoricalCounts, TDigest } from "@driftline/collector";
-import { mergeDigests } from "../store/baselines.ts";
+import type { CategoricalCounts, TDigest } from "@driftline/collector";
+import { MAX_SKETCH_MERGES, SketchMerger } from "./sketch-merger.ts";
+import type { MergeBudget, Sketch } from "./sketch-merger.ts";
+import { SlidingQueue } from "./sliding-queue.ts";
+import { readWindowBuckets } from "./window-buckets.ts";
 
-/** Sketch merges one request may do in all; bounds a query's CPU time (docs/query-api.md). */
-export const MAX_SKETCH_MERGES = 200_000;
-
-/** Shared across one request's reads: how many sketch merges are left. */
-export type MergeBudget = { remaining: number };
-
-/** A fresh budget of {@link MAX_SKETCH_MERGES}. */
-export function newBudget(): MergeBudget {
-  return { remaining: MAX_SKETCH_MERGES };
-}
+export { MAX_SKETCH_MERGES, newBudget } from "./sketch-merger.ts";
+export type { MergeBudget } from "./sketch-merger.ts";
 
 /**
  * Merges the sketches of some series over sliding windows: for a time t, the buckets whose start
  * minute is in (⌊t⌋ − window, ⌊t⌋] (the convention of GET /api/models/:model/drift, the current
- * minute included). Whole ended hours come from bucket_1h when rolled up and clean, the rest from
- * minute buckets; each bucket is read and decoded once however many windows hold it.
+ * minute included). Whole hours inside the window come from bucket_1h when rolled up and clean,
+ * the rest from minute buckets.
  *
- * Cost: one read of the buckets under all windows, then per time the merge of at most
- * window/60 hours plus ~120 edge minutes per series; the budget refuses a request that would
- * merge more than MAX_SKETCH_MERGES sketches before any work is done.
+ * Cost model. Consecutive windows share their work instead of each merging its buckets from
+ * scratch (which cost O(window) merges per time: 1 440 steps of a 1h window were 86 400 merges
+ * per series). A window of at least an hour is split at hour boundaries into
+ *   left edge: the minutes [lo, end of lo's hour], a suffix of that hour, built once per hour
+ *              in one backward pass (≤ 60 merges, ≤ 60 sketches held);
+ *   middle:    the whole hours between, a {@link SlidingQueue} of hour sketches (≤ 2 merges per
+ *              hour, ≤ 2 per window hour held: 336 for 7d, never 10 080 minutes);
+ *   right edge: the minutes [start of hi's hour, hi], a running prefix (one fold per minute);
+ * and a window under an hour is a SlidingQueue of minutes. Each window then costs the merge of
+ * at most four parts (three merges): O(1) amortised per step. A window that does not overlap the previous one
+ * starts afresh, so sparse times (a large step) cost only the buckets their windows hold.
+ * Every merge is charged to the request's {@link MergeBudget} as it is done.
+ *
+ * Accuracy. t-digest merges are not associative: the same buckets merged in a different grouping
+ * give a slightly different digest, within the merge bounds of docs/sketches.md (rank error
+ * ≤ 5e-3; count, sum, min, max and the missing count exact). Categorical counts are exact until
+ * a window passes the category cap, after which which categories keep their names may differ.
+ *
+ * Times must be asked in ascending order ({@link at} throws otherwise).
  */
 export class WindowReader {
-  private readonly type: "digest" | "counts";
   private readonly windowMinutes: number;
-  private readonly categoriesCap: number;
-  /** Raw minute (and clean hour) buckets by start minute, one entry per series holding one. */
-  private readonly minutes = new Map<number, Uint8Array[]>();
-  private readonly hours = new Map<number, Uint8Array[]>();
-  /** Decoded sketches by "m<minute>" / "h<minute>", filled on first use. */
-  private readonly decoded = new Map<string, (TDigest | CategoricalCounts)[]>();
+  private readonly merger: SketchMerger;
+  /** Raw bucket bytes by start minute and by hour (clean rollups only), one entry per series holding one. */
+  private readonly minutes: Map<number, Uint8Array[]>;
+  private readonly hours: Map<number, Uint8Array[]>;
+  /** The last window asked for, to check the order and to know whether windows overlap. */
+  private lastHi = -Infinity;
+  /** Minute windows (under an hour): the queue of minute sketches. */
+  private readonly minuteQueue: SlidingQueue;
+  /** Hour windows: the queue of whole hours and the last hour pushed into it. */
+  private readonly hourQueue: SlidingQueue;
+  private lastHourPushed = -Infinity;
+  /** Hour sketches (clean rollup, or the merge of the hour's minutes) by hour; evicted behind the window. */
+  private readonly hourSketches = new Map<number, Sketch | null>();
+  /** Left edge: suffix merges of one hour's minutes, by minute − hour start (null: no data from there on). */
+  private suffix: { hour: number; lowest: number; merges: (Sketch | null)[] } | null = null;
+  /** Right edge: the running merge of one hour's minutes up to `upTo`. */
+  private prefix: { hour: number; upTo: number; merge: Sketch | null; owned: boolean } | null = null;
 
   constructor(
     sql: SqlStorage,
     options: { seriesIds: readonly number[]; type: "digest" | "counts"; windowMinutes: number; timesMs: readonly number[]; categoriesCap: number; budget: MergeBudget; what: string },
   ) {
-    const { seriesIds, windowMinutes, timesMs, budget } = options;
-    this.type = options.type;
+    const { seriesIds, windowMinutes, timesMs } = options;
     this.windowMinutes = windowMinutes;
-    this.categoriesCap = options.categoriesCap;
-    if (timesMs.length === 0 || seriesIds.length === 0) return;
-    const maxMinute = Math.floor(timesMs[timesMs.length - 1] / 60_000);
-    const lo = Math.floor(timesMs[0] / 60_000) - windowMinutes + 1;
-    // Series ids are integers from our own table, so joining them into the SQL is safe.
-    const ids = seriesIds.join(",");
-    const add = (map: Map<number, Uint8Array[]>, key: number, sketch: ArrayBuffer | null): void => {
-      if (sketch === null) return;
-      const list = map.get(key);
-      if (list === undefined) map.set(key, [new Uint8Array(sketch)]);
-      else list.push(new Uint8Array(sketch));
-    };
-    for (const row of sql.exec<{ b: number; sketch: ArrayBuffer | null }>(`SELECT minute AS b, sketch FROM bucket_1m WHERE series_id IN (${ids}) AND minute >= ? AND minute <= ?`, lo, maxMinute)) {
-      add(this.minutes, row.b, row.sketch);
-    }
-    if (windowMinutes >= 60) {
-      const dirty = new Set(sql.exec<{ bucket: number }>("SELECT bucket FROM dirty_rollups WHERE level = 'h'").toArray().map((r) => r.bucket));
-      for (const row of sql.exec<{ b: number; sketch: ArrayBuffer | null }>(`SELECT hour AS b, sketch FROM bucket_1h WHERE series_id IN (${ids}) AND hour >= ? AND hour <= ?`, Math.floor(lo / 60), Math.floor(maxMinute / 60))) {
-        if (!dirty.has(row.b)) add(this.hours, row.b * 60, row.sketch);
-      }
-    }
-    const merges = this.mergesFor(timesMs);
-    if (merges > budget.remaining) {
-      throw new ReadLimitError(
-        `${options.what} at ${timesMs.length} evaluation times would merge ${merges} sketches, more than the limit of ${MAX_SKETCH_MERGES} per query (MAX_SKETCH_MERGES); use a larger step, a shorter range or a shorter window`,
-      );
-    }
-    budget.remaining -= merges;
+    this.merger = new SketchMerger(
+      options.type,
+      options.categoriesCap,
+      options.budget,
+      () =>
+        `${options.what} at ${timesMs.length} evaluation times needs more than the limit of ${MAX_SKETCH_MERGES} sketch merges per query (MAX_SKETCH_MERGES); use a larger step, a shorter range or a shorter window`,
+    );
+    this.minuteQueue = new SlidingQueue(this.merger);
+    this.hourQueue = new SlidingQueue(this.merger);
+    const buckets = readWindowBuckets(sql, seriesIds, windowMinutes, timesMs);
+    this.minutes = buckets.minutes;
+    this.hours = buckets.hours;
+  }
+
+  /** Merges done so far by this reader (combining two sketches into one counts one). */
+  get merges(): number {
+    return this.merger.merges;
   }
 
   /**
-   * How many sketches the windows at `timesMs` hold (an upper bound: an hour and its minutes both
-   * count), from the bucket starts loaded: refused before any decode when it passes the budget.
+   * The merge of the window ending at `timeMs` (an empty sketch when it holds no bucket). Times
+   * must not decrease from one call to the next. The result may be shared with later windows:
+   * read it, never modify it.
    */
-  private mergesFor(timesMs: readonly number[]): number {
-    const starts: number[] = [];
-    for (const [m, list] of this.minutes) for (let i = 0; i < list.length; i++) starts.push(m);
-    for (const [m, list] of this.hours) for (let i = 0; i < list.length; i++) starts.push(m);
-    starts.sort((a, b) => a - b);
-    const countBelow = (x: number): number => lowerBound(starts, x);
-    let total = 0;
-    for (const t of timesMs) {
-      const hi = Math.floor(t / 60_000);
-      total += countBelow(hi + 1) - countBelow(hi - this.windowMinutes + 1);
-    }
-    return total;
-  }
-
-  /** The merge of the window ending at `timeMs` (empty when it holds no bucket). */
   at(timeMs: number): TDigest | CategoricalCounts {
     const hi = Math.floor(timeMs / 60_000);
+    if (hi < this.lastHi) throw new RangeError(`WindowReader.at: times must ascend (minute ${hi} after ${this.lastHi})`);
     const lo = hi - this.windowMinutes + 1;
-    const parts: (TDigest | CategoricalCounts)[] = [];
-    // Whole hours inside the window come from their rollup; their minutes are then skipped.
-    const usedHours = new Set<number>();
-    const hourKeys = this.sortedHours();
-    for (let i = lowerBound(hourKeys, lo); i < hourKeys.length && hourKeys[i] + 59 <= hi; i++) {
-      usedHours.add(hourKeys[i]);
-      parts.push(...this.decode(`h${hourKeys[i]}`, this.hours.get(hourKeys[i])!));
+    const parts = this.windowMinutes >= 60 ? this.hourWindow(lo, hi) : this.minuteWindow(lo, hi);
+    this.lastHi = hi;
+    return this.merger.merge(parts) ?? this.merger.empty();
+  }
+
+  private minuteWindow(lo: number, hi: number): Sketch[] {
+    if (lo > this.lastHi) this.minuteQueue.clear();
+    for (let m = Math.max(lo, this.lastHi + 1); m <= hi; m++) {
+      const sketch = this.minuteSketch(m);
+      if (sketch !== null) this.minuteQueue.push(m, sketch);
     }
-    const minuteKeys = this.sortedMinutes();
-    for (let i = lowerBound(minuteKeys, lo); i < minuteKeys.length && minuteKeys[i] <= hi; i++) {
-      const m = minuteKeys[i];
-      if (usedHours.has(m - (((m % 60) + 60) % 60))) continue;
-      parts.push(...this.decode(`m${m}`, this.minutes.get(m)!));
+    this.minuteQueue.dropBefore(lo);
+    return this.minuteQueue.parts();
+  }
+
+  private hourWindow(lo: number, hi: number): Sketch[] {
+    const loHour = Math.floor(lo / 60);
+    const hiHour = Math.floor(hi / 60);
+    for (const hour of this.hourSketches.keys()) if (hour < loHour) this.hourSketches.delete(hour);
+    if (loHour === hiHour) {
+      // Only a 1h window aligned on the hour lies inside one hour: that whole hour.
+      const whole = this.hourSketch(loHour);
+      return whole === null ? [] : [whole];
     }
-    if (this.type === "digest") return mergeDigests(parts as TDigest[]);
-    return new CategoricalCounts(this.categoriesCap).merge(...(parts as CategoricalCounts[]));
-  }
-
-  private minuteKeys: number[] | undefined;
-  private hourKeys: number[] | undefined;
-
-  private sortedMinutes(): number[] {
-    return (this.minuteKeys ??= [...this.minutes.keys()].sort((a, b) => a - b));
-  }
-
-  private sortedHours(): number[] {
-    return (this.hourKeys ??= [...this.hours.keys()].sort((a, b) => a - b));
-  }
-
-  private decode(key: string, raw: Uint8Array[]): (TDigest | CategoricalCounts)[] {
-    let sketches = this.decoded.get(key);
-    if (sketches === undefined) {
-      sketches = raw.map((bytes) => (this.type === "digest" ? TDigest.fromBytes(bytes) : CategoricalCounts.fromBytes(bytes)));
-      this.decoded.set(key, sketches);
+    const parts: Sketch[] = [];
+    const left = lo === loHour * 60 ? this.hourSketch(loHour) : this.leftEdge(loHour, lo);
+    if (left !== null) parts.push(left);
+    // Whole hours (loHour, hiHour): a queue, restarted when it no longer overlaps.
+    if (loHour + 1 > this.lastHourPushed) {
+      this.hourQueue.clear();
+      this.lastHourPushed = loHour;
     }
-    return sketches;
+    for (let h = this.lastHourPushed + 1; h < hiHour; h++) {
+      const sketch = this.hourSketch(h);
+      if (sketch !== null) this.hourQueue.push(h, sketch);
+      this.lastHourPushed = h;
+    }
+    this.hourQueue.dropBefore(loHour + 1);
+    parts.push(...this.hourQueue.parts());
+    const right = hi === hiHour * 60 + 59 ? this.hourSketch(hiHour) : this.rightEdge(hiHour, hi);
+    if (right !== null) parts.push(right);
+    return parts;
   }
-}
 
-/** The index of the first element of ascending `sorted` that is ≥ x. */
-function lowerBound(sorted: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] < x) lo = mid + 1;
-    else hi = mid;
+  /** The merge of `hour`'s minutes from `lo` to the hour's end, from a suffix pass built once per hour. */
+  private leftEdge(hour: number, lo: number): Sketch | null {
+    const start = hour * 60;
+    if (this.suffix === null || this.suffix.hour !== hour || this.suffix.lowest > lo) {
+      // Times ascend, so later left edges in this hour start at or after lo: build down to lo only.
+      const merges: (Sketch | null)[] = new Array(60).fill(null);
+      let running: Sketch | null = null;
+      for (let m = start + 59; m >= lo; m--) {
+        const sketch = this.minuteSketch(m);
+        if (sketch !== null) running = running === null ? sketch : this.merger.merge([sketch, running]);
+        merges[m - start] = running;
+      }
+      this.suffix = { hour, lowest: lo, merges };
+    }
+    return this.suffix.merges[lo - start];
   }
-  return lo;
+
+  /** The merge of `hour`'s minutes from its start to `hi`, folded forward as `hi` advances. */
+  private rightEdge(hour: number, hi: number): Sketch | null {
+    if (this.prefix === null || this.prefix.hour !== hour) this.prefix = { hour, upTo: hour * 60 - 1, merge: null, owned: false };
+    const prefix = this.prefix;
+    for (let m = prefix.upTo + 1; m <= hi; m++) {
+      const sketch = this.minuteSketch(m);
+      if (sketch === null) continue;
+      if (prefix.merge === null) prefix.merge = sketch;
+      else if (prefix.owned) this.merger.fold(prefix.merge, sketch);
+      else {
+        prefix.merge = this.merger.merge([prefix.merge, sketch]);
+        prefix.owned = true;
+      }
+    }
+    prefix.upTo = Math.max(prefix.upTo, hi);
+    return prefix.merge;
+  }
+
+  /** An ended hour: its clean rollup when there is one, else the merge of its minutes (null: no data). */
+  private hourSketch(hour: number): Sketch | null {
+    let sketch = this.hourSketches.get(hour);
+    if (sketch !== undefined) return sketch;
+    const rolled = this.hours.get(hour);
+    if (rolled !== undefined) {
+      sketch = this.merger.merge(rolled.map((bytes) => this.merger.decode(bytes)));
+    } else {
+      const minutes: Sketch[] = [];
+      for (let m = hour * 60; m < hour * 60 + 60; m++) {
+        const s = this.minuteSketch(m);
+        if (s !== null) minutes.push(s);
+      }
+      sketch = this.merger.merge(minutes);
+    }
+    this.hourSketches.set(hour, sketch);
+    return sketch;
+  }
+
+  /** A minute's sketch: its buckets (one per series) decoded and merged; null when it has none. */
+  private minuteSketch(minute: number): Sketch | null {
+    const raw = this.minutes.get(minute);
+    if (raw === undefined) return null;
+    return this.merger.merge(raw.map((bytes) => this.merger.decode(bytes)));
+  }
 }
