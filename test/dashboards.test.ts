@@ -15,7 +15,10 @@ import { DRIFT_METHODS, WINDOWS } from "../dashboards/src/variables.ts";
 const DASHBOARD_DIR = new URL("../dashboards/", import.meta.url);
 const GRAFANA_BUILTINS = new Set(["__rate_interval", "__interval", "__range"]);
 
-/** The series the Worker serves (issue 5 and DESIGN.md "Query API"); a typo in a query fails here. */
+/**
+ * The series the Worker serves (SERIES_NAMES in worker/src/query/families.ts, which this Node test
+ * cannot import: it pulls in Workers-only types); a typo in a query fails here.
+ */
 const KNOWN_SERIES = new Set([
   "driftline_predictions_total",
   "driftline_prediction_errors_total",
@@ -28,8 +31,15 @@ const KNOWN_SERIES = new Set([
   "driftline_drift_status",
   "driftline_feature_quantile",
   "driftline_feature_missing_ratio",
-  "driftline_accuracy",
+  "driftline_baseline_quantile",
   "driftline_genai_tokens_total",
+  "driftline_accuracy",
+  "driftline_prediction_error",
+  "driftline_actuals_joined_ratio",
+  "driftline_actual_delay_seconds",
+  "driftline_actuals_joined_total",
+  "driftline_join_expired_total",
+  "driftline_join_refused_total",
 ]);
 
 const MINUTE_MS = 60_000;
@@ -45,9 +55,17 @@ function series(labels: Record<string, string>, value: (i: number) => number): S
   };
 }
 
-/** Every series the dashboards read, for model fraud version v1, feature income. */
+/**
+ * Every series the dashboards read, for model fraud version v1, feature income: the whole model,
+ * and the same again for the two values of the segment attribute `region`.
+ */
 function demoSeries(): SeriesData[] {
-  const mv = { model: SAMPLE_VARIABLES.model as string, version: SAMPLE_VARIABLES.version as string };
+  const model = { model: SAMPLE_VARIABLES.model as string, version: SAMPLE_VARIABLES.version as string };
+  const segments: Record<string, string>[] = [{}, { segment: SAMPLE_VARIABLES.segment as string, segment_value: "eu" }, { segment: SAMPLE_VARIABLES.segment as string, segment_value: "us" }];
+  return segments.flatMap((segment) => seriesOf({ ...model, ...segment }));
+}
+
+function seriesOf(mv: Record<string, string>): SeriesData[] {
   const out: SeriesData[] = [
     series({ __name__: "driftline_predictions_total", ...mv }, (i) => 60 * i),
     series({ __name__: "driftline_prediction_errors_total", ...mv }, (i) => i),
@@ -58,6 +76,9 @@ function demoSeries(): SeriesData[] {
   for (const [le, perMinute] of [["0.05", 40], ["0.1", 55], ["+Inf", 60]] as const) {
     out.push(series({ __name__: "driftline_prediction_duration_seconds_bucket", ...mv, le }, (i) => perMinute * i));
   }
+  out.push(series({ __name__: "driftline_actuals_joined_total", ...mv }, (i) => 20 * i));
+  for (const side of ["prediction", "actual"]) out.push(series({ __name__: "driftline_join_expired_total", ...mv, side }, (i) => i));
+  for (const reason of ["duplicate", "full"]) out.push(series({ __name__: "driftline_join_refused_total", ...mv, reason }, (i) => i));
   for (const type of ["input", "output"]) out.push(series({ __name__: "driftline_genai_tokens_total", ...mv, type }, (i) => 500 * i));
   for (const window of WINDOWS) {
     for (const method of DRIFT_METHODS) {
@@ -69,9 +90,18 @@ function demoSeries(): SeriesData[] {
       out.push(series({ __name__: "driftline_feature_quantile", ...mv, feature: "income", quantile, window }, () => Number(quantile) * 1000));
     }
     out.push(series({ __name__: "driftline_feature_missing_ratio", ...mv, feature: "income", window }, () => 0.01));
-    for (const metric of ["accuracy", "precision", "recall", "f1", "auc", "mae", "rmse", "mape"]) {
+    if (window === "1h" && mv.segment === undefined) {
+      for (const quantile of ["0.05", "0.25", "0.5", "0.75", "0.95"]) out.push(series({ __name__: "driftline_baseline_quantile", ...mv, feature: "income", quantile }, () => Number(quantile) * 900));
+    }
+    for (const metric of ["accuracy", "precision", "recall", "f1", "auc", "mae", "rmse", "mape", "log_loss"]) {
       out.push(series({ __name__: "driftline_accuracy", ...mv, metric, window }, () => 0.9));
     }
+    for (const cls of ["default", "repaid"]) out.push(series({ __name__: "driftline_accuracy", ...mv, metric: "f1", class: cls, window }, () => 0.8));
+    for (const quantile of ["0.25", "0.5", "0.75"]) {
+      out.push(series({ __name__: "driftline_prediction_error", ...mv, quantile, window }, () => Number(quantile)));
+      out.push(series({ __name__: "driftline_actual_delay_seconds", ...mv, quantile, window }, () => 60 * Number(quantile)));
+    }
+    out.push(series({ __name__: "driftline_actuals_joined_ratio", ...mv, window }, () => 0.6));
   }
   return out;
 }
@@ -151,7 +181,7 @@ describe("variables", () => {
   it("the data-drift dashboard lets the user choose model, version, feature, window and method", () => {
     const drift = DASHBOARDS.find((d) => d.file === "data-drift.json")?.build();
     const names = (drift?.templating?.list ?? []).map((v) => v.name);
-    expect(names).toEqual(["DS_PROMETHEUS", "model", "version", "feature", "window", "method"]);
+    expect(names).toEqual(["DS_PROMETHEUS", "model", "version", "feature", "window", "method", "segment"]);
   });
 
   it("offers exactly the windows the Worker computes", () => {

@@ -19,9 +19,18 @@ export type { CumulativePoint, CumulativeValue, StreamState } from "./fold/cumul
 export { Rejections } from "./fold/rejections.ts";
 export { DEFAULT_LIMITS, OTHER } from "./fold/limits.ts";
 export type { Limits } from "./fold/limits.ts";
-export { SeriesKind, SketchType, isCustomKind, isFeatureKind, parseSeriesKey, seriesKey, sketchTypeOf } from "./fold/series.ts";
+export { JoinEvent, SeriesKind, SketchType, isCustomKind, isFeatureKind, parseSeriesKey, seriesKey, sketchTypeOf } from "./fold/series.ts";
 export type { SeriesRef } from "./fold/series.ts";
 export { Attr, Event, Instrument, UNKNOWN_VERSION } from "./fold/conventions.ts";
+export type { ActualJoinRecord, JoinRecord, JoinedPair, PredictionJoinRecord } from "./accuracy/join-record.ts";
+export { foldPairs } from "./accuracy/pair-fold.ts";
+export { classificationMetrics } from "./accuracy/confusion.ts";
+export type { ClassMetrics, ClassificationMetrics } from "./accuracy/confusion.ts";
+export { regressionMetrics } from "./accuracy/regression.ts";
+export type { RegressionMetrics } from "./accuracy/regression.ts";
+export { binaryAucFromLabelDigests, digestScores, reflectedScores, rocAuc } from "./accuracy/auc.ts";
+export type { ScoreDistribution } from "./accuracy/auc.ts";
+export { pairLogLoss } from "./accuracy/log-loss.ts";
 export { DriftMethod } from "./drift/types.ts";
 export type {
   BinnedDriftOptions,

@@ -1,6 +1,7 @@
 /**
  * Data drift of one model: each feature's drift score and status over time, a heatmap across
- * features, the prediction's drift, and a feature's quantiles against a reference window.
+ * features, the prediction's drift, a feature's quantiles against its baseline's, and drift per
+ * value of a segment attribute.
  */
 import type { Dashboard } from "@grafana/grafana-foundation-sdk/dashboard";
 import { RowBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
@@ -10,12 +11,10 @@ import { PanelBuilder as StatusHistoryPanel } from "@grafana/grafana-foundation-
 import { PanelBuilder as TablePanel } from "@grafana/grafana-foundation-sdk/table";
 import { PanelBuilder as TimeseriesPanel } from "@grafana/grafana-foundation-sdk/timeseries";
 import { PromQueryFormat } from "@grafana/grafana-foundation-sdk/prometheus";
-import { DRIFT_STATUS_MAPPINGS, DRIFT_STATUS_THRESHOLDS, MODEL_VERSION, driftlineDashboard, instantQuery, promQuery } from "./defaults.ts";
-import { datasourceVariable, featureVariable, methodVariable, modelVariable, versionVariable, windowVariable } from "./variables.ts";
+import { DRIFT_STATUS_MAPPINGS, DRIFT_STATUS_THRESHOLDS, MODEL_VERSION, MODEL_VERSION_SEGMENT, driftlineDashboard, instantQuery, promQuery } from "./defaults.ts";
+import { datasourceVariable, featureVariable, methodVariable, modelVariable, segmentVariable, versionVariable, windowVariable } from "./variables.ts";
 
 const FEATURES = `${MODEL_VERSION}, feature=~"$feature", window="$window"`;
-/** The reference window for the quantile panel: the longest window the Worker keeps. */
-const REFERENCE_WINDOW = "7d";
 
 /**
  * Drift status of every feature and of the prediction (`__prediction__`) over time; not filtered by
@@ -79,19 +78,17 @@ export function predictionDrift(): TimeseriesPanel {
 }
 
 /**
- * Quantiles of one feature over $window beside the same quantiles over the 7-day reference window,
- * repeated for each chosen feature; a shift of the solid lines away from the dashed ones is drift.
+ * Quantiles of one feature over $window beside the same quantiles of the version's baseline (the
+ * training data), repeated for each chosen feature; solid lines leaving the dashed ones is drift.
  */
 export function featureQuantiles(): TimeseriesPanel {
   return new TimeseriesPanel()
-    .title("$feature: quantiles over $window vs 7d")
+    .title("$feature: quantiles over $window vs baseline")
     .repeat("feature")
     .repeatDirection("h")
     .maxPerRow(3)
-    .withTarget(promQuery(`max by (quantile) (driftline_feature_quantile{${MODEL_VERSION}, feature="$feature", window="$window"})`, "q{{quantile}} $window", "A"))
-    .withTarget(
-      promQuery(`max by (quantile) (driftline_feature_quantile{${MODEL_VERSION}, feature="$feature", window="${REFERENCE_WINDOW}"})`, `q{{quantile}} ${REFERENCE_WINDOW}`, "B"),
-    )
+    .withTarget(promQuery(`max by (quantile, version) (driftline_feature_quantile{${MODEL_VERSION}, feature="$feature", window="$window"})`, "q{{quantile}} {{version}}", "A"))
+    .withTarget(promQuery(`max by (quantile, version) (driftline_baseline_quantile{${MODEL_VERSION}, feature="$feature"})`, "q{{quantile}} {{version}} baseline", "B"))
     .overrideByQuery("B", [{ id: "custom.lineStyle", value: { fill: "dash", dash: [10, 10] } }])
     .height(9)
     .span(8);
@@ -108,6 +105,31 @@ export function missingRatioByFeature(): TimeseriesPanel {
     .span(12);
 }
 
+/**
+ * Drift status per value of the chosen segment attribute: a drift confined to one segment shows
+ * in its row even when the whole model's mixture still looks fine.
+ */
+export function driftStatusBySegment(): StatusHistoryPanel {
+  return new StatusHistoryPanel()
+    .title("Drift status by $segment")
+    .description("The worst status of any feature or the prediction within each value of the segment attribute $segment, over $window.")
+    .withTarget(promQuery(`max by (segment_value) (driftline_drift_status{${MODEL_VERSION_SEGMENT}, window="$window"})`, "{{segment_value}}"))
+    .mappings(DRIFT_STATUS_MAPPINGS)
+    .thresholds(DRIFT_STATUS_THRESHOLDS)
+    .height(9)
+    .span(12);
+}
+
+/** The chosen method's score of the chosen features per segment value over time. */
+export function driftScoreBySegment(): TimeseriesPanel {
+  return new TimeseriesPanel()
+    .title("Drift ($method) by $segment")
+    .withTarget(promQuery(`max by (segment_value, feature) (driftline_feature_drift{${MODEL_VERSION_SEGMENT}, feature=~"$feature", window="$window", method="$method"})`, "{{feature}} {{segment_value}}"))
+    .min(0)
+    .height(9)
+    .span(12);
+}
+
 /** The data-drift dashboard. */
 export function dataDriftDashboard(): Dashboard {
   return driftlineDashboard("driftline-data-drift", "Driftline / Data drift", "Drift of each feature and of the prediction of one model, per window and method.")
@@ -117,6 +139,7 @@ export function dataDriftDashboard(): Dashboard {
     .withVariable(featureVariable(true))
     .withVariable(windowVariable())
     .withVariable(methodVariable())
+    .withVariable(segmentVariable())
     .withPanel(driftStatusByFeature())
     .withRow(new RowBuilder("Drift scores"))
     .withPanel(driftScoreByFeature())
@@ -127,5 +150,8 @@ export function dataDriftDashboard(): Dashboard {
     .withPanel(featureQuantiles())
     .withRow(new RowBuilder("Data quality"))
     .withPanel(missingRatioByFeature())
+    .withRow(new RowBuilder("Segments"))
+    .withPanel(driftStatusBySegment())
+    .withPanel(driftScoreBySegment())
     .build();
 }

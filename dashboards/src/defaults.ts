@@ -24,8 +24,15 @@ export const PROVISIONED_DATASOURCE = { name: "Driftline", uid: "driftline" } as
 /** Tag on every Driftline dashboard; the dashboard links use it to offer the others. */
 export const DRIFTLINE_TAG = "driftline";
 
-/** Label matchers for the model and version variables; `=~` so "All" and multi-select work. */
-export const MODEL_VERSION = `model=~"$model", version=~"$version"`;
+/**
+ * Label matchers for the model and version variables, whole model only; `=~` so "All" and
+ * multi-select work. Segment series carry `segment` and `segment_value` and count the same
+ * predictions again, so a panel about the whole model selects `segment=""` (docs/segments.md).
+ */
+export const MODEL_VERSION = `model=~"$model", version=~"$version", segment=""`;
+
+/** Label matchers for the chosen model and versions, the series of the chosen `$segment` attribute (one per value). */
+export const MODEL_VERSION_SEGMENT = `model=~"$model", version=~"$version", segment="$segment"`;
 
 /** A Prometheus range query (Grafana's default for time-series panels). */
 export function promQuery(expr: string, legendFormat: string, refId = "A"): DataqueryBuilder {

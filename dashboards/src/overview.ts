@@ -11,7 +11,8 @@ import { PanelBuilder as StatusHistoryPanel } from "@grafana/grafana-foundation-
 import { DRIFT_STATUS_MAPPINGS, DRIFT_STATUS_THRESHOLDS, driftlineDashboard, instantQuery, promQuery, thresholds } from "./defaults.ts";
 import { datasourceVariable, modelVariable, windowVariable } from "./variables.ts";
 
-const MODEL = `model=~"$model"`;
+/** The chosen models, whole-model series only (segment series count the same predictions again). */
+const MODEL = `model=~"$model", segment=""`;
 const lastValue = (): ReduceDataOptionsBuilder => new ReduceDataOptionsBuilder().calcs(["lastNotNull"]);
 
 /** Number of models that reported predictions over the dashboard's range. */

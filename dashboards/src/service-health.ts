@@ -7,8 +7,10 @@ import { RowBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
 import { BigValueGraphMode, ReduceDataOptionsBuilder } from "@grafana/grafana-foundation-sdk/common";
 import { PanelBuilder as StatPanel } from "@grafana/grafana-foundation-sdk/stat";
 import { PanelBuilder as TimeseriesPanel } from "@grafana/grafana-foundation-sdk/timeseries";
-import { MODEL_VERSION, driftlineDashboard, instantQuery, promQuery, thresholds } from "./defaults.ts";
-import { datasourceVariable, modelVariable, versionVariable } from "./variables.ts";
+import { PanelBuilder as TablePanel } from "@grafana/grafana-foundation-sdk/table";
+import { PromQueryFormat } from "@grafana/grafana-foundation-sdk/prometheus";
+import { DRIFT_STATUS_MAPPINGS, MODEL_VERSION, MODEL_VERSION_SEGMENT, driftlineDashboard, instantQuery, promQuery, thresholds } from "./defaults.ts";
+import { datasourceVariable, modelVariable, segmentVariable, versionVariable, windowVariable } from "./variables.ts";
 
 const RATE = "[$__rate_interval]";
 const predictionsRate = (by: string): string => `sum by (${by}) (rate(driftline_predictions_total{${MODEL_VERSION}}${RATE}))`;
@@ -112,12 +114,91 @@ export function errorRatioByVersion(): TimeseriesPanel {
     .span(8);
 }
 
+const segmentRate = (series: string): string => `sum by (segment_value) (rate(${series}{${MODEL_VERSION_SEGMENT}}${RATE}))`;
+
+/** Predictions per second per value of the chosen segment attribute. */
+export function throughputBySegment(): TimeseriesPanel {
+  return new TimeseriesPanel()
+    .title("Throughput by $segment")
+    .withTarget(promQuery(segmentRate("driftline_predictions_total"), "{{segment_value}}"))
+    .unit("reqps")
+    .min(0)
+    .height(9)
+    .span(8);
+}
+
+/** Error ratio per segment value. */
+export function errorRatioBySegment(): TimeseriesPanel {
+  return new TimeseriesPanel()
+    .title("Error ratio by $segment")
+    .withTarget(promQuery(`${segmentRate("driftline_prediction_errors_total")} / ${segmentRate("driftline_predictions_total")}`, "{{segment_value}}"))
+    .unit("percentunit")
+    .min(0)
+    .height(9)
+    .span(8);
+}
+
+/** p99 latency per segment value, from the merged latency digest of each step's window. */
+export function p99LatencyBySegment(): TimeseriesPanel {
+  return new TimeseriesPanel()
+    .title("p99 latency by $segment")
+    .withTarget(promQuery(`histogram_quantile(0.99, sum by (le, segment_value) (rate(driftline_prediction_duration_seconds_bucket{${MODEL_VERSION_SEGMENT}}${RATE})))`, "{{segment_value}}"))
+    .unit("s")
+    .min(0)
+    .height(9)
+    .span(8);
+}
+
+/**
+ * Champion and challengers side by side over the dashboard's range: one row per version with its
+ * throughput, error ratio, p50 and p99 latency and worst drift status over $window (the same
+ * figures as GET /api/models/:model/compare).
+ */
+export function versionComparison(): TablePanel {
+  const over = "[$__range]";
+  const byVersion = (series: string): string => `sum by (version) (increase(${series}{${MODEL_VERSION}}${over}))`;
+  const quantile = (q: number): string => `histogram_quantile(${q}, sum by (le, version) (rate(driftline_prediction_duration_seconds_bucket{${MODEL_VERSION}}${over})))`;
+  const table = (expr: string, refId: string) => instantQuery(expr, "", refId).format(PromQueryFormat.Table);
+  return new TablePanel()
+    .title("Champion vs challengers")
+    .description("Per version over the dashboard's time range; drift status over $window (0 ok, 1 warn, 2 alert).")
+    .withTarget(table(`sum by (version) (rate(driftline_predictions_total{${MODEL_VERSION}}${over}))`, "A"))
+    .withTarget(table(`${byVersion("driftline_prediction_errors_total")} / ${byVersion("driftline_predictions_total")}`, "B"))
+    .withTarget(table(quantile(0.5), "C"))
+    .withTarget(table(quantile(0.99), "D"))
+    .withTarget(table(`max by (version) (driftline_drift_status{${MODEL_VERSION}, window="$window"})`, "E"))
+    .withTransformation({ id: "merge", options: {} })
+    .withTransformation({
+      id: "organize",
+      options: {
+        excludeByName: { Time: true },
+        renameByName: { "Value #A": "predictions/s", "Value #B": "error ratio", "Value #C": "p50 latency (s)", "Value #D": "p99 latency (s)", "Value #E": "worst drift status" },
+      },
+    })
+    .overrideByName("worst drift status", [{ id: "mappings", value: DRIFT_STATUS_MAPPINGS }])
+    .height(7)
+    .span(24);
+}
+
+/** Worst drift status per version over time: a challenger that drifts differently shows apart. */
+export function driftStatusByVersion(): TimeseriesPanel {
+  return new TimeseriesPanel()
+    .title("Worst drift status by version")
+    .withTarget(promQuery(`max by (version) (driftline_drift_status{${MODEL_VERSION}, window="$window"})`, "{{version}}"))
+    .min(0)
+    .max(2)
+    .height(9)
+    .span(24);
+}
+
 /** The service-health dashboard. */
 export function serviceHealthDashboard(): Dashboard {
   return driftlineDashboard("driftline-service-health", "Driftline / Service health", "Latency, throughput and errors of one model, by version.")
     .withVariable(datasourceVariable())
     .withVariable(modelVariable(false))
     .withVariable(versionVariable())
+    .withVariable(windowVariable())
+    .withVariable(segmentVariable())
     .withPanel(throughputStat())
     .withPanel(errorRatioStat())
     .withPanel(p50LatencyStat())
@@ -129,5 +210,12 @@ export function serviceHealthDashboard(): Dashboard {
     .withPanel(throughputByVersion())
     .withPanel(errorsByVersion())
     .withPanel(errorRatioByVersion())
+    .withRow(new RowBuilder("Champion vs challengers"))
+    .withPanel(versionComparison())
+    .withPanel(driftStatusByVersion())
+    .withRow(new RowBuilder("Segments"))
+    .withPanel(throughputBySegment())
+    .withPanel(errorRatioBySegment())
+    .withPanel(p99LatencyBySegment())
     .build();
 }

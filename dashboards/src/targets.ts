@@ -13,6 +13,7 @@ export const SAMPLE_VARIABLES: Readonly<Record<string, string>> = {
   feature: "income",
   window: "1h",
   method: "psi",
+  segment: "region",
   __rate_interval: "5m",
   __interval: "1m",
   // Grafana writes $__range in whole seconds.

@@ -1,5 +1,5 @@
 /**
- * The template variables of the Driftline dashboards. `model`, `version` and `feature` come from
+ * The template variables of the Driftline dashboards. `model`, `version`, `feature` and `segment` come from
  * label values (Grafana asks `/api/v1/label/<name>/values` with `match[]`), `window` and `method`
  * are fixed lists because the Worker computes exactly those windows and methods.
  */
@@ -45,6 +45,14 @@ export function versionVariable(): QueryVariableBuilder {
 export function featureVariable(multi: boolean): QueryVariableBuilder {
   const variable = labelValues("feature", "Feature", "driftline_feature_drift", `model=~"$model", version=~"$version"`);
   return multi ? variable.multi(true).includeAll(true).allValue(".+") : variable;
+}
+
+/**
+ * The segment attribute (`ml.segment.<name>`) whose values the segment rows compare; the models'
+ * segment names come from the `segment` label of the predictions counter.
+ */
+export function segmentVariable(): QueryVariableBuilder {
+  return labelValues("segment", "Segment", "driftline_predictions_total", `model=~"$model"`);
 }
 
 /** The window of the windowed gauges; 1h by default. */

@@ -56,7 +56,8 @@ process.on("exit", () => {
 /** Starts `wrangler dev` and resolves once /healthz answers 200; rejects with wrangler's output if it does not. */
 export async function startWorker(options: StartWorkerOptions = {}): Promise<RunningWorker> {
   const port = await freePort();
-  const inspectorPort = await freePort();
+  // DRIFTLINE_INSPECTOR_PORT pins the DevTools port, to profile a benchmark's Worker (docs/benchmarks.md).
+  const inspectorPort = Number(process.env.DRIFTLINE_INSPECTOR_PORT ?? 0) || (await freePort());
   const ownsState = options.persistTo === undefined;
   const persistTo = options.persistTo ?? mkdtempSync(join(tmpdir(), "driftline-state-"));
   // An empty env file keeps the developer's own .dev.vars (from `npm start`) out of the test.

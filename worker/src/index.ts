@@ -1,7 +1,10 @@
 import { Hono } from "hono";
 import { decodeOtlp } from "../../collector/src/otlp/decode.ts";
+import { accuracyApi } from "./api/accuracy.ts";
 import { baselinesApi } from "./api/baselines.ts";
+import { alertsApi } from "./alerts/routes.ts";
 import { driftApi } from "./api/drift.ts";
+import { compareApi } from "./query/compare.ts";
 import { modelsApi } from "./api/models.ts";
 import { requireToken } from "./auth/require-token.ts";
 import { handleError } from "./http/on-error.ts";
@@ -21,16 +24,19 @@ app.get("/healthz", (c) => c.json({ status: "ok" }));
 
 // Every read route (query API, /api/models, /metrics) sits under these two prefixes, so a
 // route mounted there later cannot forget its token check.
-// PUT under /api/ (baseline uploads) stores data, so it takes an ingest token; every other method
-// reads with a read token (POST too: Grafana POSTs /api/v1/query).
+// PUT and DELETE under /api/ (baselines, alert rules) change stored data, so they take an ingest
+// token; every other method reads with a read token (POST too: Grafana POSTs /api/v1/query).
 const readToken = requireToken("read");
 const ingestToken = requireToken("ingest");
-app.use("/api/*", (c, next) => (c.req.method === "PUT" ? ingestToken(c, next) : readToken(c, next)));
+app.use("/api/*", (c, next) => (c.req.method === "PUT" || c.req.method === "DELETE" ? ingestToken(c, next) : readToken(c, next)));
 app.use("/metrics", requireToken("read"));
 
 app.route("/api/models", modelsApi);
 app.route("/api/models", baselinesApi);
 app.route("/api/models", driftApi);
+app.route("/api/models", accuracyApi);
+app.route("/api/models", compareApi);
+app.route("/api/models", alertsApi);
 app.route("/api/v1", queryApi);
 app.route("/metrics", metricsApi);
 app.route("/v1", otlpRoutes({ decode: decodeOtlp, ingest: ingestRequest }));

@@ -3,6 +3,7 @@ import { ModelAccumulator, Rejections, cumulativeDelta, foldDelta } from "@drift
 import type { CumulativePoint, Limits, ModelBatch, SeriesDelta, SeriesKind, SeriesRef, StreamState } from "@driftline/collector";
 import type { Env } from "./env.ts";
 import { OpenBuckets } from "./store/open-buckets.ts";
+import { SeriesTotals } from "./store/series-totals.ts";
 import { RETENTION, hasData, markDirty, nextAlarmMs, rollUpAndExpire } from "./store/rollup.ts";
 import { migrate } from "./store/schema.ts";
 import { SeriesIndex, isRefusal } from "./store/series-index.ts";
@@ -17,6 +18,19 @@ import { currentSeries, latencyQuantiles, listSeries, selectSeries } from "./sto
 import type { ReadContext, StoreQuantile, StoreQuantileSeries, StoreSelect, StoreSeries } from "./store/query.ts";
 import type { Labels, Matcher } from "@driftline/collector/promql";
 import { refusingLimits } from "./query/read-limit.ts";
+import { JoinTable } from "./store/joins.ts";
+import type { JoinSettings, JoinSettingsRefusal } from "./store/joins.ts";
+import { eventDeltas, joinDeltas } from "./store/join-deltas.ts";
+import { isPastMinuteBuckets, mergeIntoHour } from "./store/late-buckets.ts";
+import { accuracyReport } from "./store/accuracy.ts";
+import type { AccuracyReport, AccuracyWindow } from "./store/accuracy.ts";
+import { earliest, runAlertStep } from "./alerts/evaluate.ts";
+import { fetchSender, listDeliveries } from "./alerts/outbox.ts";
+import type { DeliveryView } from "./alerts/outbox.ts";
+import { deleteRule, getStoredRule, listStoredRules, putRule, viewOf } from "./alerts/rules-table.ts";
+import type { RuleRefusal, RuleView } from "./alerts/rules-table.ts";
+import type { AlertRule } from "@driftline/collector/alerts";
+import { limitsFromEnv } from "./limits.ts";
 import type { ReadRefusal } from "./query/read-limit.ts";
 
 /** Cumulative streams idle this long are forgotten (their state row deleted by the alarm). */
@@ -39,8 +53,12 @@ export class ModelStore extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly index = new SeriesIndex();
   private readonly buckets: OpenBuckets;
+  /** Predictions and actuals waiting for their other side (docs/accuracy.md). */
+  private readonly joins: JoinTable;
   /** When the rollup alarm is due (null: none set); mirrors storage so ingest needs no read. */
   private alarmAtMs: number | null = null;
+  /** When rollups are next due (null: unknown, or nothing to roll up); see alarm(). */
+  private rollupDueMs: number | null = null;
   /** Minute buckets kept, in minutes: covers how far back ingest accepts data (see rollup.ts). */
   private minuteRetention: number = RETENTION.minutes;
 
@@ -48,6 +66,7 @@ export class ModelStore extends DurableObject<Env> {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.buckets = new OpenBuckets(this.sql);
+    this.joins = new JoinTable(this.sql);
     ctx.blockConcurrencyWhile(async () => {
       migrate(this.sql);
       this.alarmAtMs = await ctx.storage.getAlarm();
@@ -68,23 +87,28 @@ export class ModelStore extends DurableObject<Env> {
     this.minuteRetention = Math.max(RETENTION.minutes, Math.ceil(limits.maxPastSeconds / 60) + 60);
     try {
       this.ctx.storage.transactionSync(() => {
-        const deltas = batch.cumulative.length === 0 ? batch.deltas : [...batch.deltas, ...this.cumulativeDeltas(batch.cumulative, limits)];
+        let deltas = batch.cumulative.length === 0 ? batch.deltas : [...batch.deltas, ...this.cumulativeDeltas(batch.cumulative, limits)];
+        const nowMs = Date.now();
+        if (batch.joins !== undefined && batch.joins.length > 0) deltas = [...deltas, ...joinDeltas(this.joins, batch.joins, limits, nowMs)];
+        const nowMinute = Math.floor(nowMs / 60_000);
+        const toMerge: { seriesId: number; delta: SeriesDelta }[] = [];
+        const totals = new SeriesTotals();
         for (const delta of deltas) {
           const id = this.seriesIdFor(delta, limits, rejections);
           if (id === undefined) {
             lostRecords = Math.max(lostRecords, delta.records);
             continue;
           }
-          this.buckets.merge(id, delta, limits.maxCategoriesPerSeries);
-          minutes.add(delta.minute);
-          this.sql.exec(
-            "UPDATE series SET total = total + ?, first_minute = min(first_minute, ?), last_minute = max(last_minute, ?) WHERE id = ?",
-            delta.value,
-            delta.minute,
-            delta.minute,
-            id,
-          );
+          // Accuracy pairs of predictions older than the minute buckets go to their hour (late-buckets.ts).
+          if (isPastMinuteBuckets(this.sql, delta.minute, nowMinute, this.minuteRetention)) mergeIntoHour(this.sql, id, delta, limits.maxCategoriesPerSeries);
+          else {
+            toMerge.push({ seriesId: id, delta });
+            minutes.add(delta.minute);
+          }
+          totals.add(id, delta.value, delta.minute);
         }
+        this.buckets.mergeAll(toMerge, limits.maxCategoriesPerSeries);
+        totals.write(this.sql);
         this.countRejections(rejections);
         markDirty(this.sql, [...minutes].sort((a, b) => a - b));
       });
@@ -92,7 +116,11 @@ export class ModelStore extends DurableObject<Env> {
       this.buckets.reset();
       throw error;
     }
-    if (minutes.size > 0 && this.alarmAtMs === null) {
+    // Late data for an hour that has ended makes that hour's rollup due at the next alarm.
+    const currentHour = Math.floor(Date.now() / 3_600_000);
+    for (const minute of minutes) if (Math.floor(minute / 60) < currentHour) this.rollupDueMs = null;
+    // Waiting join rows need the alarm too: it expires them (docs/accuracy.md).
+    if ((minutes.size > 0 || (batch.joins?.length ?? 0) > 0) && this.alarmAtMs === null) {
       this.alarmAtMs = nextAlarmMs(this.sql, Date.now());
       await this.ctx.storage.setAlarm(this.alarmAtMs);
     }
@@ -104,15 +132,24 @@ export class ModelStore extends DurableObject<Env> {
    * Idempotent, and never lets an error escape: a failed run is logged and retried in 5 minutes.
    */
   override async alarm(): Promise<void> {
-    let next: number | null;
-    try {
-      const report = this.ctx.storage.transactionSync(() => rollUpAndExpire(this.sql, Date.now(), this.minuteRetention));
-      if (report.hours + report.days + report.deleted > 0) console.log(`rollup: ${report.hours} hours, ${report.days} days, ${report.deleted} rows expired, ${report.pending} pending`);
-      next = hasData(this.sql) ? nextAlarmMs(this.sql, Date.now()) : null;
-    } catch (error) {
-      console.error("rollup alarm failed; retrying in 5 minutes", error);
-      next = Date.now() + 5 * 60_000;
+    // Alert rules wake the object every evaluation period; rollups (and their retention scans)
+    // run only when due, as when they were the alarm's only job.
+    if (this.rollupDueMs === null || Date.now() >= this.rollupDueMs) {
+      try {
+        const report = this.ctx.storage.transactionSync(() => rollUpAndExpire(this.sql, Date.now(), this.minuteRetention));
+        if (report.hours + report.days + report.deleted > 0) console.log(`rollup: ${report.hours} hours, ${report.days} days, ${report.deleted} rows expired, ${report.pending} pending`);
+        this.rollupDueMs = hasData(this.sql) ? nextAlarmMs(this.sql, Date.now()) : null;
+      } catch (error) {
+        console.error("rollup alarm failed; retrying in 5 minutes", error);
+        this.rollupDueMs = Date.now() + 5 * 60_000;
+      }
     }
+    let next = this.rollupDueMs;
+    // Predictions and actuals waiting past their TTL (docs/accuracy.md); never throws.
+    const joinsDue = this.expireJoins();
+    if (joinsDue !== null && (next === null || joinsDue < next)) next = joinsDue;
+    // Alert rules and queued notifications (worker/src/alerts/); never throws, never runs in ingest.
+    next = earliest(next, await runAlertStep(this.ctx.storage, Date.now(), { categoriesCap: limitsFromEnv(this.env).maxCategoriesPerSeries }, fetchSender));
     this.alarmAtMs = next;
     if (next !== null) await this.ctx.storage.setAlarm(next);
   }
@@ -164,14 +201,94 @@ export class ModelStore extends DurableObject<Env> {
     return refusingLimits(() => latencyQuantiles(this.sql, request, this.readContext(limits)));
   }
 
-  /** Query API: label sets of the series any of `selectors` selects, values not computed. */
-  async querySeries(model: string, selectors: Matcher[][]): Promise<Labels[]> {
-    return listSeries(this.sql, model, selectors);
+  /** Query API: label sets of the series any of `selectors` selects with samples in [startMs, endMs], values not computed. */
+  async querySeries(model: string, selectors: Matcher[][], startMs = -Infinity, endMs = Infinity): Promise<Labels[]> {
+    return listSeries(this.sql, model, selectors, startMs, endMs);
   }
 
   /** /metrics: every series' current value. */
   async queryCurrent(model: string, limits: Limits): Promise<{ labels: Labels; value: number }[]> {
     return currentSeries(this.sql, model, this.readContext(limits));
+  }
+
+  /** Alerts: stores a rule (validated by the route) and arms the alarm for its first evaluation. */
+  async putAlertRule(rule: AlertRule): Promise<RuleView | RuleRefusal> {
+    const nowMs = Date.now();
+    const view = this.ctx.storage.transactionSync(() => putRule(this.sql, rule, nowMs));
+    if (!("refused" in view) && (this.alarmAtMs === null || this.alarmAtMs > nowMs)) {
+      this.alarmAtMs = nowMs;
+      await this.ctx.storage.setAlarm(nowMs);
+    }
+    return view;
+  }
+
+  /** Alerts: one rule with its state, or null. */
+  async getAlertRule(name: string): Promise<RuleView | null> {
+    const stored = getStoredRule(this.sql, name);
+    return stored === null ? null : viewOf(stored.rule, stored.state);
+  }
+
+  /** Alerts: every rule with its state. */
+  async listAlertRules(): Promise<RuleView[]> {
+    return listStoredRules(this.sql).map((s) => viewOf(s.rule, s.state));
+  }
+
+  /** Alerts: deletes a rule, its queued notifications and its log; false when there was none. */
+  async deleteAlertRule(name: string): Promise<boolean> {
+    return this.ctx.storage.transactionSync(() => deleteRule(this.sql, name));
+  }
+
+  /** Alerts: a rule's delivery log, newest first, or null without the rule. */
+  async alertDeliveries(name: string): Promise<DeliveryView[] | null> {
+    return getStoredRule(this.sql, name) === null ? null : listDeliveries(this.sql, name);
+  }
+
+  /** Accuracy: the model's join settings (TTL, row bound), after storing `changes` when given. */
+  async joinSettings(changes: Partial<JoinSettings> = {}): Promise<JoinSettings | JoinSettingsRefusal> {
+    return this.ctx.storage.transactionSync(() => this.joins.configure(changes));
+  }
+
+  /** Accuracy: how many predictions and actuals wait, and how many joined ids are kept for retries. */
+  async joinCounts(): Promise<{ waitingPredictions: number; waitingActuals: number; joined: number }> {
+    return this.joins.counts();
+  }
+
+  /**
+   * Accuracy of `version` over the window ending at `atMs` (now when absent), every figure of
+   * docs/accuracy.md; null figures where the window has no pairs. What alert rules read.
+   */
+  async accuracy(version: string, window: AccuracyWindow, limits: Limits, atMs?: number): Promise<AccuracyReport | ReadRefusal> {
+    return refusingLimits(() => accuracyReport(this.sql, { version, window, atMs: atMs ?? Date.now(), categoriesCap: limits.maxCategoriesPerSeries }));
+  }
+
+  /**
+   * Expires waiting predictions and actuals past their TTL and counts them; returns when the
+   * alarm should come back for the rest (null: nothing waits). Never throws.
+   */
+  private expireJoins(): number | null {
+    const nowMs = Date.now();
+    try {
+      const limits = limitsFromEnv(this.env);
+      const more = this.ctx.storage.transactionSync(() => {
+        const { events, more } = this.joins.expire(nowMs);
+        const minutes: number[] = [];
+        for (const delta of eventDeltas(events, limits, nowMs)) {
+          const id = this.seriesIdFor(delta, limits, new Rejections());
+          if (id === undefined) continue;
+          this.buckets.merge(id, delta, limits.maxCategoriesPerSeries);
+          this.sql.exec("UPDATE series SET total = total + ?, last_minute = max(last_minute, ?) WHERE id = ?", delta.value, delta.minute, id);
+          minutes.push(delta.minute);
+        }
+        markDirty(this.sql, minutes);
+        return more;
+      });
+      if (more) return nowMs + 60_000;
+      return this.joins.size > 0 ? nowMs + 3_600_000 : null;
+    } catch (error) {
+      this.buckets.reset();
+      console.error("join expiry failed; retrying in 5 minutes", error);
+      return nowMs + 5 * 60_000;
+    }
   }
 
   private readContext(limits: Limits): ReadContext {
@@ -180,7 +297,12 @@ export class ModelStore extends DurableObject<Env> {
 
   private seriesIdFor(delta: SeriesDelta, limits: Limits, rejections: Rejections): number | undefined {
     const known = this.index.idOf(delta);
-    if (known !== undefined) return known;
+    const conflict = this.index.typeConflict(delta);
+    if (known !== undefined && conflict === undefined) return known;
+    if (conflict !== undefined) {
+      rejections.add(conflict.reason, delta.records);
+      return undefined;
+    }
     const admitted = this.index.admit(delta, limits);
     if (isRefusal(admitted)) {
       rejections.add(admitted.reason, delta.records);

@@ -16,6 +16,16 @@ export const Family = {
   driftStatus: "driftline_drift_status",
   featureQuantile: "driftline_feature_quantile",
   missingRatio: "driftline_feature_missing_ratio",
+  baselineQuantile: "driftline_baseline_quantile",
+  genAiTokens: "driftline_genai_tokens_total",
+  // Accuracy from joined actuals (docs/accuracy.md; worker/src/query/store-accuracy.ts).
+  accuracy: "driftline_accuracy",
+  predictionError: "driftline_prediction_error",
+  actualsJoinedRatio: "driftline_actuals_joined_ratio",
+  actualDelay: "driftline_actual_delay_seconds",
+  actualsJoined: "driftline_actuals_joined_total",
+  joinExpired: "driftline_join_expired_total",
+  joinRefused: "driftline_join_refused_total",
 } as const;
 /** One of the {@link Family} names. */
 export type Family = (typeof Family)[keyof typeof Family];
@@ -32,8 +42,16 @@ export const WINDOW_LABELS = Object.keys(DRIFT_WINDOWS) as (keyof typeof DRIFT_W
 /** The `feature` label value under which `driftline_drift_status` reports the prediction. */
 export const PREDICTION_FEATURE = "__prediction__";
 
-/** Type and HELP of each family, for `/api/v1/metadata` and the exposition's HELP/TYPE lines. */
-export const FAMILY_METADATA: Record<Family, { type: "counter" | "histogram" | "gauge"; help: string; unit: string }> = {
+/** A family's Prometheus type, HELP text and unit. */
+export type FamilyMetadata = { type: "counter" | "histogram" | "gauge" | "summary"; help: string; unit: string };
+
+/**
+ * Type and HELP of each family, for `/api/v1/metadata` and the exposition's HELP/TYPE lines.
+ * The quantile families are summaries: a windowed quantile is what a client library's summary is
+ * (quantiles over a sliding window), and only a summary may carry a `quantile` label
+ * (docs/query-api.md, "Why the quantile families are summaries").
+ */
+export const FAMILY_METADATA: Record<Family, FamilyMetadata> = {
   [Family.predictions]: { type: "counter", help: "Predictions received, since the series began.", unit: "" },
   [Family.errors]: { type: "counter", help: "Failed predictions received, since the series began.", unit: "" },
   [Family.actuals]: { type: "counter", help: "Ground-truth values and labels received, since the series began.", unit: "" },
@@ -41,8 +59,17 @@ export const FAMILY_METADATA: Record<Family, { type: "counter" | "histogram" | "
   [Family.featureDrift]: { type: "gauge", help: "Drift of a feature over (t - window, t] against the version's baseline, per method.", unit: "" },
   [Family.predictionDrift]: { type: "gauge", help: "Drift of the prediction over (t - window, t] against the version's baseline, per method.", unit: "" },
   [Family.driftStatus]: { type: "gauge", help: "Worst drift status over the methods (0 ok, 1 warn, 2 alert); the prediction is feature=\"__prediction__\".", unit: "" },
-  [Family.featureQuantile]: { type: "gauge", help: "Quantile of a numeric feature over (t - window, t].", unit: "" },
+  [Family.featureQuantile]: { type: "summary", help: "Quantile of a numeric feature over (t - window, t].", unit: "" },
   [Family.missingRatio]: { type: "gauge", help: "Fraction of a numeric feature's values that were missing (NaN or infinite) over (t - window, t].", unit: "" },
+  [Family.baselineQuantile]: { type: "summary", help: "Quantile of a numeric feature in the version's baseline (the same at every t).", unit: "" },
+  [Family.genAiTokens]: { type: "counter", help: "Tokens used by a generative model, per gen_ai.token.type.", unit: "" },
+  [Family.accuracy]: { type: "gauge", help: "Accuracy metric of the predictions made in (t - window, t] that received an actual; per class with a class label.", unit: "" },
+  [Family.predictionError]: { type: "summary", help: "Quantile of predicted - actual of the predictions made in (t - window, t] that received an actual.", unit: "" },
+  [Family.actualsJoinedRatio]: { type: "gauge", help: "Share of the predictions with an id made in (t - window, t] that have received their actual.", unit: "" },
+  [Family.actualDelay]: { type: "summary", help: "Quantile of the seconds from prediction to actual, of the actuals joined in (t - window, t].", unit: "seconds" },
+  [Family.actualsJoined]: { type: "counter", help: "Actuals joined to their prediction, since the series began.", unit: "" },
+  [Family.joinExpired]: { type: "counter", help: "Predictions (side=prediction) or actuals (side=actual) that waited past the join TTL without their other side.", unit: "" },
+  [Family.joinRefused]: { type: "counter", help: "Predictions and actuals not joined: a repeated id (reason=duplicate) or a full join table (reason=full).", unit: "" },
 };
 
 /** Every name a selector can match: the families, with the histogram's three series. */
@@ -58,6 +85,15 @@ export const SERIES_NAMES: readonly string[] = [
   Family.driftStatus,
   Family.featureQuantile,
   Family.missingRatio,
+  Family.baselineQuantile,
+  Family.genAiTokens,
+  Family.accuracy,
+  Family.predictionError,
+  Family.actualsJoinedRatio,
+  Family.actualDelay,
+  Family.actualsJoined,
+  Family.joinExpired,
+  Family.joinRefused,
 ];
 
 /** The `le` label value of a bound, as Prometheus writes it ("0.005", "+Inf"). */

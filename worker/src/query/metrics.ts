@@ -10,6 +10,8 @@ import type { AppEnv } from "../app-env.ts";
 import { limitsFromEnv } from "../limits.ts";
 import { modelStore, tenantDirectory } from "../stores.ts";
 import { FAMILY_METADATA } from "./families.ts";
+import type { FamilyMetadata } from "./families.ts";
+import { customMetadata, isCustomFamily } from "./custom-metrics.ts";
 
 /** The exposition's media type. */
 export const EXPOSITION_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -47,7 +49,10 @@ export function exposition(samples: { labels: Labels; value: number }[]): string
     else list.push(s);
   }
   const lines: string[] = [];
-  for (const [family, meta] of Object.entries(FAMILY_METADATA)) {
+  // Driftline's families in a fixed order, then the custom metrics by name.
+  const families: [string, FamilyMetadata][] = Object.entries(FAMILY_METADATA);
+  for (const family of [...byFamily.keys()].filter(isCustomFamily).sort()) families.push([family, customMetadata(family)]);
+  for (const [family, meta] of families) {
     const list = byFamily.get(family);
     if (list === undefined) continue;
     lines.push(`# HELP ${family} ${escapeHelp(meta.help)}`, `# TYPE ${family} ${meta.type}`);
@@ -57,16 +62,17 @@ export function exposition(samples: { labels: Labels; value: number }[]): string
   return lines.length === 0 ? "" : lines.join("\n") + "\n";
 }
 
-/** Groups a histogram's series by label set (le aside), buckets by bound, then _sum, _count. */
+/** Groups a histogram's or summary's series by label set (le, quantile aside), buckets by bound, quantiles ascending, then _sum, _count. */
 function compareForExposition(a: Labels, b: Labels): number {
-  const key = (l: Labels): string => JSON.stringify(Object.entries(l).filter(([k]) => k !== "__name__" && k !== "le").sort());
+  const key = (l: Labels): string => JSON.stringify(Object.entries(l).filter(([k]) => k !== "__name__" && k !== "le" && k !== "quantile").sort());
   const ka = key(a);
   const kb = key(b);
   if (ka !== kb) return ka < kb ? -1 : 1;
   const rank = (l: Labels): number => (l.__name__.endsWith("_sum") ? 1 : l.__name__.endsWith("_count") ? 2 : 0);
   if (rank(a) !== rank(b)) return rank(a) - rank(b);
   const le = (l: Labels): number => (l.le === undefined ? 0 : l.le === "+Inf" ? Infinity : Number(l.le));
-  return le(a) - le(b);
+  if (le(a) !== le(b)) return le(a) - le(b);
+  return Number(a.quantile ?? 0) - Number(b.quantile ?? 0);
 }
 
 function formatLabels(labels: Labels): string {

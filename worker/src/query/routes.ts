@@ -1,7 +1,8 @@
 /**
  * Prometheus' HTTP API under /api/v1 (docs/query-api.md): queries go to the PromQL engine over
- * {@link StoreSource}; rules, alerts and exemplars answer empty in Prometheus' shapes so Grafana's
- * data source works unchanged. Every error has Prometheus' shape (`errorType`, 400/422/500).
+ * {@link StoreSource}; rules and alerts list the tenant's alert rules (alerts/tenant-rules.ts) and
+ * exemplars answer empty, in Prometheus' shapes so Grafana's data source works unchanged. Every
+ * error has Prometheus' shape (`errorType`, 400/422/500).
  */
 import { Hono } from "hono";
 import type { Context } from "hono";
@@ -10,8 +11,10 @@ import { ErrorType, PromQLError, errorResponse, instantQuery, parseDurationParam
 import type { AppEnv } from "../app-env.ts";
 import { limitsFromEnv } from "../limits.ts";
 import { FAMILY_METADATA } from "./families.ts";
+import { CUSTOM_PREFIX, customMetadata } from "./custom-metrics.ts";
 import { metadataQuery, requestParams } from "./params.ts";
 import { StoreSource } from "./source.ts";
+import { prometheusAlerts, prometheusRules } from "../alerts/tenant-rules.ts";
 
 /** What /api/v1/status/buildinfo reports: the Prometheus version whose semantics the engine follows. */
 export const BUILD_INFO = { version: "3.0.0", revision: "driftline", branch: "main", buildUser: "driftline", buildDate: "", goVersion: "none" } as const;
@@ -67,11 +70,14 @@ queryApi.on(["GET", "POST"], "/series", route((params, source) => {
   return source.series(query);
 }));
 
-queryApi.get("/metadata", route(async (params) => {
+queryApi.get("/metadata", route(async (params, source) => {
   const metric = params.get("metric");
   const limit = Number(params.get("limit") ?? "0");
   const data: Record<string, { type: string; help: string; unit: string }[]> = {};
-  for (const [name, meta] of Object.entries(FAMILY_METADATA)) {
+  // Custom-metric families exist only where a model sent them: ask the stores for their names.
+  const custom = await source.series({ selectors: [[{ name: "__name__", type: "=~", value: `${CUSTOM_PREFIX}.+` }]], startMs: -Infinity, endMs: Infinity, limit: 0 });
+  const customNames = [...new Set(custom.map((l) => l.__name__ ?? ""))].sort();
+  for (const [name, meta] of [...Object.entries(FAMILY_METADATA), ...customNames.map((n) => [n, customMetadata(n)] as const)]) {
     if (metric !== null && metric !== "" && name !== metric) continue;
     if (limit > 0 && Object.keys(data).length >= limit) break;
     data[name] = [meta];
@@ -80,8 +86,8 @@ queryApi.get("/metadata", route(async (params) => {
 }));
 
 queryApi.get("/status/buildinfo", route(async () => BUILD_INFO));
-queryApi.get("/rules", route(async () => ({ groups: [] })));
-queryApi.get("/alerts", route(async () => ({ alerts: [] })));
+queryApi.get("/rules", route((params, _source, _now, c) => prometheusRules(c.env, c.get("tenant"), params)));
+queryApi.get("/alerts", route((_params, _source, _now, c) => prometheusAlerts(c.env, c.get("tenant"))));
 queryApi.on(["GET", "POST"], "/query_exemplars", route(async (params) => {
   required(params, "query");
   return [];

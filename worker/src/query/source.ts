@@ -14,6 +14,8 @@ import type { ReadRefusal } from "./read-limit.ts";
 
 /** Most evaluation times the histogram_quantile pushdown answers; past it the engine evaluates the buckets. */
 export const MAX_PUSHDOWN_TIMES = 11_000;
+/** The latency histogram's labels besides `model` and `le`, which a pushdown grouping may keep. */
+const LATENCY_LABELS: readonly string[] = ["version", "segment", "segment_value"];
 /** Most series a metadata route returns when the request sets no limit. */
 export const DEFAULT_METADATA_LIMIT = 10_000;
 
@@ -48,8 +50,8 @@ export class StoreSource implements SeriesSource {
 
   /**
    * The latency histogram's quantiles from the merged digest of each window (exact digest
-   * quantiles, not interpolated buckets). A store merges per model (and per version when the
-   * grouping keeps it); a grouping that merges models is left to the engine when there are several.
+   * quantiles, not interpolated buckets). A store merges per model (and per version and segment when
+   * the grouping keeps them); a grouping that merges models is left to the engine when there are several.
    */
   async histogramQuantile(request: HistogramQuantileRequest): Promise<HistogramQuantileSeries[] | undefined> {
     if (request.metric !== Family.duration || request.timesMs.length > MAX_PUSHDOWN_TIMES) return undefined;
@@ -59,7 +61,7 @@ export class StoreSource implements SeriesSource {
     const answers = await Promise.all(
       models.map((model) =>
         modelStore(this.env, this.tenant, model).queryLatencyQuantiles(
-          { model, q: request.q, matchers: request.matchers, byVersion: keeps("version"), rangeMs: request.rangeMs, timesMs: request.timesMs },
+          { model, q: request.q, matchers: request.matchers, groupBy: LATENCY_LABELS.filter(keeps), rangeMs: request.rangeMs, timesMs: request.timesMs },
           this.limits,
         ),
       ),
@@ -70,7 +72,7 @@ export class StoreSource implements SeriesSource {
   async series(query: MetadataQuery): Promise<Labels[]> {
     // A model matcher narrows the fan-out only when every selector has it.
     const models = await this.models(query.selectors.length === 1 ? query.selectors[0] : []);
-    const lists = await Promise.all(models.map((model) => modelStore(this.env, this.tenant, model).querySeries(model, query.selectors)));
+    const lists = await Promise.all(models.map((model) => modelStore(this.env, this.tenant, model).querySeries(model, query.selectors, query.startMs, query.endMs)));
     const limit = query.limit > 0 ? query.limit : DEFAULT_METADATA_LIMIT;
     return lists.flat().slice(0, limit);
   }

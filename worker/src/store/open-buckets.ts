@@ -31,30 +31,45 @@ export class OpenBuckets {
 
   /** Merges one delta into series `seriesId`'s bucket for `delta.minute`, and writes the row. */
   merge(seriesId: number, delta: SeriesDelta, categoriesCap: number): void {
-    const key = `${seriesId}:${delta.minute}`;
-    let bucket = this.open.get(key);
-    if (bucket === undefined) {
-      bucket = this.read(seriesId, delta.minute, delta.kind);
-      if (delta.minute >= this.newestMinute - OPEN_MINUTES && this.open.size < MAX_OPEN_BUCKETS) this.open.set(key, bucket);
+    this.mergeAll([{ seriesId, delta }], categoriesCap);
+  }
+
+  /**
+   * Merges each delta into its series' bucket and writes the rows, a chunk of rows per statement
+   * (an ingest RPC brings a delta for each of dozens of series: one statement each cost more
+   * than the merges). A bucket merged twice is written with its final state.
+   */
+  mergeAll(items: readonly { seriesId: number; delta: SeriesDelta }[], categoriesCap: number): void {
+    const rows = new Map<string, [number, number, number, Uint8Array | null]>();
+    for (const { seriesId, delta } of items) {
+      const key = `${seriesId}:${delta.minute}`;
+      let bucket = this.open.get(key);
+      if (bucket === undefined) {
+        // A bucket not kept open may have been merged (and not yet written) earlier in this call.
+        if (rows.has(key)) writeRows(this.sql, rows);
+        bucket = this.read(seriesId, delta.minute, delta.kind);
+        if (delta.minute >= this.newestMinute - OPEN_MINUTES && this.open.size < MAX_OPEN_BUCKETS) this.open.set(key, bucket);
+      }
+      const type = sketchTypeOf(delta.kind);
+      let bytes: Uint8Array | null = null;
+      if (type === "digest") {
+        const incoming = TDigest.fromBytes(delta.sketch!);
+        bucket.digest = bucket.digest === null ? incoming : (bucket.digest.merge(incoming), bucket.digest);
+        bucket.value = bucket.digest.count;
+        bytes = bucket.digest.toBytes();
+      } else if (type === "counts") {
+        const incoming = CategoricalCounts.fromBytes(delta.sketch!);
+        if (bucket.counts === null) bucket.counts = new CategoricalCounts(categoriesCap);
+        bucket.counts.merge(incoming);
+        bucket.value = bucket.counts.total;
+        bytes = bucket.counts.toBytes();
+      } else {
+        bucket.value += delta.value;
+      }
+      rows.set(key, [seriesId, delta.minute, bucket.value, bytes]);
+      if (delta.minute > this.newestMinute) this.advance(delta.minute);
     }
-    const type = sketchTypeOf(delta.kind);
-    let bytes: Uint8Array | null = null;
-    if (type === "digest") {
-      const incoming = TDigest.fromBytes(delta.sketch!);
-      bucket.digest = bucket.digest === null ? incoming : (bucket.digest.merge(incoming), bucket.digest);
-      bucket.value = bucket.digest.count;
-      bytes = bucket.digest.toBytes();
-    } else if (type === "counts") {
-      const incoming = CategoricalCounts.fromBytes(delta.sketch!);
-      if (bucket.counts === null) bucket.counts = new CategoricalCounts(categoriesCap);
-      bucket.counts.merge(incoming);
-      bucket.value = bucket.counts.total;
-      bytes = bucket.counts.toBytes();
-    } else {
-      bucket.value += delta.value;
-    }
-    this.sql.exec("INSERT OR REPLACE INTO bucket_1m (series_id, minute, value, sketch) VALUES (?, ?, ?, ?)", seriesId, delta.minute, bucket.value, bytes);
-    if (delta.minute > this.newestMinute) this.advance(delta.minute);
+    writeRows(this.sql, rows);
   }
 
   /** Forgets every decoded bucket: after a failed transaction, or to free memory. */
@@ -81,4 +96,17 @@ export class OpenBuckets {
       if (m < minute - OPEN_MINUTES) this.open.delete(key);
     }
   }
+}
+
+/** Rows per INSERT: four bound parameters each, and a Durable Object's SQLite takes at most 100. */
+const ROWS_PER_STATEMENT = 25;
+
+/** Writes the pending bucket rows and empties the map. */
+function writeRows(sql: SqlStorage, rows: Map<string, [number, number, number, Uint8Array | null]>): void {
+  const all = [...rows.values()];
+  for (let at = 0; at < all.length; at += ROWS_PER_STATEMENT) {
+    const chunk = all.slice(at, at + ROWS_PER_STATEMENT);
+    sql.exec(`INSERT OR REPLACE INTO bucket_1m (series_id, minute, value, sketch) VALUES ${chunk.map(() => "(?, ?, ?, ?)").join(", ")}`, ...chunk.flat());
+  }
+  rows.clear();
 }

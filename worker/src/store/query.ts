@@ -1,4 +1,4 @@
-import type { TDigest } from "@driftline/collector";
+import { TDigest } from "@driftline/collector";
 import type { SeriesKind } from "@driftline/collector";
 import { matchesAll } from "@driftline/collector/promql";
 import type { Labels, Matcher } from "@driftline/collector/promql";
@@ -11,6 +11,10 @@ import { computeGauges } from "../query/store-gauges.ts";
 import type { GaugeTarget } from "../query/store-gauges.ts";
 import { WindowReader, newBudget } from "../query/window-reader.ts";
 import { cutsAt } from "../query/store-pieces.ts";
+import { DRIFT_WINDOWS } from "./drift.ts";
+import { segmentLabels } from "../query/segment-labels.ts";
+import { accuracySamples } from "../query/store-accuracy.ts";
+import type { AccuracyEntry } from "../query/store-accuracy.ts";
 
 /**
  * The ModelStore's read side for the query API (docs/query-api.md): plain functions over its
@@ -32,8 +36,11 @@ export type StoreSelect = {
 /** One series' samples, as the engine's SeriesData. */
 export type StoreSeries = { labels: Labels; timestamps: Float64Array; values: Float64Array };
 
-/** A histogram-quantile pushdown for one store: groups keep `model` and, if `byVersion`, `version`. */
-export type StoreQuantile = { model: string; q: number; matchers: Matcher[]; byVersion: boolean; rangeMs: number; timesMs: Float64Array };
+/**
+ * A histogram-quantile pushdown for one store: groups keep `model` and the labels of `groupBy`
+ * among `version`, `segment` and `segment_value` (the latency series' other labels).
+ */
+export type StoreQuantile = { model: string; q: number; matchers: Matcher[]; groupBy: string[]; rangeMs: number; timesMs: Float64Array };
 
 /** A pushdown answer per group. */
 export type StoreQuantileSeries = { labels: Labels; values: Float64Array; present: Uint8Array };
@@ -43,11 +50,11 @@ export type ReadContext = { nowMs: number; minuteRetention: number; categoriesCa
 
 function storedSeries(sql: SqlStorage): StoredSeries[] {
   return sql
-    .exec<{ id: number; kind: string; version: string; name: string; total: number; first_minute: number }>(
-      "SELECT id, kind, version, name, total, first_minute FROM series WHERE segment = '' ORDER BY id",
+    .exec<{ id: number; kind: string; version: string; name: string; segment: string; total: number; first_minute: number; last_minute: number }>(
+      "SELECT id, kind, version, name, segment, total, first_minute, last_minute FROM series ORDER BY id",
     )
     .toArray()
-    .map((r) => ({ id: r.id, kind: r.kind as SeriesKind, version: r.version, name: r.name, total: r.total, firstMinute: r.first_minute }));
+    .map((r) => ({ id: r.id, kind: r.kind as SeriesKind, version: r.version, name: r.name, segment: r.segment, total: r.total, firstMinute: r.first_minute, lastMinute: r.last_minute }));
 }
 
 function baselinedKeys(sql: SqlStorage): Set<string> {
@@ -60,15 +67,33 @@ function entriesFor(sql: SqlStorage, model: string, matchers: readonly Matcher[]
   return catalog(model, storedSeries(sql), baselinedKeys(sql), matchers);
 }
 
-/** Label sets of every series the matchers select (for /api/v1/series, /labels, /label/…/values). */
-export function listSeries(sql: SqlStorage, model: string, selectors: readonly Matcher[][]): Labels[] {
-  const rows = storedSeries(sql);
-  const baselined = baselinedKeys(sql);
+/**
+ * Label sets of every series the matchers select (for /api/v1/series, /labels, /label/…/values)
+ * that has samples in [startMs, endMs] (docs/query-api.md, "Metadata"): a stored series from its
+ * first to its last minute, a windowed gauge until its window has slid past the last minute, a
+ * baseline's quantiles wherever its version has a series.
+ */
+export function listSeries(sql: SqlStorage, model: string, selectors: readonly Matcher[][], startMs = -Infinity, endMs = Infinity): Labels[] {
+  const startMinute = Math.floor(startMs / 60_000);
+  const endMinute = Math.floor(endMs / 60_000);
+  const inRange = (first: number, last: number): boolean => first <= endMinute && last >= startMinute;
+  const rows = storedSeries(sql).filter((s) => inRange(s.firstMinute, s.lastMinute + DRIFT_WINDOWS["7d"]));
+  const versions = new Set(rows.map((s) => s.version));
+  const baselined = new Set([...baselinedKeys(sql)].filter((key) => versions.has(key.slice(0, key.indexOf("\u0000")))));
   const seen = new Map<string, Labels>();
   for (const matchers of selectors.length === 0 ? [[]] : selectors) {
-    for (const entry of catalog(model, rows, baselined, matchers)) seen.set(JSON.stringify(entry.labels), entry.labels);
+    for (const entry of catalog(model, rows, baselined, matchers)) {
+      if (entry.type === "gauge" && !inRange(entry.series.firstMinute, entry.series.lastMinute + DRIFT_WINDOWS[entry.window] - 1)) continue;
+      if (entry.type !== "gauge" && entry.type !== "baseline" && !rowsInRange(entry, inRange)) continue;
+      seen.set(JSON.stringify(entry.labels), entry.labels);
+    }
   }
   return [...seen.values()];
+}
+
+function rowsInRange(entry: Exclude<CatalogEntry, { type: "gauge" | "baseline" }>, inRange: (first: number, last: number) => boolean): boolean {
+  if (entry.type === "counter") return inRange(entry.firstMinute, entry.lastMinute);
+  return inRange(entry.series.firstMinute, entry.series.lastMinute);
 }
 
 /** The evaluation times a gauge is computed at, from the span the engine read (docs/query-api.md). */
@@ -84,14 +109,24 @@ export function gaugeTimes(request: Pick<StoreSelect, "startMs" | "endMs" | "ste
 
 /** Samples of every series a selector selects in this store, computing only those. */
 export function selectSeries(sql: SqlStorage, request: StoreSelect, context: ReadContext): StoreSeries[] {
-  const entries = entriesFor(sql, request.model, request.matchers);
+  return samplesOf(sql, entriesFor(sql, request.model, request.matchers), request, context);
+}
+
+/** Samples of catalog entries over the span of `request`. */
+function samplesOf(sql: SqlStorage, entries: readonly CatalogEntry[], request: StoreSelect, context: ReadContext): StoreSeries[] {
   const cuts = cutsAt(context.nowMs, context.minuteRetention);
   const span: Span = { startMs: request.startMs, endMs: request.endMs, stepMs: request.stepMs };
   const out: StoreSeries[] = [];
   const buckets = new Map<number, { series: StoredSeries; entries: CatalogEntry[] }>();
   const targets = new Map<string, GaugeTarget>();
+  const baselines: Extract<CatalogEntry, { type: "baseline" }>[] = [];
+  const accuracy: AccuracyEntry[] = [];
   for (const entry of entries) {
-    if (entry.type === "counter") {
+    if (entry.type === "baseline") {
+      baselines.push(entry);
+    } else if (entry.type === "accuracy") {
+      accuracy.push(entry);
+    } else if (entry.type === "counter") {
       out.push({ labels: entry.labels, ...cumulativeCounter(sql, entry.ids, entry.total, entry.firstMinute, span, cuts) });
     } else if (entry.type === "bucket" || entry.type === "sum") {
       const group = buckets.get(entry.series.id) ?? { series: entry.series, entries: [] };
@@ -126,20 +161,25 @@ export function selectSeries(sql: SqlStorage, request: StoreSelect, context: Rea
       for (const s of computeGauges(sql, target, times, context.categoriesCap, budget)) out.push({ labels: s.labels, ...s.samples });
     }
   }
+  if (baselines.length > 0) out.push(...baselineQuantiles(sql, baselines, gaugeTimes(request)));
+  if (accuracy.length > 0) for (const s of accuracySamples(sql, accuracy, gaugeTimes(request), context.categoriesCap, newBudget())) out.push({ labels: s.labels, ...s.samples });
   return out;
 }
 
 /**
- * histogram_quantile pushed down: per group (the model, or each version), the quantile of the
+ * histogram_quantile pushed down: per group (the model, and the `groupBy` labels), the quantile of the
  * merged latency digest of each window (t − range, t]; `present` is 0 where a window is empty.
  */
 export function latencyQuantiles(sql: SqlStorage, request: StoreQuantile, context: ReadContext): StoreQuantileSeries[] {
   const groups = new Map<string, { labels: Labels; ids: number[] }>();
   for (const s of storedSeries(sql)) {
     if (s.kind !== "latency") continue;
-    const labels: Labels = request.byVersion ? { model: request.model, version: s.version } : { model: request.model };
-    const full = { model: request.model, version: s.version };
+    const full: Labels = { model: request.model, version: s.version, ...segmentLabels(s.segment) };
     if (!request.matchers.every((m) => m.name === "__name__" || matchesAll(full, [m]))) continue;
+    // Segment series count the same predictions as the whole model: a selector without
+    // {segment=""} merges both, exactly as the engine would sum their buckets (docs/segments.md).
+    const labels: Labels = { model: request.model };
+    for (const name of request.groupBy) if (full[name] !== undefined) labels[name] = full[name];
     const key = JSON.stringify(labels);
     const group = groups.get(key) ?? { labels, ids: [] };
     group.ids.push(s.id);
@@ -173,12 +213,32 @@ export function currentSeries(sql: SqlStorage, model: string, context: ReadConte
     if (l === undefined) lifetimes.set(series.id, (l = lifetimeHistogram(sql, series.id, cuts, DURATION_BUCKETS_SECONDS.slice(0, -1))));
     return l;
   };
+  const windowed: CatalogEntry[] = [];
   for (const entry of entries) {
     if (entry.type === "counter") out.push({ labels: entry.labels, value: entry.total });
     else if (entry.type === "bucket") out.push({ labels: entry.labels, value: Math.min(entry.series.total, lifetime(entry.series).counts[DURATION_BUCKETS_SECONDS.indexOf(entry.boundSeconds)]) });
     else if (entry.type === "sum") out.push({ labels: entry.labels, value: lifetime(entry.series).sumSeconds });
+    else windowed.push(entry);
   }
-  const gauges = selectSeries(sql, { model, matchers: [{ name: "__name__", type: "=~", value: "driftline_(feature_drift|prediction_drift|drift_status|feature_quantile|feature_missing_ratio)" }], startMs: context.nowMs, endMs: context.nowMs, stepMs: 0, rangeMs: 0, lookbackMs: 0 }, context);
+  const gauges = samplesOf(sql, windowed, { model, matchers: [], startMs: context.nowMs, endMs: context.nowMs, stepMs: 0, rangeMs: 0, lookbackMs: 0 }, context);
   for (const g of gauges) out.push({ labels: g.labels, value: g.values[g.values.length - 1] });
+  return out;
+}
+
+/** The baseline's quantiles, the same at every time: one sketch decode per baselined feature. */
+function baselineQuantiles(sql: SqlStorage, entries: readonly Extract<CatalogEntry, { type: "baseline" }>[], timesMs: readonly number[]): StoreSeries[] {
+  const digests = new Map<string, TDigest | null>();
+  const out: StoreSeries[] = [];
+  for (const entry of entries) {
+    const key = `${entry.version}\u0000${entry.kind}\u0000${entry.name}`;
+    let digest = digests.get(key);
+    if (digest === undefined) {
+      const row = sql.exec<{ sketch: ArrayBuffer }>("SELECT sketch FROM baselines WHERE version = ? AND kind = ? AND name = ?", entry.version, entry.kind, entry.name).toArray()[0];
+      digest = row === undefined ? null : TDigest.fromBytes(new Uint8Array(row.sketch));
+      digests.set(key, digest);
+    }
+    if (digest === null || digest.count === 0 || timesMs.length === 0) continue;
+    out.push({ labels: entry.labels, timestamps: Float64Array.from(timesMs), values: new Float64Array(timesMs.length).fill(digest.quantile(entry.quantile)) });
+  }
   return out;
 }

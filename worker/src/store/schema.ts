@@ -75,6 +75,66 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (level, bucket)
   ) WITHOUT ROWID;
   `,
+  // 4: the accuracy join (worker/src/store/joins.ts, docs/accuracy.md): predictions and actuals
+  // waiting for their other side, and recently joined ids (so a retried record is not joined twice).
+  `
+  CREATE TABLE joins (
+    version TEXT NOT NULL,
+    id TEXT NOT NULL,
+    -- 'p' a prediction waiting, 'a' an actual waiting, 'j' joined (kept only to spot retries).
+    state TEXT NOT NULL,
+    -- The waiting record (JSON of its join record); NULL once joined.
+    record TEXT,
+    expires_ms INTEGER NOT NULL,
+    PRIMARY KEY (version, id)
+  ) WITHOUT ROWID;
+  CREATE INDEX joins_by_expiry ON joins (expires_ms);
+  CREATE TABLE join_settings (
+    key TEXT PRIMARY KEY,
+    value REAL NOT NULL
+  ) WITHOUT ROWID;
+  `,
+  // 5: alert rules with their state, the notification outbox and the bounded delivery log
+  // (worker/src/alerts/, docs/alerts.md).
+  `
+  CREATE TABLE alert_rules (
+    name TEXT PRIMARY KEY,
+    -- The validated rule as JSON (collector/src/alerts/rule.ts), receiver secrets included.
+    spec TEXT NOT NULL,
+    -- AlertState as JSON (collector/src/alerts/state.ts).
+    state TEXT NOT NULL,
+    next_eval_ms INTEGER NOT NULL,
+    updated_ms INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE alert_outbox (
+    id INTEGER PRIMARY KEY,
+    rule TEXT NOT NULL,
+    receiver INTEGER NOT NULL,
+    event TEXT NOT NULL,
+    -- The Notification as JSON, rendered for the receiver at each attempt.
+    notification TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_ms INTEGER NOT NULL,
+    created_ms INTEGER NOT NULL
+  );
+  CREATE INDEX alert_outbox_due ON alert_outbox (next_attempt_ms);
+  CREATE TABLE alert_deliveries (
+    id INTEGER PRIMARY KEY,
+    rule TEXT NOT NULL,
+    delivery INTEGER NOT NULL,
+    receiver INTEGER NOT NULL,
+    receiver_type TEXT NOT NULL,
+    event TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    at_ms INTEGER NOT NULL,
+    -- delivered, retrying, gave_up or dropped.
+    outcome TEXT NOT NULL,
+    http_status INTEGER,
+    error TEXT,
+    duration_ms INTEGER NOT NULL
+  );
+  CREATE INDEX alert_deliveries_by_rule ON alert_deliveries (rule, id);
+  `,
 ];
 
 /** The schema version this code writes. */

@@ -1,5 +1,8 @@
-import { OTHER, isCustomKind, isFeatureKind, seriesKey } from "@driftline/collector";
+import { OTHER, SeriesKind, isCustomKind, isFeatureKind, seriesKey } from "@driftline/collector";
 import type { Limits, SeriesRef } from "@driftline/collector";
+
+/** How a feature kind reads in a rejection message. */
+const TYPE_NAME: Readonly<Record<string, string>> = { [SeriesKind.numericFeature]: "a number", [SeriesKind.categoricalFeature]: "a string or bool" };
 
 /** Why a series was refused, naming the cap (docs/limits.md). */
 export type Refusal = { reason: string };
@@ -9,18 +12,23 @@ export type Refusal = { reason: string };
  * features, segment values, custom series). Loaded once from the `series` table; bounded by
  * the caps it enforces, so it never outgrows them. A series past a cap is refused and never
  * written, and a segment value past its cap is filed under `<name>=__other__`.
+ *
+ * A feature keeps, per version, the type it was first seen with (docs/semantic-conventions.md):
+ * values of the other type are refused, so a query never meets two series with the same labels.
  */
 export class SeriesIndex {
   private readonly ids = new Map<string, number>();
   private readonly versions = new Set<string>();
   private readonly features = new Set<string>();
   private readonly segmentValues = new Map<string, Set<string>>();
+  /** Per "version\0feature": the feature's kind and the id of its oldest series (the first type wins). */
+  private readonly featureTypes = new Map<string, { kind: SeriesRef["kind"]; id: number }>();
   private customSeries = 0;
 
-  /** Registers a series loaded from storage. */
+  /** Registers a series loaded from storage (in any order: the lowest id fixes a feature's type). */
   load(ref: SeriesRef, id: number): void {
     this.ids.set(seriesKey(ref), id);
-    this.count(ref);
+    this.count(ref, id);
   }
 
   /** The id of a known series, or undefined. */
@@ -44,6 +52,8 @@ export class SeriesIndex {
     if (isFeatureKind(ref.kind) && !this.features.has(ref.name) && this.features.size >= limits.maxFeaturesPerModel) {
       return { reason: `model has maxFeaturesPerModel (${limits.maxFeaturesPerModel}) features` };
     }
+    const conflict = this.typeConflict(ref);
+    if (conflict !== undefined) return conflict;
     if (isCustomKind(ref.kind) && this.customSeries >= limits.maxCustomSeriesPerModel) {
       return { reason: `model has maxCustomSeriesPerModel (${limits.maxCustomSeriesPerModel}) custom-metric series` };
     }
@@ -64,15 +74,33 @@ export class SeriesIndex {
     return ref;
   }
 
+  /**
+   * The refusal for a feature series of the other type than its version's feature was first
+   * seen with, or undefined. Asked for known series too: a store written before the rule may
+   * hold both types, and only the first one takes new values.
+   */
+  typeConflict(ref: SeriesRef): Refusal | undefined {
+    const typed = isFeatureKind(ref.kind) ? this.featureTypes.get(`${ref.version}\u0000${ref.name}`) : undefined;
+    if (typed === undefined || typed.kind === ref.kind) return undefined;
+    return {
+      reason: `feature ${JSON.stringify(ref.name)} of version ${JSON.stringify(ref.version)} was first sent as ${TYPE_NAME[typed.kind]}; values sent as ${TYPE_NAME[ref.kind]} are rejected (a feature keeps its first type per version)`,
+    };
+  }
+
   /** Records a series just written under `id`. */
   add(ref: SeriesRef, id: number): void {
     this.ids.set(seriesKey(ref), id);
-    this.count(ref);
+    this.count(ref, id);
   }
 
-  private count(ref: SeriesRef): void {
+  private count(ref: SeriesRef, id: number): void {
     this.versions.add(ref.version);
-    if (isFeatureKind(ref.kind)) this.features.add(ref.name);
+    if (isFeatureKind(ref.kind)) {
+      this.features.add(ref.name);
+      const key = `${ref.version}\u0000${ref.name}`;
+      const typed = this.featureTypes.get(key);
+      if (typed === undefined || id < typed.id) this.featureTypes.set(key, { kind: ref.kind, id });
+    }
     if (isCustomKind(ref.kind)) this.customSeries += 1;
     if (ref.segment !== "") {
       const eq = ref.segment.indexOf("=");
