@@ -9,7 +9,7 @@ import { bearer, TEST_TOKENS } from "./support/tokens.ts";
 
 const attr = (key: string, value: string | number) => ({ key, value: typeof value === "number" ? { doubleValue: value } : { stringValue: value } });
 
-function events(model: string, records: { event: string; id: string; label: string; score?: number }[]): string {
+function events(model: string, records: { event: string; id: string; label: string; score?: number; region?: string }[]): string {
   const timeUnixNano = String(BigInt(Date.now()) * 1_000_000n);
   const logRecords = records.map((r) => ({
     timeUnixNano,
@@ -20,6 +20,7 @@ function events(model: string, records: { event: string; id: string; label: stri
       attr("ml.prediction.id", r.id),
       r.event === "ml.prediction" ? attr("ml.prediction.label", r.label) : attr("ml.actual.label", r.label),
       ...(r.score === undefined ? [] : [attr("ml.prediction.score", r.score)]),
+      ...(r.region === undefined ? [] : [attr("ml.segment.region", r.region)]),
     ],
   }));
   return JSON.stringify({ resourceLogs: [{ resource: { attributes: [] }, scopeLogs: [{ scope: { name: "t" }, logRecords }] }] });
@@ -72,5 +73,23 @@ describe("the accuracy API", () => {
     expect((await call("no-such-model/accuracy?version=v1")).status).toBe(404);
     expect((await call("no-such-model/accuracy/settings")).status).toBe(404);
     expect((await call("accuracy-api-a/accuracy")).status).toBe(400);
+  });
+
+  it("serves accuracy per segment through the query API: each segment's pairs, and the whole model's", async () => {
+    const model = "accuracy-api-segments";
+    const records = [];
+    for (let i = 0; i < 6; i++) {
+      const region = i < 4 ? "eu" : "us";
+      records.push({ event: "ml.prediction", id: `p${i}`, label: "yes", region });
+      // eu predictions are all right, us ones all wrong.
+      records.push({ event: "ml.actual", id: `p${i}`, label: region === "eu" ? "yes" : "no" });
+    }
+    expect((await postOtlp("logs", events(model, records), { "Content-Type": JSON_TYPE })).status).toBe(200);
+    const query = `driftline_accuracy{model="${model}", metric="accuracy", window="1h"}`;
+    const response = await exports.default.fetch(`http://driftline.test/api/v1/query?query=${encodeURIComponent(query)}`, { headers: bearer(TEST_TOKENS.acme.read) });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+    const byLabel = Object.fromEntries(body.data.result.map((r) => [r.metric.segment_value ?? "(whole model)", Number(r.value[1])]));
+    expect(byLabel).toEqual({ "(whole model)": 4 / 6, eu: 1, us: 0 });
   });
 });
