@@ -33,6 +33,9 @@ export const DEFAULT_COMPRESSION = 300;
 
 const EMPTY = new Float64Array(0);
 
+/** The unit buffer's first length; it doubles up to bufferCapacity before the first flush. */
+const INITIAL_UNIT_BUFFER = 256;
+
 /** A mergeable, serializable quantile sketch of a numeric series. */
 export class TDigest {
   /** δ: larger is more accurate and larger; fixed for the life of the digest. */
@@ -116,13 +119,22 @@ export class TDigest {
     this.stats.missing += missing;
   }
 
+  /**
+   * The unit buffer is full: grow it (from 256, doubling up to bufferCapacity) or flush it. The
+   * Worker builds a digest per series per request, most of a few hundred values: allocating
+   * (and zero-filling) the full buffer and its sort scratch for each cost more than their sorts.
+   */
   private growOrFlushUnit(): void {
-    if (this.unit.length === 0) {
-      this.unit = new Float64Array(this.bufferCapacity);
-      this.sortScratch = createSortScratch(this.bufferCapacity);
-    } else {
+    const length = this.unit.length;
+    if (length >= this.bufferCapacity) {
       this.flush();
+      return;
     }
+    const capacity = length === 0 ? Math.min(INITIAL_UNIT_BUFFER, this.bufferCapacity) : Math.min(2 * length, this.bufferCapacity);
+    const grown = new Float64Array(capacity);
+    grown.set(this.unit.subarray(0, this.unitCount));
+    this.unit = grown;
+    this.sortScratch = createSortScratch(capacity);
   }
 
   private growOrFlushPending(): void {
@@ -166,7 +178,7 @@ export class TDigest {
 
     const needed = this.centroidTotal + unitCount + pendingCount;
     if (this.scratchMeans.length < needed) {
-      const capacity = Math.max(needed, this.centroidTotal + this.bufferCapacity + 2 * this.compression);
+      const capacity = Math.max(needed, this.centroidTotal + this.unit.length + 2 * this.compression);
       this.scratchMeans = new Float64Array(capacity);
       this.scratchWeights = new Float64Array(capacity);
     }
