@@ -14,6 +14,7 @@ import { resourceFromAttributes } from "@opentelemetry/resources";
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from "@opentelemetry/sdk-logs";
 import type { AnyValueMap } from "@opentelemetry/api-logs";
 import { startWorker } from "../test/support/worker.ts";
+import { seededRandom as mulberry32 } from "../collector/src/sketch/test-support/datasets.ts";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 60);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -31,16 +32,6 @@ const modelCount = Number(process.env.BENCH_MODELS ?? 1);
 const withIds = process.env.BENCH_IDS === "1";
 const modelIdOf = (i: number) => (modelCount === 1 ? "bench-ingest" : `bench-ingest-${i % modelCount}`);
 
-/** Deterministic pseudo-random numbers (mulberry32), so every run sends the same data. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function encodeBatch(seed: number): Uint8Array {
   const random = mulberry32(seed);

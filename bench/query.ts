@@ -27,6 +27,7 @@ import { postLogs } from "../test/support/otlp-json.ts";
 import { PROMTOOL_BIN, prometheusMissing, promApi, startPrometheus } from "../test/support/prometheus.ts";
 import type { ApiMatrix } from "../test/support/prometheus.ts";
 import { startWorker } from "../test/support/worker.ts";
+import { seededRandom as uniforms } from "../collector/src/sketch/test-support/datasets.ts";
 
 const MODEL = "m";
 const FEATURES = Array.from({ length: 50 }, (_, i) => `f${String(i).padStart(2, "0")}`);
@@ -38,16 +39,6 @@ const MINUTES_PER_REQUEST = 10;
 const RUNS = Number(process.env.BENCH_QUERY_RUNS ?? 7);
 const EXPRESSION = `driftline_feature_drift{model="${MODEL}",method="psi",window="1h"}`;
 
-function uniforms(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Roughly normal values (a sum of three uniforms), shifted by `shift` for the drifting features. */
 function row(random: () => number, shift: (feature: number) => number): Record<string, number> {

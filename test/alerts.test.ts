@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postLogs, predictionsRequest } from "./support/otlp-json.ts";
 import { startWorker } from "./support/worker.ts";
 import type { RunningWorker } from "./support/worker.ts";
+import { seededRandom } from "../collector/src/sketch/test-support/datasets.ts";
 
 const SECRET = "whsec-e2e-0123456789abcdef";
 
@@ -54,14 +55,7 @@ function validSignature(r: Received): boolean {
 
 /** Seeded standard normals (mulberry32 + Box–Muller). */
 function normals(seed: number, count: number, mean = 0): number[] {
-  let state = seed >>> 0;
-  const uniform = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = seededRandom(seed);
   const out: number[] = [];
   while (out.length < count) out.push(mean + Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform()));
   return out;

@@ -12,6 +12,7 @@ import { columnBytes } from "../sdk/src/baseline/wire.ts";
 import { postLogs, predictionsRequest } from "./support/otlp-json.ts";
 import { startWorker } from "./support/worker.ts";
 import type { RunningWorker } from "./support/worker.ts";
+import { seededRandom } from "../collector/src/sketch/test-support/datasets.ts";
 
 let worker: RunningWorker;
 beforeAll(async () => {
@@ -23,14 +24,7 @@ afterAll(async () => {
 
 /** Seeded standard normals (mulberry32 + Box–Muller): the same data on every run. */
 function normals(seed: number, count: number): number[] {
-  let state = seed >>> 0;
-  const uniform = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = seededRandom(seed);
   const out: number[] = [];
   while (out.length < count) out.push(Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform()));
   return out;

@@ -12,6 +12,7 @@ import { prometheusMissing, promApi, startPrometheus } from "./support/prometheu
 import type { ApiMatrix, ApiVector, PromApi, RunningPrometheus } from "./support/prometheus.ts";
 import { startWorker } from "./support/worker.ts";
 import type { RunningWorker } from "./support/worker.ts";
+import { seededRandom as uniforms } from "../collector/src/sketch/test-support/datasets.ts";
 
 const missing = prometheusMissing();
 if (missing !== null) console.log(`prometheus-oracle: skipped: ${missing}`);
@@ -25,17 +26,6 @@ const BURST_EVERY_MS = 2_000;
 /** One request of traffic: when it was sent (its records' timestamp) and when the 200 came back. */
 type Burst = { sentMs: number; doneMs: number };
 
-/** Deterministic uniforms (mulberry32), so every run sends the same values. */
-function uniforms(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Row = { income: number; tenure: number; plan: string; score: number; latencySeconds: number; failed: boolean };
 

@@ -12,6 +12,7 @@ import { postLogs, predictionsRequest } from "./support/otlp-json.ts";
 import { metricsRequest, postMetrics } from "./support/otlp-json-metrics.ts";
 import { startWorker } from "./support/worker.ts";
 import type { RunningWorker } from "./support/worker.ts";
+import { seededRandom } from "../collector/src/sketch/test-support/datasets.ts";
 
 const PROMTOOL = "/usr/bin/promtool";
 
@@ -28,14 +29,7 @@ type Vector = { resultType: string; result: { metric: Record<string, string>; va
 
 /** Deterministic pseudo-random uniforms in [0, 1) (mulberry32), so every run sends the same data. */
 function uniforms(seed: number, count: number): number[] {
-  let state = seed >>> 0;
-  return Array.from({ length: count }, () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  });
+  return Array.from({ length: count }, seededRandom(seed));
 }
 
 function rowsOf(seed: number, count: number, incomeShift: number): Row[] {

@@ -12,6 +12,7 @@ import { buildBaseline, uploadBaseline } from "../sdk/src/index.ts";
 import { postLogs, predictionsRequest } from "./support/otlp-json.ts";
 import { startWorker } from "./support/worker.ts";
 import type { RunningWorker } from "./support/worker.ts";
+import { seededRandom } from "../collector/src/sketch/test-support/datasets.ts";
 
 const MODEL = "pricing";
 const PER_SEGMENT = 400;
@@ -22,14 +23,7 @@ type Vector = { metric: Record<string, string>; value: [number, string] }[];
 
 /** Deterministic uniforms in [0, 1) (mulberry32). */
 function uniforms(seed: number, count: number): number[] {
-  let state = seed >>> 0;
-  return Array.from({ length: count }, () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  });
+  return Array.from({ length: count }, seededRandom(seed));
 }
 
 /** Incomes uniform on [50 000, 70 000) plus `shift`. */

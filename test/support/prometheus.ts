@@ -10,10 +10,10 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ChildProcess } from "node:child_process";
+import { freePort, killAndWait } from "./processes.ts";
 
 /** Where Debian installs the binaries (.ci/run installs the package). */
 export const PROMETHEUS_BIN = "/usr/bin/prometheus";
@@ -109,7 +109,7 @@ export async function startPrometheus(options: StartPrometheusOptions = {}): Pro
   const stop = async (): Promise<void> => {
     if (stopped) return exited;
     stopped = true;
-    await killAndWait(child, exited);
+    await killAndWait(child, exited, { group: false, graceMs: 5_000 });
     rmSync(dir, { recursive: true, force: true });
   };
   const url = `http://127.0.0.1:${port}`;
@@ -165,23 +165,4 @@ async function waitForReady(url: string, child: ChildProcess, output: () => stri
   throw new Error(`prometheus did not answer ${url}/-/ready within ${STARTUP_TIMEOUT_MS / 1000} s:\n${output()}`);
 }
 
-async function killAndWait(child: ChildProcess, exited: Promise<void>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
 
-/** A TCP port free on 127.0.0.1 right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
-}

@@ -11,10 +11,10 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { ChildProcess } from "node:child_process";
+import { freePort, killAndWait, killGroup } from "./processes.ts";
 
 /** Where wrangler.toml is. */
 const REPO_ROOT = resolve(import.meta.dirname, "../..");
@@ -102,7 +102,7 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
   const stop = async (): Promise<void> => {
     if (stopped) return exited;
     stopped = true;
-    await killAndWait(child, exited);
+    await killAndWait(child, exited, { group: true, graceMs: STOP_GRACE_MS });
     running.delete(pid);
     rmSync(envDir, { recursive: true, force: true });
     if (ownsState) rmSync(persistTo, { recursive: true, force: true });
@@ -139,34 +139,5 @@ async function waitForHealthz(url: string, child: ChildProcess, output: () => st
   throw new Error(`wrangler dev did not answer ${url}/healthz within ${STARTUP_TIMEOUT_MS / 1000} s. Its output:\n${output()}`);
 }
 
-async function killAndWait(child: ChildProcess, exited: Promise<void>): Promise<void> {
-  const pid = child.pid;
-  if (pid === undefined) return;
-  killGroup(pid, "SIGTERM");
-  const timer = setTimeout(() => killGroup(pid, "SIGKILL"), STOP_GRACE_MS);
-  await exited;
-  clearTimeout(timer);
-  // wrangler may exit before workerd has; make sure nothing of the group outlives it.
-  killGroup(pid, "SIGKILL");
-}
 
-function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // Already gone.
-  }
-}
 
-/** A TCP port free on 127.0.0.1 right now (the OS picks it; a race with another process is possible but rare). */
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
-}

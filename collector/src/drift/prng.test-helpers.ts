@@ -4,16 +4,7 @@
  */
 
 /** Uniform numbers in [0, 1) from a 32-bit seed (mulberry32). */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom as mulberry32 } from "../sketch/test-support/datasets.ts";
 
 /** `count` normal values with the given mean and standard deviation (Box–Muller, both outputs used). */
 export function normalSample(uniform: () => number, count: number, mean: number, standardDeviation: number): Float64Array {

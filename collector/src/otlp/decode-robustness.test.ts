@@ -15,18 +15,8 @@ import { decodeOtlp } from "./decode.ts";
 import { OtlpDecodeError } from "./errors.ts";
 import { collectMetrics, recordLogs, recordSpans } from "./testing/otel-fixtures.ts";
 import type { Signal } from "./types.ts";
+import { seededRandom } from "../sketch/test-support/datasets.ts";
 
-/** mulberry32: a small seeded PRNG, so every run tests the same bodies. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Decodes, returning the error if there was one; anything but an OtlpDecodeError fails the test. */
 function outcome(signal: Signal, format: "protobuf" | "json", body: Uint8Array): OtlpDecodeError | undefined {

@@ -1,20 +1,12 @@
 /** Minute and hour buckets of one numeric series for the window tests, with the raw values kept for exact answers. */
 import { TDigest } from "@driftline/collector";
+import { seededRandom } from "../../../collector/src/sketch/test-support/datasets.ts";
 import { mergeDigests } from "../../src/store/baselines.ts";
 
 // Whole hours, so hour boundaries fall where the test expects them.
 export const NOW_MINUTE = Math.floor(Date.now() / 3_600_000) * 60;
 /** A deterministic PRNG (mulberry32), so a failure can be replayed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng = seededRandom;
 
 /** Minute buckets of one numeric series whose mean drifts with time, so neighbouring windows differ. */
 export type Seeded = { id: number; values: Map<number, number[]>; hoursRolled: Set<number> };
