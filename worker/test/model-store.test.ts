@@ -37,6 +37,15 @@ describe("ModelStore.ingest", () => {
     expect(summary.series.find((x) => x.name === "x")).toMatchObject({ total: 5 });
   });
 
+  it("reports the bytes its database takes, which grow as minute buckets are written", async () => {
+    const s = store();
+    const empty = (await s.summary()).storageBytes;
+    expect(empty).toBeGreaterThan(0);
+    const values = Array.from({ length: 2000 }, (_, i) => Math.sin(i) * 1000);
+    await s.ingest(batch(Array.from({ length: 30 }, (_, m) => digestDelta(`f${m}`, values, MINUTE - m))), limits());
+    expect((await s.summary()).storageBytes).toBeGreaterThan(empty + 30 * 500);
+  });
+
   it("merges categorical counts", async () => {
     const s = store();
     for (const values of [["a", "b"], ["a"]]) {

@@ -32,6 +32,8 @@ export type ModelSummary = {
   rejected: Record<string, number>;
   firstSeen: string | null;
   lastSeen: string | null;
+  /** Bytes of the store's SQLite database (every table: buckets, baselines, joins, alerts): what Cloudflare bills as storage. */
+  storageBytes: number;
 };
 
 /** Minutes since the epoch as an ISO 8601 timestamp (the minute's start). */
@@ -78,5 +80,6 @@ export function summarize(sql: SqlStorage): ModelSummary {
     rejected,
     firstSeen: rows.length === 0 ? null : minuteToIso(first),
     lastSeen: rows.length === 0 ? null : minuteToIso(last),
+    storageBytes: sql.databaseSize,
   };
 }
