@@ -254,7 +254,7 @@ const RANGE_QUERIES: { promql: string; tolerance: Tolerance; comparable: (tMs: n
   { promql: 'driftline_feature_drift{method="ks", window="1h"}', tolerance: digestMerge, comparable: sameGauge },
   { promql: "driftline_drift_status", tolerance: exact, comparable: sameGauge },
   { promql: 'driftline_feature_quantile{quantile="0.5"}', tolerance: digestMerge, comparable: sameGauge },
-  { promql: 'driftline_prediction_drift{method="js"}', tolerance: digestMerge, comparable: sameGauge },
+  { promql: 'driftline_prediction_drift{method="wasserstein"}', tolerance: digestMerge, comparable: sameGauge },
 ];
 
 /**
