@@ -8,10 +8,10 @@ import { Hono } from "hono";
 import { AlertRuleError, parseRule } from "@driftline/collector/alerts";
 import type { AlertRule } from "@driftline/collector/alerts";
 import { HttpError } from "../http/http-error.ts";
-import { readBody } from "../http/read-body.ts";
+import { readJsonBody } from "../http/read-json.ts";
 import { limitsFromEnv } from "../limits.ts";
-import { requireCoding } from "../otlp/content-negotiation.ts";
-import { admitModel, modelStore, tenantDirectory } from "../stores.ts";
+import { requireKnownModel } from "../api/known-model.ts";
+import { admitModel, modelStore } from "../stores.ts";
 import type { AppEnv } from "../app-env.ts";
 import type { Env } from "../env.ts";
 import { READERS } from "./readings.ts";
@@ -28,7 +28,7 @@ alertsApi.put("/:model/alerts/:name", async (c) => {
   const limits = limitsFromEnv(c.env);
   const model = c.req.param("model");
   checkModel(model, limits.maxNameLength);
-  const body = await readJson(c.req.raw);
+  const body = await readJsonBody(c.req.raw, { maxBodyBytes: MAX_RULE_BODY_BYTES, maxDecompressedBytes: MAX_RULE_BODY_BYTES }, "alert rule", "MAX_RULE_BODY_BYTES");
   let rule: AlertRule;
   try {
     rule = parseRule(c.req.param("name"), model, body, { minIntervalMs: minIntervalSeconds(c.env) * 1000, maxNameLength: limits.maxNameLength });
@@ -49,26 +49,30 @@ alertsApi.put("/:model/alerts/:name", async (c) => {
 });
 
 alertsApi.get("/:model/alerts", async (c) => {
-  const model = await knownModel(c.env, c.get("tenant"), c.req.param("model"));
+  const model = c.req.param("model");
+  await requireKnownModel(c.env, c.get("tenant"), model);
   return c.json({ model, alerts: await modelStore(c.env, c.get("tenant"), model).listAlertRules() });
 });
 
 alertsApi.get("/:model/alerts/:name", async (c) => {
-  const model = await knownModel(c.env, c.get("tenant"), c.req.param("model"));
+  const model = c.req.param("model");
+  await requireKnownModel(c.env, c.get("tenant"), model);
   const view = await modelStore(c.env, c.get("tenant"), model).getAlertRule(c.req.param("name"));
   if (view === null) throw noRule(model, c.req.param("name"));
   return c.json(view);
 });
 
 alertsApi.delete("/:model/alerts/:name", async (c) => {
-  const model = await knownModel(c.env, c.get("tenant"), c.req.param("model"));
+  const model = c.req.param("model");
+  await requireKnownModel(c.env, c.get("tenant"), model);
   const name = c.req.param("name");
   if (!(await modelStore(c.env, c.get("tenant"), model).deleteAlertRule(name))) throw noRule(model, name);
   return c.json({ model, name, deleted: true });
 });
 
 alertsApi.get("/:model/alerts/:name/deliveries", async (c) => {
-  const model = await knownModel(c.env, c.get("tenant"), c.req.param("model"));
+  const model = c.req.param("model");
+  await requireKnownModel(c.env, c.get("tenant"), model);
   const name = c.req.param("name");
   const deliveries = await modelStore(c.env, c.get("tenant"), model).alertDeliveries(name);
   if (deliveries === null) throw noRule(model, name);
@@ -84,12 +88,6 @@ export function minIntervalSeconds(env: Pick<Env, "ALERT_MIN_INTERVAL_SECONDS">)
   return seconds;
 }
 
-async function knownModel(env: Env, tenant: string, model: string): Promise<string> {
-  if ((await tenantDirectory(env, tenant).get(model)) === null) {
-    throw new HttpError(404, `no model ${JSON.stringify(model)} for this tenant: GET /api/models lists the models`);
-  }
-  return model;
-}
 
 function noRule(model: string, name: string): HttpError {
   return new HttpError(404, `no alert rule ${JSON.stringify(name)} on model ${JSON.stringify(model)}: GET /api/models/${model}/alerts lists them`);
@@ -100,20 +98,3 @@ function checkModel(model: string, maxNameLength: number): void {
   if (model.includes("\u0000")) throw new HttpError(400, `model id ${JSON.stringify(model)} contains NUL`);
 }
 
-async function readJson(request: Request): Promise<unknown> {
-  const type = request.headers.get("Content-Type") ?? "";
-  if (!/^application\/json\s*(;|$)/i.test(type)) throw new HttpError(415, `alert rule body must be Content-Type: application/json, got ${JSON.stringify(type)}`);
-  const limits = { maxBodyBytes: MAX_RULE_BODY_BYTES, maxDecompressedBytes: MAX_RULE_BODY_BYTES };
-  let bytes: Uint8Array;
-  try {
-    bytes = await readBody(request, requireCoding(request.headers.get("Content-Encoding") ?? undefined), limits);
-  } catch (error) {
-    if (error instanceof HttpError && error.status === 413) throw new HttpError(413, `alert rule body exceeds MAX_RULE_BODY_BYTES (${MAX_RULE_BODY_BYTES} bytes)`);
-    throw error;
-  }
-  try {
-    return JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes));
-  } catch (error) {
-    throw new HttpError(400, `alert rule body is not JSON: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}

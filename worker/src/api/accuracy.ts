@@ -1,11 +1,11 @@
 import { Hono } from "hono";
 import { bodyLimits } from "../http/body-limits.ts";
 import { HttpError } from "../http/http-error.ts";
-import { readBody } from "../http/read-body.ts";
+import { readJsonBody } from "../http/read-json.ts";
 import { limitsFromEnv } from "../limits.ts";
-import { requireCoding } from "../otlp/content-negotiation.ts";
 import { DRIFT_WINDOWS } from "../store/drift.ts";
-import { modelStore, tenantDirectory } from "../stores.ts";
+import { modelStore } from "../stores.ts";
+import { requireKnownModel } from "./known-model.ts";
 import type { AppEnv } from "../app-env.ts";
 import type { Env } from "../env.ts";
 import type { AccuracyWindow } from "../store/accuracy.ts";
@@ -27,20 +27,21 @@ accuracyApi.get("/:model/accuracy", async (c) => {
   const window = c.req.query("window") ?? "1h";
   if (version === undefined || version === "") throw new HttpError(400, "accuracy needs ?version=<model version>: GET /api/models/:model lists the versions");
   if (!Object.hasOwn(DRIFT_WINDOWS, window)) throw new HttpError(400, `window must be one of ${Object.keys(DRIFT_WINDOWS).join(", ")}, got ${JSON.stringify(window)}`);
-  const store = await knownModel(c.env, c.get("tenant"), model);
+  await requireKnownModel(c.env, c.get("tenant"), model);
+  const store = modelStore(c.env, c.get("tenant"), model);
   const [report, join, settings] = await Promise.all([store.accuracy(version, window as AccuracyWindow, limitsFromEnv(c.env)), store.joinCounts(), store.joinSettings()]);
   if ("refused" in report) throw new HttpError(422, report.refused);
   return c.json({ model, ...report, join: { ...join, settings } });
 });
 
 accuracyApi.get("/:model/accuracy/settings", async (c) => {
-  const store = await knownModel(c.env, c.get("tenant"), c.req.param("model"));
+  const store = await knownStore(c.env, c.get("tenant"), c.req.param("model"));
   return c.json(await store.joinSettings());
 });
 
 accuracyApi.put("/:model/accuracy/settings", async (c) => {
-  const store = await knownModel(c.env, c.get("tenant"), c.req.param("model"));
-  const body = await readJson(c.req.raw, c.env);
+  const store = await knownStore(c.env, c.get("tenant"), c.req.param("model"));
+  const body = await readJsonBody(c.req.raw, bodyLimits(c.env), "settings");
   if (typeof body !== "object" || body === null || Array.isArray(body)) throw new HttpError(400, 'settings must be a JSON object: { "ttlSeconds"?: number, "maxRows"?: number }');
   const changes: Partial<JoinSettings> = {};
   for (const [key, value] of Object.entries(body)) {
@@ -53,21 +54,8 @@ accuracyApi.put("/:model/accuracy/settings", async (c) => {
   return c.json(stored);
 });
 
-/** The model's store, or 404 when the tenant has no such model (so a typo never creates one). */
-async function knownModel(env: Env, tenant: string, model: string) {
-  if ((await tenantDirectory(env, tenant).get(model)) === null) {
-    throw new HttpError(404, `no model ${JSON.stringify(model)} for this tenant: GET /api/models lists the models`);
-  }
+/** The model's store, after a 404 when the tenant has no such model (so a typo never creates one). */
+async function knownStore(env: Env, tenant: string, model: string) {
+  await requireKnownModel(env, tenant, model);
   return modelStore(env, tenant, model);
-}
-
-async function readJson(request: Request, env: Env): Promise<unknown> {
-  const type = request.headers.get("Content-Type") ?? "";
-  if (!/^application\/json\s*(;|$)/i.test(type)) throw new HttpError(415, `settings body must be Content-Type: application/json, got ${JSON.stringify(type)}`);
-  const bytes = await readBody(request, requireCoding(request.headers.get("Content-Encoding") ?? undefined), bodyLimits(env));
-  try {
-    return JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes));
-  } catch (error) {
-    throw new HttpError(400, `settings body is not JSON: ${error instanceof Error ? error.message : String(error)}`);
-  }
 }

@@ -4,9 +4,8 @@ import { Hono } from "hono";
 import { decodeBase64 } from "../../../collector/src/otlp/base64.ts";
 import { bodyLimits } from "../http/body-limits.ts";
 import { HttpError } from "../http/http-error.ts";
-import { readBody } from "../http/read-body.ts";
+import { readJsonBody } from "../http/read-json.ts";
 import { limitsFromEnv } from "../limits.ts";
-import { requireCoding } from "../otlp/content-negotiation.ts";
 import { admitModel, modelStore } from "../stores.ts";
 import type { AppEnv } from "../app-env.ts";
 import type { BaselineEntry, BaselineInfo, BaselineRefusal } from "../store/baselines.ts";
@@ -25,7 +24,7 @@ baselinesApi.put("/:model/versions/:version/baseline", async (c) => {
   const version = c.req.param("version");
   checkName(model, "model id", limits);
   checkName(version, "version", limits);
-  const body = await readJson(c.req.raw, c.env);
+  const body = await readJsonBody(c.req.raw, bodyLimits(c.env), "baseline");
   const tenant = c.get("tenant");
   const store = modelStore(c.env, tenant, model);
   let stored: BaselineInfo | BaselineRefusal;
@@ -56,16 +55,6 @@ async function admit(env: AppEnv["Bindings"], tenant: string, model: string, lim
   }
 }
 
-async function readJson(request: Request, env: AppEnv["Bindings"]): Promise<unknown> {
-  const type = request.headers.get("Content-Type") ?? "";
-  if (!/^application\/json\s*(;|$)/i.test(type)) throw new HttpError(415, `baseline body must be Content-Type: application/json, got ${JSON.stringify(type)}`);
-  const bytes = await readBody(request, requireCoding(request.headers.get("Content-Encoding") ?? undefined), bodyLimits(env));
-  try {
-    return JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes));
-  } catch (error) {
-    throw new HttpError(400, `baseline body is not JSON: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
 
 function parseWindow(body: Record<string, unknown>): { fromMinute: number; toMinute: number } {
   for (const key of Object.keys(body)) if (key !== "from" && key !== "to") throw new HttpError(400, `unknown field ${JSON.stringify(key)} in a reference-window body (fields: from, to)`);

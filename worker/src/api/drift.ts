@@ -1,9 +1,10 @@
 import { Hono } from "hono";
+import { requireKnownModel } from "./known-model.ts";
 import { HttpError } from "../http/http-error.ts";
 import { limitsFromEnv } from "../limits.ts";
 import { DRIFT_WINDOWS } from "../store/drift.ts";
 import type { DriftWindow } from "../store/drift.ts";
-import { modelStore, tenantDirectory } from "../stores.ts";
+import { modelStore } from "../stores.ts";
 import type { AppEnv } from "../app-env.ts";
 
 /**
@@ -20,9 +21,7 @@ driftApi.get("/:model/drift", async (c) => {
   if (version === undefined || version === "") throw new HttpError(400, "drift needs ?version=<model version>: GET /api/models/:model lists the versions");
   if (!Object.hasOwn(DRIFT_WINDOWS, window)) throw new HttpError(400, `window must be one of ${Object.keys(DRIFT_WINDOWS).join(", ")}, got ${JSON.stringify(window)}`);
   const tenant = c.get("tenant");
-  if ((await tenantDirectory(c.env, tenant).get(model)) === null) {
-    throw new HttpError(404, `no model ${JSON.stringify(model)} for this tenant: GET /api/models lists the models`);
-  }
+  await requireKnownModel(c.env, tenant, model);
   const report = await modelStore(c.env, tenant, model).drift(version, window as DriftWindow, limitsFromEnv(c.env));
   if (report === null) {
     throw new HttpError(404, `no baseline for model ${JSON.stringify(model)} version ${JSON.stringify(version)}: PUT /api/models/${model}/versions/${version}/baseline first`);

@@ -7,10 +7,10 @@
 import { Hono } from "hono";
 import { instantQuery } from "@driftline/collector/promql";
 import type { AppEnv } from "../app-env.ts";
+import { requireKnownModel } from "../api/known-model.ts";
 import { HttpError } from "../http/http-error.ts";
 import { limitsFromEnv } from "../limits.ts";
 import { DRIFT_WINDOWS } from "../store/drift.ts";
-import { tenantDirectory } from "../stores.ts";
 import { Family, PREDICTION_FEATURE } from "./families.ts";
 import { StoreSource } from "./source.ts";
 
@@ -48,9 +48,7 @@ compareApi.get("/:model/compare", async (c) => {
   const window = c.req.query("window") ?? "1h";
   if (!Object.hasOwn(DRIFT_WINDOWS, window)) throw new HttpError(400, `window must be one of ${Object.keys(DRIFT_WINDOWS).join(", ")}, got ${JSON.stringify(window)}`);
   const tenant = c.get("tenant");
-  if ((await tenantDirectory(c.env, tenant).get(model)) === null) {
-    throw new HttpError(404, `no model ${JSON.stringify(model)} for this tenant: GET /api/models lists the models`);
-  }
+  await requireKnownModel(c.env, tenant, model);
   const nowMs = Date.now();
   const source = new StoreSource(c.env, tenant, limitsFromEnv(c.env));
   return c.json(await compareVersions(source, model, window, nowMs));
