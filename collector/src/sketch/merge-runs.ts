@@ -1,4 +1,4 @@
-/** Merging already-sorted runs of centroids: the core of TDigest.merge (one sort-free pass per level). */
+/** Merging already-sorted runs of centroids: the k runs of TDigest.merge (one sort-free pass per level) and the three of a flush. */
 
 /** Four parallel arrays of one length: the runs to merge, and where the merge ping-pongs to. */
 export type MergeScratch = { means: Float64Array; weights: Float64Array; altMeans: Float64Array; altWeights: Float64Array };
@@ -78,4 +78,45 @@ export function mergeRuns(scratch: MergeScratch, runLengths: number[]): [Float64
     runs = next;
   }
   return [src, srcW];
+}
+
+/**
+ * Merges three sorted runs into `outMeans/outWeights`: the centroids (a few hundred), the
+ * unit-weight buffer (thousands, weight 1 implied) and the weighted buffer (usually empty).
+ * Written as "copy the run of buffer values below the next centroid" rather than a
+ * three-way compare per element: the inner loops' branches are then almost always taken,
+ * which matters because this pass touches every buffered value.
+ */
+export function mergeThree(
+  aMeans: Float64Array, aWeights: Float64Array, aCount: number,
+  unit: Float64Array, unitCount: number,
+  cMeans: Float64Array, cWeights: Float64Array, cCount: number,
+  outMeans: Float64Array, outWeights: Float64Array,
+): void {
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  let o = 0;
+  // Each round emits the smallest head among the centroids and the weighted buffer, after
+  // first copying every unit value below it. +∞ marks an exhausted run (stored values are finite).
+  while (i < aCount || k < cCount) {
+    const a = i < aCount ? aMeans[i] : Infinity;
+    const c = k < cCount ? cMeans[k] : Infinity;
+    const head = a <= c ? a : c;
+    while (j < unitCount && unit[j] < head) {
+      outMeans[o] = unit[j++];
+      outWeights[o++] = 1;
+    }
+    if (a <= c) {
+      outMeans[o] = a;
+      outWeights[o++] = aWeights[i++];
+    } else {
+      outMeans[o] = c;
+      outWeights[o++] = cWeights[k++];
+    }
+  }
+  while (j < unitCount) {
+    outMeans[o] = unit[j++];
+    outWeights[o++] = 1;
+  }
 }

@@ -23,7 +23,7 @@ import { MAX_COMPRESSION, MIN_COMPRESSION, decodeTDigest, encodeTDigest } from "
 import { cdfAt, quantileAt } from "./tdigest-estimate.ts";
 import { NumericSummary, checkWeight } from "./numeric-summary.ts";
 import { tailScale } from "./scale-function.ts";
-import { mergeRuns, mergeScratch } from "./merge-runs.ts";
+import { mergeRuns, mergeScratch, mergeThree } from "./merge-runs.ts";
 import { sortPairs } from "./sort-pairs.ts";
 import { createSortScratch, sortValues } from "./sort-values.ts";
 import type { SortScratch } from "./sort-values.ts";
@@ -359,45 +359,4 @@ export class TDigest {
 /** Sorts parallel (mean, weight) arrays by mean; a digest's inputs are finite, so no NaN ordering issues. */
 function sortByMean(means: Float64Array, weights: Float64Array, count: number): void {
   sortPairs(means, weights, count);
-}
-
-/**
- * Merges three sorted runs into `outMeans/outWeights`: the centroids (a few hundred), the
- * unit-weight buffer (thousands, weight 1 implied) and the weighted buffer (usually empty).
- * Written as "copy the run of buffer values below the next centroid" rather than a
- * three-way compare per element: the inner loops' branches are then almost always taken,
- * which matters because this pass touches every buffered value.
- */
-function mergeThree(
-  aMeans: Float64Array, aWeights: Float64Array, aCount: number,
-  unit: Float64Array, unitCount: number,
-  cMeans: Float64Array, cWeights: Float64Array, cCount: number,
-  outMeans: Float64Array, outWeights: Float64Array,
-): void {
-  let i = 0;
-  let j = 0;
-  let k = 0;
-  let o = 0;
-  // Each round emits the smallest head among the centroids and the weighted buffer, after
-  // first copying every unit value below it. +∞ marks an exhausted run (stored values are finite).
-  while (i < aCount || k < cCount) {
-    const a = i < aCount ? aMeans[i] : Infinity;
-    const c = k < cCount ? cMeans[k] : Infinity;
-    const head = a <= c ? a : c;
-    while (j < unitCount && unit[j] < head) {
-      outMeans[o] = unit[j++];
-      outWeights[o++] = 1;
-    }
-    if (a <= c) {
-      outMeans[o] = a;
-      outWeights[o++] = aWeights[i++];
-    } else {
-      outMeans[o] = c;
-      outWeights[o++] = cWeights[k++];
-    }
-  }
-  while (j < unitCount) {
-    outMeans[o] = unit[j++];
-    outWeights[o++] = 1;
-  }
 }
