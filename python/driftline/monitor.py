@@ -63,7 +63,11 @@ class Monitor:
             if type(features) is dict:
                 features = features.copy()
             elif hasattr(features, "keys"):
-                features = dict(features)  # a Mapping, a pandas Series
+                try:
+                    features = dict(features)  # a Mapping, a pandas Series
+                except Exception as error:
+                    self._invalid_record("features could not be read as a mapping (%s: %s)", type(error).__name__, error)
+                    return
             else:
                 self._invalid_record("features must be a mapping of feature names to values, got %s", type(features).__name__)
                 return
