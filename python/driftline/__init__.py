@@ -8,8 +8,10 @@ upload baselines built from training CSVs. Standard library only.
         monitor.record_actual("req-1", "approve")
 """
 
+from .baseline import upload_baseline
 from .config import MonitorConfigError
+from .http import DriftlineError
 from .monitor import Monitor
 
 __version__ = "0.1.0"
-__all__ = ["Monitor", "MonitorConfigError", "__version__"]
+__all__ = ["DriftlineError", "Monitor", "MonitorConfigError", "__version__", "upload_baseline"]
