@@ -111,7 +111,7 @@ export function entriesFromWindow(sql: SqlStorage, version: string, fromMinute: 
   let rows = 0;
   const cursor = sql.exec<{ kind: string; name: string; value: number; sketch: ArrayBuffer | null }>(
     `SELECT s.kind AS kind, s.name AS name, b.value AS value, b.sketch AS sketch FROM series s JOIN bucket_1m b ON b.series_id = s.id
-     WHERE s.version = ? AND s.segment = '' AND s.kind IN (?, ?, ?, ?, ?) AND b.minute >= ? AND b.minute < ?`,
+     WHERE s.version = ? AND s.segment = '' AND s.kind IN (${BASELINE_KINDS.map(() => "?").join(", ")}, ?) AND b.minute >= ? AND b.minute < ?`,
     version,
     ...BASELINE_KINDS,
     SeriesKind.predictions,
