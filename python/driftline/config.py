@@ -87,7 +87,7 @@ def _resource_attributes(env):
 def resolve(endpoint, token, model, version, env=None, *, headers=None, service_name=None, resource_attributes=None,
             max_queue_size=2048, max_batch_size=512, schedule_delay_seconds=1.0, export_timeout_seconds=30.0,
             request_timeout_seconds=10.0, initial_backoff_seconds=0.5, max_backoff_seconds=30.0,
-            close_timeout_seconds=5.0, gzip_level=6):
+            close_timeout_seconds=5.0, gzip_level=1):
     """Validates the arguments, reads the environment and applies the defaults."""
     env = os.environ if env is None else env
     c = Config()
