@@ -1,4 +1,4 @@
-import type { ModelStore } from "./model-store.ts";
+import type { ModelStore } from "./store/model-store.ts";
 import type { TenantDirectory } from "./tenant-directory.ts";
 
 /** Bindings and secrets the Worker reads; wrangler.toml and `.dev.vars` provide them. */

@@ -1,15 +1,18 @@
+// Runs in the Worker isolate (edge). api/ holds the JSON routes under /api/models, one sub-app per
+// resource; each authenticates through the middleware in index.ts and calls its model's ModelStore
+// over RPC (http/stores.ts). Nothing here runs inside a Durable Object.
 import { Hono } from "hono";
 import { bodyLimits } from "../http/body-limits.ts";
 import { HttpError } from "../http/http-error.ts";
 import { readJsonBody } from "../http/read-json.ts";
-import { limitsFromEnv } from "../limits.ts";
-import { DRIFT_WINDOWS } from "../store/drift.ts";
-import { modelStore } from "../stores.ts";
+import { limitsFromEnv } from "../config.ts";
+import { DRIFT_WINDOWS } from "@driftline/collector/series";
+import { modelStore } from "../http/stores.ts";
 import { requireKnownModel } from "./known-model.ts";
-import type { AppEnv } from "../app-env.ts";
+import type { AppEnv } from "../http/app-env.ts";
 import type { Env } from "../env.ts";
-import type { AccuracyWindow } from "../store/accuracy.ts";
-import type { JoinSettings } from "../store/joins.ts";
+import type { AccuracyWindow } from "../store/read/accuracy.ts";
+import type { JoinSettings } from "../store/write/joins.ts";
 
 /**
  * The accuracy of a model as JSON (docs/accuracy.md), beside the `driftline_accuracy` series:

@@ -1,13 +1,13 @@
 import { CategoricalCounts, SeriesKind, SketchDecodeError, TDigest } from "@driftline/collector";
 import type { Limits } from "@driftline/collector";
 import { Hono } from "hono";
-import { decodeBase64 } from "../../../collector/src/otlp/base64.ts";
+import { decodeBase64 } from "@driftline/collector/otlp";
 import { bodyLimits } from "../http/body-limits.ts";
 import { HttpError } from "../http/http-error.ts";
 import { readJsonBody } from "../http/read-json.ts";
-import { limitsFromEnv } from "../limits.ts";
-import { admitModel, modelStore } from "../stores.ts";
-import type { AppEnv } from "../app-env.ts";
+import { limitsFromEnv } from "../config.ts";
+import { admitModel, modelStore } from "../http/stores.ts";
+import type { AppEnv } from "../http/app-env.ts";
 import type { BaselineEntry, BaselineInfo, BaselineRefusal } from "../store/baselines.ts";
 
 /**

@@ -1,11 +1,11 @@
 import { Hono } from "hono";
 import { requireKnownModel } from "./known-model.ts";
 import { HttpError } from "../http/http-error.ts";
-import { limitsFromEnv } from "../limits.ts";
-import { DRIFT_WINDOWS } from "../store/drift.ts";
-import type { DriftWindow } from "../store/drift.ts";
-import { modelStore } from "../stores.ts";
-import type { AppEnv } from "../app-env.ts";
+import { limitsFromEnv } from "../config.ts";
+import { DRIFT_WINDOWS } from "@driftline/collector/series";
+import type { DriftWindow } from "@driftline/collector/series";
+import { modelStore } from "../http/stores.ts";
+import type { AppEnv } from "../http/app-env.ts";
 
 /**
  * GET /api/models/:model/drift?version=<v>&window=<5m|1h|1d|7d>: every baselined feature and the

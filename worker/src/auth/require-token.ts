@@ -2,7 +2,7 @@ import { createMiddleware } from "hono/factory";
 import { HttpError } from "../http/http-error.ts";
 import { readCredentials } from "./credentials.ts";
 import { findTenant, loadTokenTable, sha256, TOKEN_VARIABLE, TokenConfigError } from "./token-table.ts";
-import type { AppEnv } from "../app-env.ts";
+import type { AppEnv } from "../http/app-env.ts";
 import type { Env } from "../env.ts";
 import type { TokenKind, TokenTable } from "./token-table.ts";
 

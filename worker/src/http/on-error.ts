@@ -4,7 +4,7 @@ import { exportFailure } from "../otlp/otlp-responses.ts";
 import { HttpError } from "./http-error.ts";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { AppEnv } from "../app-env.ts";
+import type { AppEnv } from "./app-env.ts";
 
 /**
  * The one place errors become responses (`app.onError`). On the OTLP routes (/v1/*) the body

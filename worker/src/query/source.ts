@@ -1,16 +1,15 @@
 /**
  * The PromQL engine's {@link SeriesSource} over a tenant's ModelStores: every read fans out, in
  * parallel, to the stores of the models the selector's `model` matchers allow, and each store
- * reads only the series its matchers select (store/query.ts, docs/query-api.md).
+ * reads only the series its matchers select (store/read/select.ts, docs/query-api.md).
  */
 import type { Limits } from "@driftline/collector";
 import { ErrorType, PromQLError, matchesAll } from "@driftline/collector/promql";
 import type { HistogramQuantileRequest, HistogramQuantileSeries, Labels, Matcher, MetadataQuery, SelectHints, SeriesData, SeriesSource } from "@driftline/collector/promql";
 import type { Env } from "../env.ts";
-import { modelStore, tenantDirectory } from "../stores.ts";
-import { Family } from "./families.ts";
-import { isReadRefusal } from "./read-limit.ts";
-import type { ReadRefusal } from "./read-limit.ts";
+import { modelStore, tenantDirectory } from "../http/stores.ts";
+import { Family } from "@driftline/collector/series";
+import type { ReadRefusal } from "../store/read/read-limit.ts";
 
 /** Most evaluation times the histogram_quantile pushdown answers; past it the engine evaluates the buckets. */
 export const MAX_PUSHDOWN_TIMES = 11_000;
@@ -104,4 +103,9 @@ function kept(labels: Labels, keeps: (label: string) => boolean): Labels {
 
 function capped<T>(values: T[], limit: number): T[] {
   return limit > 0 ? values.slice(0, limit) : values;
+}
+
+/** True when a query RPC's answer is a refusal. */
+function isReadRefusal(answer: unknown): answer is ReadRefusal {
+  return typeof answer === "object" && answer !== null && !Array.isArray(answer) && typeof (answer as ReadRefusal).refused === "string";
 }

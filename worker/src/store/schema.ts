@@ -67,7 +67,7 @@ const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   `,
   // 3: hours and days whose rollups are out of date (new or late minute data); the alarm
-  // recomputes them (worker/src/store/rollup.ts).
+  // recomputes them (worker/src/store/write/rollup.ts).
   `
   CREATE TABLE dirty_rollups (
     level TEXT NOT NULL,
@@ -75,7 +75,7 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (level, bucket)
   ) WITHOUT ROWID;
   `,
-  // 4: the accuracy join (worker/src/store/joins.ts, docs/accuracy.md): predictions and actuals
+  // 4: the accuracy join (worker/src/store/write/joins.ts, docs/accuracy.md): predictions and actuals
   // waiting for their other side, and recently joined ids (so a retried record is not joined twice).
   `
   CREATE TABLE joins (
