@@ -1,3 +1,5 @@
+import { runMigrations } from "./migrations.ts";
+
 /**
  * The ModelStore's SQLite schema, one migration per version. Each runs once, in order, inside
  * the constructor's blockConcurrencyWhile; `meta.schema_version` records how far a store is.
@@ -142,13 +144,5 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /** Brings the store's schema up to SCHEMA_VERSION; a no-op when it is there already. */
 export function migrate(sql: SqlStorage): void {
-  sql.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-  const row = sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'schema_version'").toArray()[0];
-  const current = row === undefined ? 0 : Number(row.value);
-  if (current > SCHEMA_VERSION) {
-    throw new Error(`store schema version ${current} is newer than this code's ${SCHEMA_VERSION}: deploy the newer Worker`);
-  }
-  for (let v = current; v < SCHEMA_VERSION; v++) sql.exec(MIGRATIONS[v]);
-  sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", String(SCHEMA_VERSION));
+  runMigrations(sql, MIGRATIONS, "store");
 }
-
