@@ -137,6 +137,28 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX alert_deliveries_by_rule ON alert_deliveries (rule, id);
   `,
+  // 6: notification ids never repeat (issue 17): the outbox's id, sent as Driftline-Delivery, is
+  // AUTOINCREMENT, so SQLite never reuses one once the outbox empties. The sequence starts past
+  // every id already sent (the delivery log keeps them), so no id from before this migration
+  // comes back either.
+  `
+  CREATE TABLE alert_outbox_next (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    rule TEXT NOT NULL,
+    receiver INTEGER NOT NULL,
+    event TEXT NOT NULL,
+    notification TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_ms INTEGER NOT NULL,
+    created_ms INTEGER NOT NULL
+  );
+  INSERT INTO alert_outbox_next SELECT id, rule, receiver, event, notification, attempts, next_attempt_ms, created_ms FROM alert_outbox;
+  DROP TABLE alert_outbox;
+  ALTER TABLE alert_outbox_next RENAME TO alert_outbox;
+  CREATE INDEX alert_outbox_due ON alert_outbox (next_attempt_ms);
+  DELETE FROM sqlite_sequence WHERE name = 'alert_outbox';
+  INSERT INTO sqlite_sequence (name, seq) VALUES ('alert_outbox', max(coalesce((SELECT max(delivery) FROM alert_deliveries), 0), coalesce((SELECT max(id) FROM alert_outbox), 0)));
+  `,
 ];
 
 /** The schema version this code writes. */
