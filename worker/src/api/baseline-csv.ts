@@ -2,13 +2,12 @@ import { BaselineError, CsvError, baselineEntries, buildBaselineFromCsv } from "
 import type { Baseline, BaselineOptions } from "@driftline/collector/baseline";
 import { Hono } from "hono";
 import type { Context } from "hono";
-import { bodyLimits } from "../http/body-limits.ts";
+import { bodyLimits, limitsFromEnv } from "../config.ts";
 import { HttpError } from "../http/http-error.ts";
 import { readBody } from "../http/read-body.ts";
-import { limitsFromEnv } from "../limits.ts";
 import { requireCoding } from "../otlp/content-negotiation.ts";
-import { admitModel, modelStore } from "../stores.ts";
-import type { AppEnv } from "../app-env.ts";
+import { admitModel, modelStore } from "../http/stores.ts";
+import type { AppEnv } from "../http/app-env.ts";
 
 /**
  * Baselines built by the Worker from CSV (docs/baselines.md, "CSV uploads"), for teams without
@@ -36,7 +35,7 @@ const OPTION_NAMES = ["prediction", "score", "target", "exclude", "categorical"]
 baselineCsvApi.put("/:model/baselines/:version", async (c) => {
   const { model, version, baseline } = await readCsvBaseline(c, "baseline CSV");
   await admit(c, model);
-  const stored = await modelStore(c.env, c.get("tenant"), model).putBaseline(version, baselineEntries(baseline), baseline.rows, limitsFromEnv(c.env));
+  const stored = await modelStore(c.env, c.get("tenant"), model).putBaseline(version, baselineEntries(baseline), baseline.rows);
   if ("refused" in stored) throw new HttpError(400, `baseline refused: ${stored.refused}`);
   return c.json({ model, ...stored, notices: baseline.notices, warnings: baseline.warnings });
 });
@@ -46,14 +45,14 @@ baselineCsvApi.put("/:model/baselines/:version/parts/:part", async (c) => {
   if (!Number.isSafeInteger(part) || part < 1 || part > MAX_BASELINE_PARTS) throw new HttpError(400, `part must be a whole number from 1 to ${MAX_BASELINE_PARTS}, got ${JSON.stringify(c.req.param("part"))}`);
   const { model, version, baseline } = await readCsvBaseline(c, `baseline part ${part}`);
   await admit(c, model);
-  const pending = await modelStore(c.env, c.get("tenant"), model).putBaselinePart(version, part, baselineEntries(baseline), baseline.rows, limitsFromEnv(c.env));
+  const pending = await modelStore(c.env, c.get("tenant"), model).putBaselinePart(version, part, baselineEntries(baseline), baseline.rows);
   if ("refused" in pending) throw new HttpError(400, `baseline part ${part} refused: ${pending.refused}`);
   return c.json({ model, part, rows: baseline.rows, pending, notices: baseline.notices, warnings: baseline.warnings });
 });
 
 baselineCsvApi.put("/:model/baselines/:version/commit", async (c) => {
   const { model, version } = names(c);
-  const stored = await modelStore(c.env, c.get("tenant"), model).commitBaselineParts(version, limitsFromEnv(c.env));
+  const stored = await modelStore(c.env, c.get("tenant"), model).commitBaselineParts(version);
   if ("refused" in stored) throw new HttpError(400, `baseline commit refused: ${stored.refused}`);
   return c.json({ model, ...stored });
 });
