@@ -180,6 +180,18 @@ print(json.dumps({"stored": stored, "parts": parts}))`;
     expect(((await commit.json()) as { rows: number; parts: number[] })).toMatchObject({ rows: 2, parts: [1] });
   });
 
+  it("answers 415 for a body that is not text/csv and 400 naming an unknown parameter or a bad CSV", async () => {
+    const json = await fetch(`${worker.url}/api/models/bad/baselines/v1`, { method: "PUT", headers: { Authorization: `Bearer ${worker.ingestToken}`, "Content-Type": "application/json" }, body: "{}" });
+    expect(json.status).toBe(415);
+    expect(((await json.json()) as { error: string }).error).toContain("must be Content-Type: text/csv");
+    const unknown = await putCsv("/api/models/bad/baselines/v1?predicton=score", "a\n1\n");
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as { error: string }).error).toBe('unknown query parameter "predicton" (parameters: prediction, score, target, exclude, categorical)');
+    const unclosed = await putCsv("/api/models/bad/baselines/v1", 'a,b\n1,"x\n');
+    expect(unclosed.status).toBe(400);
+    expect(((await unclosed.json()) as { error: string }).error).toBe('CSV line 2: quoted field never closed (missing the closing ")');
+  });
+
   it("exits 1 with the Worker's message for a refused token and 2 for a usage error, as the Node CLI", async () => {
     const path = pandasCsv(training.slice(0, 10));
     const refused = await runPython(["-m", "driftline", "baseline", "upload", "--model", "m", "--version", "v1", "--csv", path], { DRIFTLINE_ENDPOINT: worker.url, DRIFTLINE_TOKEN: "ingest-wrong" });
