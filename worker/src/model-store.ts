@@ -183,9 +183,9 @@ export class ModelStore extends DurableObject<Env> {
     return readBaseline(this.sql, version);
   }
 
-  /** Drift of a version's baselined series over the window ending now, or null without a baseline. */
-  async drift(version: string, window: DriftWindow, limits: Limits): Promise<DriftReport | null> {
-    return computeDrift(this.sql, version, window, Date.now(), limits.maxCategoriesPerSeries);
+  /** Drift of a version's baselined series (or of one feature, with its categories) over the window ending now, or null without a baseline. */
+  async drift(version: string, window: DriftWindow, limits: Limits, feature?: string): Promise<DriftReport | null> {
+    return computeDrift(this.sql, version, window, Date.now(), limits.maxCategoriesPerSeries, feature);
   }
 
   /**
