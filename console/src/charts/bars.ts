@@ -51,6 +51,10 @@ export function categoryBars(parent: HTMLElement, title: string, shares: readonl
       ctx.fillText("new", center, plotHeight + 32);
     }
   });
+  // The scale: the tallest bar's share, top left, so bars read as percentages.
+  ctx.fillStyle = "#4b5563";
+  ctx.textAlign = "left";
+  ctx.fillText(`${(top * 100).toFixed(1)} %`, 2, 12);
   ctx.strokeStyle = "#374151";
   ctx.beginPath();
   ctx.moveTo(0, plotHeight + 0.5);

@@ -23,8 +23,10 @@ export type ChartSpec = {
   formatX?: (value: number) => string;
   /** Pixels. */
   height?: number;
-  /** Draw points only where there is one sample (a line needs two). */
+  /** Per series: draw it dashed (a baseline beside current values). */
   dashed?: readonly boolean[];
+  /** The x range to show (a time chart's whole range, so a series of one point sits where it belongs). */
+  xRange?: [number, number];
 };
 
 /** Charts still attached, so a page change can destroy them (uPlot holds listeners). */
@@ -54,7 +56,7 @@ export function timeChart(parent: HTMLElement, spec: ChartSpec): HTMLElement {
   const options: uPlot.Options = {
     width,
     height: spec.height ?? 200,
-    scales: { x: { time: xIsTime } },
+    scales: { x: spec.xRange === undefined ? { time: xIsTime } : { time: xIsTime, range: spec.xRange } },
     legend: { show: true, live: false },
     cursor: { drag: { x: false, y: false } },
     axes: [

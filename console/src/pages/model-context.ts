@@ -61,15 +61,14 @@ export function modelContext(summary: ModelSummary, route: { range: RangeName; v
 /**
  * The label matchers of the chosen model, version and segment: `segment=""` selects the
  * whole-model series (docs/query-api.md: a prediction counts in both), a segment selects its
- * own. `extra` adds matchers such as `window="1h"`.
+ * own. `extra` adds equality matchers such as `window="1h"`, `raw` any others (`class!=""`).
  */
-export function selector(ctx: ModelContext, extra: Record<string, string> = {}): string {
+export function selector(ctx: ModelContext, extra: Record<string, string> = {}, raw: readonly string[] = []): string {
   const labels: Record<string, string> = { model: ctx.model, version: ctx.version, segment: ctx.segment?.name ?? "" };
   if (ctx.segment !== null) labels.segment_value = ctx.segment.value;
   Object.assign(labels, extra);
-  return `{${Object.entries(labels)
-    .map(([k, v]) => `${k}=${promString(v)}`)
-    .join(", ")}}`;
+  const matchers = Object.entries(labels).map(([k, v]) => `${k}=${promString(v)}`);
+  return `{${[...matchers, ...raw].join(", ")}}`;
 }
 
 /** Feature names and types of the chosen version, from the model summary's series kinds. */

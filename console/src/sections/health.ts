@@ -43,7 +43,7 @@ export async function renderHealth(parent: HTMLElement, ctx: ModelContext): Prom
       body.append(h("figure", { class: "chart" }, h("figcaption", {}, title), notice("empty", "No predictions in this range for this version and segment. Widen the range, or check that the model server sends ml.model.version.")));
       return;
     }
-    timeChart(body, { title, labels, data, formatY: format });
+    timeChart(body, { title, labels, data, formatY: format, xRange: [ctx.startSeconds, ctx.endSeconds] });
   };
   draw("Throughput (predictions / min)", ["predictions / min"], throughput, (v) => formatNumber(v));
   draw("Errors (failed predictions / min)", ["errors / min"], errors, (v) => formatNumber(v));
