@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: type check, lint, then every Vitest project (Node, workerd, end to end).
-// Ends with one line `N passed, N failed` that sums them all: the type check and the lint
-// count as one check each, every Vitest test as one.
+// `npm test`: type check, lint, the console's build, then every Vitest project (Node, workerd,
+// end to end). Ends with one line `N passed, N failed` that sums them all: the type check, the
+// lint and the build count as one check each, every Vitest test as one.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,6 +20,9 @@ function step(name, command, args, env = {}) {
 for (const [name, args] of [
   ["type check", ["run", "typecheck"]],
   ["lint", ["run", "lint"]],
+  // The Worker serves console/dist as static assets (wrangler.toml [assets]); wrangler dev builds
+  // it too ([build]), but the workerd project reads [assets] without running [build].
+  ["console build", ["run", "build:console"]],
 ]) {
   if (step(name, "npm", args)) passed += 1;
   else {

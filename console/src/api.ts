@@ -20,8 +20,8 @@ export class ApiError extends Error {
 /** Raised (and the token forgotten) when the server refuses the token, so the app shows sign-in. */
 export const SIGNED_OUT_EVENT = "driftline:signed-out";
 
-async function request<T>(what: string, path: string, init: RequestInit = {}): Promise<T> {
-  const token = readToken();
+async function request<T>(what: string, path: string, init: RequestInit = {}, candidate?: string): Promise<T> {
+  const token = candidate ?? readToken();
   if (token === null) throw new ApiError(what, 401, "not signed in");
   let response: Response;
   try {
@@ -36,7 +36,8 @@ async function request<T>(what: string, path: string, init: RequestInit = {}): P
   } catch {
     // Not JSON: the message below quotes the start of the text.
   }
-  if (response.status === 401 || response.status === 403) {
+  // A refused session token signs the tab out (a candidate being checked never was signed in).
+  if ((response.status === 401 || response.status === 403) && candidate === undefined) {
     signOut();
     window.dispatchEvent(new CustomEvent(SIGNED_OUT_EVENT, { detail: `the Worker refused the token (HTTP ${response.status}): sign in with a read token` }));
   }
@@ -46,6 +47,11 @@ async function request<T>(what: string, path: string, init: RequestInit = {}): P
   }
   if (body === null) throw new ApiError(what, response.status, `not JSON: ${text.slice(0, 200)}`);
   return body as T;
+}
+
+/** Checks a token before sign-in keeps it: resolves when the Worker accepts it as a read token. */
+export async function verifyToken(token: string): Promise<void> {
+  await request("sign-in", "/api/models", {}, token);
 }
 
 /** GET a JSON API path (already encoded) with optional query parameters. */

@@ -47,3 +47,12 @@ export function notice(kind: "empty" | "error" | "loading", ...children: Child[]
 export function command(text: string): HTMLElement {
   return h("pre", { class: "command" }, h("code", {}, text));
 }
+
+
+/**
+ * The props of a box that scrolls a wide table: focusable and named, so a keyboard user can
+ * scroll it (WCAG 2.1.1; axe's scrollable-region-focusable).
+ */
+export function scrollBox(label: string): Record<string, string | number> {
+  return { class: "table-scroll", role: "region", tabindex: 0, "aria-label": label };
+}

@@ -5,7 +5,7 @@
  * six requests whatever the number of models.
  */
 import { getJson, instantQuery, sampleValue } from "../api.ts";
-import { command, h, notice, replaceChildren } from "../dom.ts";
+import { command, h, notice, replaceChildren, scrollBox } from "../dom.ts";
 import { formatAgo, formatNumber, formatPercent, formatSecondsAsMs } from "../format.ts";
 import { formatRoute } from "../router.ts";
 import type { PromSample } from "../api.ts";
@@ -108,7 +108,7 @@ export async function renderModels(main: HTMLElement): Promise<void> {
     ),
     h("tbody", {}, ...rows.map(renderRow)),
   );
-  replaceChildren(main, h("h1", {}, "Models"), h("div", { class: "table-scroll" }, table));
+  replaceChildren(main, h("h1", {}, "Models"), h("div", scrollBox("Models"), table));
 }
 
 function renderRow(row: Row): HTMLTableRowElement {

@@ -2,9 +2,9 @@
  * Sign-in: a read token (from `npm start`'s banner or READ_TOKENS), checked against the
  * Worker before it is kept, so a typo is reported here and not as a failure on every page.
  */
-import { getJson } from "../api.ts";
+import { verifyToken } from "../api.ts";
 import { h, notice, replaceChildren } from "../dom.ts";
-import { signIn, signOut } from "../session.ts";
+import { signIn } from "../session.ts";
 
 /** Renders the sign-in form into `main`; `done` runs once a token was accepted. */
 export function renderSignIn(main: HTMLElement, done: () => void, reason?: string): void {
@@ -23,15 +23,15 @@ export function renderSignIn(main: HTMLElement, done: () => void, reason?: strin
     event.preventDefault();
     const token = input.value.trim();
     if (token === "") return;
-    signIn(token);
     try {
-      await getJson("sign-in", "/api/models");
-      done();
+      await verifyToken(token);
     } catch (error) {
-      signOut();
       replaceChildren(status, notice("error", (error as Error).message));
       input.focus();
+      return;
     }
+    signIn(token);
+    done();
   });
   replaceChildren(main, h("h1", {}, "Sign in"), form);
   input.focus();

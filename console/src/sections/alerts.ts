@@ -3,7 +3,7 @@
  * newest first (GET /api/models/:model/alerts and …/alerts/:name/deliveries, docs/alerts.md).
  */
 import { getJson } from "../api.ts";
-import { command, h, notice, section } from "../dom.ts";
+import { command, h, notice, section, scrollBox } from "../dom.ts";
 import { formatNumber } from "../format.ts";
 import type { ModelContext } from "../pages/model-context.ts";
 import type { DeliveryView, RuleView } from "../types.ts";
@@ -47,7 +47,7 @@ export async function renderAlerts(parent: HTMLElement, ctx: ModelContext): Prom
   body.append(
     h(
       "div",
-      { class: "table-scroll" },
+      scrollBox("Alert rules"),
       h(
         "table",
         { class: "data", id: "rules-table" },
@@ -75,7 +75,7 @@ export async function renderAlerts(parent: HTMLElement, ctx: ModelContext): Prom
       ? notice("empty", "No notification sent yet: one goes to each receiver when a rule fires or resolves.")
       : h(
           "div",
-          { class: "table-scroll" },
+          scrollBox("Delivery log"),
           h(
             "table",
             { class: "data", id: "deliveries-table" },

@@ -4,7 +4,7 @@
  * The champion is the version that served the most predictions (docs/console.md).
  */
 import { getJson } from "../api.ts";
-import { h, notice, section } from "../dom.ts";
+import { h, notice, section, scrollBox } from "../dom.ts";
 import { formatCount, formatNumber, formatPercent, formatSecondsAsMs } from "../format.ts";
 import type { ModelContext } from "../pages/model-context.ts";
 import type { CompareReport } from "../types.ts";
@@ -23,7 +23,7 @@ export async function renderCompare(parent: HTMLElement, ctx: ModelContext): Pro
   body.append(
     h(
       "div",
-      { class: "table-scroll" },
+      scrollBox("Versions"),
       h(
         "table",
         { class: "data", id: "compare-table" },

@@ -7,7 +7,7 @@ import { getJson, instantQuery, rangeQuery, sampleValue, ApiError } from "../api
 import { alignSeries } from "../charts/align.ts";
 import { STATUS_COLORS } from "../charts/palette.ts";
 import { sparkline } from "../charts/sparkline.ts";
-import { command, h, notice, section } from "../dom.ts";
+import { command, h, notice, section, scrollBox } from "../dom.ts";
 import { formatNumber } from "../format.ts";
 import { formatRoute } from "../router.ts";
 import { featureTypes, selector } from "../pages/model-context.ts";
@@ -75,7 +75,7 @@ export async function renderDriftTable(parent: HTMLElement, ctx: ModelContext): 
   body.append(
     h(
       "div",
-      { class: "table-scroll" },
+      scrollBox("Drift table"),
       h(
         "table",
         { class: "data", id: "drift-table" },
