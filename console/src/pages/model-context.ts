@@ -41,8 +41,9 @@ export function championOf(summary: ModelSummary): string | null {
 /** Builds the context at `nowMs`. */
 export function modelContext(summary: ModelSummary, route: { range: RangeName; version: string; segment: ModelContext["segment"]; feature: string | null }, nowMs: number): ModelContext {
   const stepSeconds = STEP_SECONDS[route.range];
-  // Ends on a step boundary, as Grafana aligns a range, so a refresh keeps the same grid.
-  const endSeconds = Math.ceil(nowMs / 1000 / stepSeconds) * stepSeconds;
+  // Ends now, not on a step boundary as Grafana aligns it: the last step then holds the newest
+  // minute (an aligned end hides up to a step of data; a later one reads a future window).
+  const endSeconds = Math.floor(nowMs / 1000);
   return {
     model: summary.model,
     summary,
