@@ -53,6 +53,7 @@ export function timeChart(parent: HTMLElement, spec: ChartSpec): HTMLElement {
   parent.append(figure);
   const width = Math.max(280, Math.floor(plot.clientWidth || parent.clientWidth || 600));
   const xIsTime = spec.xIsTime ?? true;
+  const sparse = spec.data.map((column) => column.filter((v) => v !== null).length <= 3);
   const options: uPlot.Options = {
     width,
     height: spec.height ?? 200,
@@ -70,7 +71,9 @@ export function timeChart(parent: HTMLElement, spec: ChartSpec): HTMLElement {
         stroke: colorAt(i),
         width: 2,
         dash: spec.dashed?.[i] ? [6, 4] : undefined,
-        points: { show: (u: uPlot) => u.data[0].length < 3, size: 6 },
+        // A line needs two neighbouring samples: a series with only a few (drift right after
+        // traffic starts) would draw nothing, so such a series shows its points.
+        points: { show: (_u: uPlot, seriesIndex: number) => sparse[seriesIndex], size: 6 },
         value: (_u: uPlot, v: number | null) => (v === null ? "–" : spec.formatY(v)),
       })),
     ],

@@ -1,7 +1,8 @@
 /**
  * The drift table: one row per baselined feature (and the prediction) of the chosen version
  * and segment, each method's statistic over the window, the worst status, and a sparkline of
- * PSI over the range; worst first. Three PromQL queries whatever the number of features.
+ * PSI over the range; worst first. Two requests whatever the number of features: the drift API
+ * (or, for a segment, which it does not filter by, three PromQL queries) and one range query.
  */
 import { getJson, instantQuery, rangeQuery, sampleValue, ApiError } from "../api.ts";
 import { alignSeries } from "../charts/align.ts";
@@ -12,7 +13,7 @@ import { formatNumber } from "../format.ts";
 import { formatRoute } from "../router.ts";
 import { featureTypes, selector } from "../pages/model-context.ts";
 import type { ModelContext } from "../pages/model-context.ts";
-import type { DriftStatus } from "../types.ts";
+import type { DriftReport, DriftStatus } from "../types.ts";
 
 /** The methods' columns, in docs/drift.md's order, with what their value is. */
 const METHODS = [
@@ -44,32 +45,28 @@ export function driftQueries(ctx: ModelContext): { features: string; prediction:
 export async function renderDriftTable(parent: HTMLElement, ctx: ModelContext): Promise<void> {
   const body = h("div", {});
   parent.append(section("drift", "Drift", h("p", { class: "hint" }, `Each method's statistic against version ${ctx.version}'s baseline over the last ${ctx.window} (window="${ctx.window}"); sparkline: PSI over the range. Select a feature for its distributions.`), body));
-  const q = driftQueries(ctx);
-  const [features, prediction, status, spark] = await Promise.all([
-    instantQuery("feature drift", q.features, ctx.endSeconds),
-    instantQuery("prediction drift", q.prediction, ctx.endSeconds),
-    instantQuery("drift status", q.status, ctx.endSeconds),
-    rangeQuery("drift over the range", q.sparkline, ctx.startSeconds, ctx.endSeconds, ctx.stepSeconds),
-  ]);
-  if (status.length === 0) {
-    body.append(await emptyState(ctx));
-    return;
-  }
   const types = featureTypes(ctx);
   const rows = new Map<string, Row>();
-  const row = (name: string): Row => {
+  const row = (name: string, type?: string): Row => {
     let r = rows.get(name);
     if (r === undefined) {
-      r = { name, type: name === PREDICTION ? "prediction" : (types.get(name) ?? "–"), status: "no_data", values: new Map(), spark: [] };
+      r = { name, type: type ?? (name === PREDICTION ? "prediction" : (types.get(name) ?? "–")), status: "no_data", values: new Map(), spark: [] };
       rows.set(name, r);
     }
     return r;
   };
-  for (const s of status) row(s.metric.feature).status = STATUS_BY_VALUE[sampleValue(s)] ?? "no_data";
-  for (const s of features) row(s.metric.feature).values.set(s.metric.method, sampleValue(s));
-  for (const s of prediction) row(PREDICTION).values.set(s.metric.method, sampleValue(s));
+  const q = driftQueries(ctx);
+  const sparkAnswer = rangeQuery("drift over the range", q.sparkline, ctx.startSeconds, ctx.endSeconds, ctx.stepSeconds);
+  const filled = ctx.segment === null ? await fromDriftApi(ctx, row) : await fromPromql(ctx, q, row);
+  const spark = await sparkAnswer;
+  if (!filled) {
+    body.append(await emptyState(ctx));
+    return;
+  }
   const aligned = alignSeries(spark);
-  spark.forEach((s, i) => (row(s.metric.feature ?? PREDICTION).spark = aligned[i + 1]));
+  spark.forEach((s, i) => {
+    if (rows.has(s.metric.feature)) row(s.metric.feature).spark = aligned[i + 1];
+  });
   const sorted = [...rows.values()].sort((a, b) => RANK[b.status] - RANK[a.status] || (b.values.get("psi") ?? -1) - (a.values.get("psi") ?? -1) || a.name.localeCompare(b.name));
   const methods = METHODS.filter((m) => sorted.some((r) => r.values.has(m.method)));
   body.append(
@@ -85,6 +82,43 @@ export async function renderDriftTable(parent: HTMLElement, ctx: ModelContext): 
       ),
     ),
   );
+}
+
+/**
+ * The whole model's table from GET /api/models/:model/drift: values, statuses and types in one
+ * pass of the store, where the PromQL path computes every method twice (once for the values,
+ * once inside driftline_drift_status). False when there is nothing to show.
+ */
+async function fromDriftApi(ctx: ModelContext, row: (name: string, type?: string) => Row): Promise<boolean> {
+  let report: DriftReport;
+  try {
+    report = await getJson<DriftReport>("drift", `/api/models/${encodeURIComponent(ctx.model)}/drift`, { version: ctx.version, window: ctx.window });
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return false;
+    throw error;
+  }
+  const series = report.prediction === null ? report.features : [...report.features, { ...report.prediction, name: PREDICTION }];
+  if (series.every((s) => s.status === "no_data")) return false;
+  for (const s of series) {
+    const r = row(s.name, s.name === PREDICTION ? "prediction" : s.type);
+    r.status = s.status;
+    for (const m of s.methods) if (m.value !== null) r.values.set(m.method, m.value);
+  }
+  return true;
+}
+
+/** A segment's table from PromQL (the drift API has no segment filter). False when there is nothing to show. */
+async function fromPromql(ctx: ModelContext, q: ReturnType<typeof driftQueries>, row: (name: string) => Row): Promise<boolean> {
+  const [features, prediction, status] = await Promise.all([
+    instantQuery("feature drift", q.features, ctx.endSeconds),
+    instantQuery("prediction drift", q.prediction, ctx.endSeconds),
+    instantQuery("drift status", q.status, ctx.endSeconds),
+  ]);
+  if (status.length === 0) return false;
+  for (const s of status) row(s.metric.feature).status = STATUS_BY_VALUE[sampleValue(s)] ?? "no_data";
+  for (const s of features) row(s.metric.feature).values.set(s.metric.method, sampleValue(s));
+  for (const s of prediction) row(PREDICTION).values.set(s.metric.method, sampleValue(s));
+  return true;
 }
 
 function renderRow(ctx: ModelContext, r: Row, methods: readonly { method: string }[]): HTMLTableRowElement {
