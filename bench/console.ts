@@ -23,7 +23,7 @@ import { buildBaseline, uploadBaseline } from "../sdk/src/index.ts";
 import { canvasInk, chromiumMissing, launchChromium } from "../test/support/browser.ts";
 import { postLogs } from "../test/support/otlp-json.ts";
 import { startWorker } from "../test/support/worker.ts";
-import { seededRandom } from "../collector/src/sketch/test-support/datasets.ts";
+import { seededRandom } from "@driftline/collector/testing";
 
 const MODEL = "bench-50";
 const FEATURES = Array.from({ length: 50 }, (_, i) => `f${String(i).padStart(2, "0")}`);
