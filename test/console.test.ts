@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MODELS_QUERIES } from "../console/src/pages/models.ts";
 import { axeViolations, canvasInk, chromiumMissing, launchChromium } from "./support/browser.ts";
 import { CONSOLE_MODEL, loadConsoleData } from "./support/console-data.ts";
+import { postLogs, predictionsRequest } from "./support/otlp-json.ts";
 import { startWorker } from "./support/worker.ts";
 import type { Browser, Page } from "playwright-core";
 import type { ConsoleData } from "./support/console-data.ts";
@@ -26,8 +27,8 @@ let worker: RunningWorker;
 let data: ConsoleData;
 let browser: Browser;
 let page: Page;
-/** Every console message of type error, every uncaught page error, every request URL. */
-const consoleErrors: string[] = [];
+/** Every console message of type error (with the URL it is about), every uncaught page error, every request URL. */
+const consoleErrors: { text: string; url: string }[] = [];
 const requests: string[] = [];
 
 async function api<T>(path: string): Promise<T> {
@@ -74,9 +75,9 @@ beforeAll(async () => {
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on("console", (message) => {
-    if (message.type() === "error") consoleErrors.push(message.text());
+    if (message.type() === "error") consoleErrors.push({ text: message.text(), url: message.location().url });
   });
-  page.on("pageerror", (error) => consoleErrors.push(error.message));
+  page.on("pageerror", (error) => consoleErrors.push({ text: error.message, url: "" }));
   page.on("request", (request) => requests.push(request.url()));
 }, 150_000);
 
@@ -201,6 +202,18 @@ describe.skipIf(missing !== null)("the console in Chromium", () => {
     expect(await page.locator("#feature .notice-empty").innerText()).toMatch(/Select a feature/);
   });
 
+  it("says what to do for a model without baseline, actuals or rules, and what failed for an unknown model", async () => {
+    const logs = await postLogs(worker, predictionsRequest([{ "ml.model.id": "fresh", "ml.model.version": "v1", "ml.feature.x": 1, "ml.prediction.latency": 0.01 }]));
+    expect(logs.status).toBe(200);
+    await open("#/models/fresh?range=1h");
+    await shot("empty-states");
+    expect(await page.locator("#drift .notice-empty").innerText()).toContain("npx driftline baseline upload --model fresh --version v1 --csv training.csv");
+    expect(await page.locator("#accuracy .notice-empty").innerText()).toMatch(/No actuals joined for version v1.*ml\.actual/s);
+    expect(await page.locator("#alerts .notice-empty").innerText()).toMatch(/No alert rules.*curl -X PUT/s);
+    await open("#/models/no-such-model?range=1h");
+    expect(await page.locator("main [role=alert]").innerText()).toMatch(/GET \/api\/models\/no-such-model failed \(HTTP 404\): no model "no-such-model"/);
+  });
+
   it("has no serious or critical accessibility violation (axe-core) on the models and model pages", async () => {
     const found: Record<string, unknown[]> = {};
     await open(`#/models/${CONSOLE_MODEL}?range=1h&version=v1&feature=employment`);
@@ -218,10 +231,16 @@ describe.skipIf(missing !== null)("the console in Chromium", () => {
   });
 
   it("logged no browser error, requested nothing outside the Worker, and never put the token in a URL", () => {
-    // The one deliberate wrong token: Chromium logs its 401 as a failed resource load.
-    const refused = consoleErrors.filter((e) => /the server responded with a status of 401/.test(e));
-    expect(refused.length).toBeLessThanOrEqual(1);
-    expect(consoleErrors.filter((e) => !refused.includes(e))).toEqual([]);
+    // Chromium logs every non-2xx response as a failed resource load. Expected here: the wrong
+    // token (401), the unknown model (404), and the drift API's 404 for "fresh", which has no
+    // baseline: that answer is how the page learns it and shows the upload command.
+    const expected = [
+      { status: 401, path: "/api/models" },
+      { status: 404, path: "/api/models/no-such-model" },
+      { status: 404, path: "/api/models/fresh/drift?version=v1&window=1h" },
+    ];
+    const unexpected = consoleErrors.filter((e) => !expected.some((x) => e.text.includes(`status of ${x.status}`) && e.url === `${worker.url}${x.path}`));
+    expect(unexpected).toEqual([]);
     expect(requests.length).toBeGreaterThan(20);
     expect(requests.filter((url) => !url.startsWith(`${worker.url}/`) && !url.startsWith("data:"))).toEqual([]);
     expect(requests.filter((url) => url.includes(worker.readToken))).toEqual([]);

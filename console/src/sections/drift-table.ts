@@ -29,6 +29,9 @@ const RANK: Record<DriftStatus, number> = { no_data: 0, ok: 1, warn: 2, alert: 3
 /** The prediction's name in driftline_drift_status. */
 const PREDICTION = "__prediction__";
 
+/** Whether a table was filled, and if not, what is known of why ("unknown": ask the baseline API). */
+type Filled = "filled" | "no baseline" | "no traffic" | "unknown";
+
 type Row = { name: string; type: string; status: DriftStatus; values: Map<string, number>; spark: (number | null)[] };
 
 /** The PromQL behind the table. */
@@ -59,8 +62,8 @@ export async function renderDriftTable(parent: HTMLElement, ctx: ModelContext): 
   const sparkAnswer = rangeQuery("drift over the range", q.sparkline, ctx.startSeconds, ctx.endSeconds, ctx.stepSeconds);
   const filled = ctx.segment === null ? await fromDriftApi(ctx, row) : await fromPromql(ctx, q, row);
   const spark = await sparkAnswer;
-  if (!filled) {
-    body.append(await emptyState(ctx));
+  if (filled !== "filled") {
+    body.append(await emptyState(ctx, filled));
     return;
   }
   const aligned = alignSeries(spark);
@@ -89,36 +92,37 @@ export async function renderDriftTable(parent: HTMLElement, ctx: ModelContext): 
  * pass of the store, where the PromQL path computes every method twice (once for the values,
  * once inside driftline_drift_status). False when there is nothing to show.
  */
-async function fromDriftApi(ctx: ModelContext, row: (name: string, type?: string) => Row): Promise<boolean> {
+async function fromDriftApi(ctx: ModelContext, row: (name: string, type?: string) => Row): Promise<Filled> {
   let report: DriftReport;
   try {
     report = await getJson<DriftReport>("drift", `/api/models/${encodeURIComponent(ctx.model)}/drift`, { version: ctx.version, window: ctx.window });
   } catch (error) {
-    if (error instanceof ApiError && error.status === 404) return false;
+    // The model exists (its summary loaded): a 404 here is the API saying there is no baseline.
+    if (error instanceof ApiError && error.status === 404) return "no baseline";
     throw error;
   }
   const series = report.prediction === null ? report.features : [...report.features, { ...report.prediction, name: PREDICTION }];
-  if (series.every((s) => s.status === "no_data")) return false;
+  if (series.every((s) => s.status === "no_data")) return "no traffic";
   for (const s of series) {
     const r = row(s.name, s.name === PREDICTION ? "prediction" : s.type);
     r.status = s.status;
     for (const m of s.methods) if (m.value !== null) r.values.set(m.method, m.value);
   }
-  return true;
+  return "filled";
 }
 
 /** A segment's table from PromQL (the drift API has no segment filter). False when there is nothing to show. */
-async function fromPromql(ctx: ModelContext, q: ReturnType<typeof driftQueries>, row: (name: string) => Row): Promise<boolean> {
+async function fromPromql(ctx: ModelContext, q: ReturnType<typeof driftQueries>, row: (name: string) => Row): Promise<Filled> {
   const [features, prediction, status] = await Promise.all([
     instantQuery("feature drift", q.features, ctx.endSeconds),
     instantQuery("prediction drift", q.prediction, ctx.endSeconds),
     instantQuery("drift status", q.status, ctx.endSeconds),
   ]);
-  if (status.length === 0) return false;
+  if (status.length === 0) return "unknown";
   for (const s of status) row(s.metric.feature).status = STATUS_BY_VALUE[sampleValue(s)] ?? "no_data";
   for (const s of features) row(s.metric.feature).values.set(s.metric.method, sampleValue(s));
   for (const s of prediction) row(PREDICTION).values.set(s.metric.method, sampleValue(s));
-  return true;
+  return "filled";
 }
 
 function renderRow(ctx: ModelContext, r: Row, methods: readonly { method: string }[]): HTMLTableRowElement {
@@ -139,19 +143,24 @@ function renderRow(ctx: ModelContext, r: Row, methods: readonly { method: string
 }
 
 /** No drift samples: say why, from the baseline's presence, and what to do. */
-async function emptyState(ctx: ModelContext): Promise<HTMLElement> {
-  const path = `/api/models/${encodeURIComponent(ctx.model)}/versions/${encodeURIComponent(ctx.version)}/baseline`;
-  try {
-    await getJson("baseline", path);
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 404) {
-      return notice(
-        "empty",
-        h("p", {}, `Version ${ctx.version} has no baseline, so there is nothing to compare its traffic with. Upload one built from the training data (docs/baselines.md):`),
-        command(`npx driftline baseline upload --model ${ctx.model} --version ${ctx.version} --csv training.csv`),
-      );
-    }
-    throw error;
+async function emptyState(ctx: ModelContext, why: Exclude<Filled, "filled">): Promise<HTMLElement> {
+  if (why === "unknown") why = (await hasBaseline(ctx)) ? "no traffic" : "no baseline";
+  if (why === "no baseline") {
+    return notice(
+      "empty",
+      h("p", {}, `Version ${ctx.version} has no baseline, so there is nothing to compare its traffic with. Upload one built from the training data (docs/baselines.md):`),
+      command(`npx driftline baseline upload --model ${ctx.model} --version ${ctx.version} --csv training.csv`),
+    );
   }
   return notice("empty", `Version ${ctx.version} has a baseline but no traffic${ctx.segment === null ? "" : ` in segment ${ctx.segment.name}=${ctx.segment.value}`} in the last ${ctx.window}. Drift appears once predictions arrive.`);
+}
+
+async function hasBaseline(ctx: ModelContext): Promise<boolean> {
+  try {
+    await getJson("baseline", `/api/models/${encodeURIComponent(ctx.model)}/versions/${encodeURIComponent(ctx.version)}/baseline`);
+    return true;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return false;
+    throw error;
+  }
 }
