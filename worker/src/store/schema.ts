@@ -135,6 +135,14 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX alert_deliveries_by_rule ON alert_deliveries (rule, id);
   `,
+  // 6: the model's drift settings, one JSON document (collector/src/drift/settings.ts, docs/drift.md).
+  `
+  CREATE TABLE drift_settings (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    doc TEXT NOT NULL,
+    updated_ms INTEGER NOT NULL
+  );
+  `,
 ];
 
 /** The schema version this code writes. */

@@ -1,9 +1,10 @@
-import { CategoricalCounts, SeriesKind, TDigest, categoricalDrift, numericDrift, sketchTypeOf } from "@driftline/collector";
-import { DRIFT_WINDOWS } from "@driftline/collector/series";
+import { CategoricalCounts, SeriesKind, TDigest, datasetDrift, resolveFeatureSettings, seriesDrift, sketchTypeOf } from "@driftline/collector";
+import { DRIFT_WINDOWS, PREDICTION_FEATURE } from "@driftline/collector/series";
 import type { DriftWindow } from "@driftline/collector/series";
-import type { DriftResult, DriftStatus, SeriesKind as SeriesKindType } from "@driftline/collector";
+import type { DriftMethod, DriftResult, DriftSettings, DriftStatus, SeriesKind as SeriesKindType } from "@driftline/collector";
 import { WindowReader, newBudget } from "./window-reader.ts";
 import { typeOfKind } from "../baselines.ts";
+import { readDriftSettings } from "../drift-settings.ts";
 
 
 /** One method's outcome, JSON-safe: NaN (no data) becomes null. */
@@ -17,15 +18,28 @@ export type MethodDrift = {
   status: DriftStatus;
 };
 
-/** One feature's (or the prediction's) drift: every applicable method and the worst status. */
+/**
+ * One feature's (or the prediction's) drift: every applicable method, and the status of the one
+ * method that decides (`statusMethod`: configured in the settings, or the default by type and
+ * window size; docs/drift.md, "Default status").
+ */
 export type SeriesDrift = {
   name: string;
   type: "numeric" | "categorical";
   baselineCount: number;
   currentCount: number;
   status: DriftStatus;
+  statusMethod: DriftMethod;
+  statusMethodFrom: "settings" | "default";
+  /** Left out of the version's status and the dataset share by the settings. */
+  excluded: boolean;
+  /** Importance weight in the weighted dataset share. */
+  weight: number;
   methods: MethodDrift[];
 };
+
+/** The dataset figures (collector/src/drift/dataset-share.ts), NaN shares as null. */
+export type DatasetDriftJson = { features: number; drifted: number; share: number | null; weightedShare: number | null; status: DriftStatus };
 
 /** What GET /api/models/:model/drift returns (beside the model id). */
 export type DriftReport = {
@@ -35,8 +49,10 @@ export type DriftReport = {
   from: string;
   to: string;
   baselineUploadedAt: string;
-  /** Worst status over features and prediction. */
+  /** Worst status over the features and the prediction that are not excluded. */
   status: DriftStatus;
+  /** Share of the (not excluded) features in alert, plain and importance-weighted. */
+  dataset: DatasetDriftJson;
   features: SeriesDrift[];
   prediction: SeriesDrift | null;
 };
@@ -66,13 +82,15 @@ export function computeDrift(sql: SqlStorage, version: string, window: DriftWind
   const fromMinute = toMinute - DRIFT_WINDOWS[window];
   const features: SeriesDrift[] = [];
   let prediction: SeriesDrift | null = null;
+  const settings = readDriftSettings(sql);
   for (const row of baselines) {
     const kind = row.kind as SeriesKindType;
-    const drift = seriesDrift(sql, version, kind, row.name, new Uint8Array(row.sketch), nowMs, DRIFT_WINDOWS[window], categoriesCap);
+    const drift = driftOfSeries(sql, version, kind, row.name, new Uint8Array(row.sketch), nowMs, DRIFT_WINDOWS[window], categoriesCap, settings);
     if (kind === SeriesKind.predictionValue || kind === SeriesKind.predictionLabel) prediction = drift;
     else features.push(drift);
   }
-  const all = prediction === null ? features : [...features, prediction];
+  const all = (prediction === null ? features : [...features, prediction]).filter((d) => !d.excluded);
+  const dataset = datasetDrift(features);
   return {
     version,
     window,
@@ -80,12 +98,22 @@ export function computeDrift(sql: SqlStorage, version: string, window: DriftWind
     to: new Date(nowMs).toISOString(),
     baselineUploadedAt: new Date(baselines[0].uploaded_ms).toISOString(),
     status: worstStatus(all.map((d) => d.status)),
+    dataset: { features: dataset.features, drifted: dataset.drifted, share: finiteOrNull(dataset.share), weightedShare: finiteOrNull(dataset.weightedShare), status: dataset.status },
     features,
     prediction,
   };
 }
 
-function seriesDrift(sql: SqlStorage, version: string, kind: SeriesKindType, name: string, baselineBytes: Uint8Array, nowMs: number, windowMinutes: number, categoriesCap: number): SeriesDrift {
+/** The key of a series in the settings and in `driftline_drift_status`'s `feature` label. */
+export function settingsKey(kind: SeriesKindType, name: string): string {
+  return kind === SeriesKind.predictionValue || kind === SeriesKind.predictionLabel ? PREDICTION_FEATURE : name;
+}
+
+function finiteOrNull(value: number): number | null {
+  return Number.isFinite(value) ? value : null;
+}
+
+function driftOfSeries(sql: SqlStorage, version: string, kind: SeriesKindType, name: string, baselineBytes: Uint8Array, nowMs: number, windowMinutes: number, categoriesCap: number, stored: DriftSettings | null): SeriesDrift {
   const ids = sql
     .exec<{ id: number }>("SELECT id FROM series WHERE kind = ? AND version = ? AND name = ? AND segment = ''", kind, version, name)
     .toArray()
@@ -95,22 +123,33 @@ function seriesDrift(sql: SqlStorage, version: string, kind: SeriesKindType, nam
   const type = sketchTypeOf(kind) === "digest" ? "digest" : "counts";
   const window = new WindowReader(sql, { seriesIds: ids, type, windowMinutes, timesMs: [nowMs], categoriesCap, budget: newBudget(), what: `drift of ${name}` });
   const current = window.at(nowMs);
-  let results: DriftResult[];
+  const settings = resolveFeatureSettings(stored, version, settingsKey(kind, name));
   let baselineCount: number;
   let currentCount: number;
+  let verdict;
   if (current instanceof TDigest) {
     const baseline = TDigest.fromBytes(baselineBytes);
-    results = numericDrift(baseline, current);
+    verdict = seriesDrift({ type: "numeric", baseline, current }, settings);
     baselineCount = baseline.count;
     currentCount = current.count;
   } else {
     const baseline = CategoricalCounts.fromBytes(baselineBytes);
-    results = categoricalDrift(baseline, current);
+    verdict = seriesDrift({ type: "categorical", baseline, current }, settings);
     baselineCount = baseline.total;
     currentCount = current.total;
   }
-  const methods = results.map(toJsonSafe);
-  return { name, type: typeOfKind(kind), baselineCount, currentCount, status: worstStatus(methods.map((m) => m.status)), methods };
+  return {
+    name,
+    type: typeOfKind(kind),
+    baselineCount,
+    currentCount,
+    status: verdict.status,
+    statusMethod: verdict.statusMethod,
+    statusMethodFrom: verdict.configured ? "settings" : "default",
+    excluded: settings.exclude,
+    weight: settings.weight,
+    methods: verdict.results.map(toJsonSafe),
+  };
 }
 
 function toJsonSafe(result: DriftResult): MethodDrift {
