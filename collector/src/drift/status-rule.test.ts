@@ -28,7 +28,7 @@ describe("the default status rule", () => {
     expect(verdict.configured).toBe(false);
     const ks = verdict.results.find((r) => r.method === "ks")!;
     expect(ks.status).toBe("alert");
-    expect(ks.pValue!).toBeLessThan(0.01);
+    expect(ks.pValue!).toBeLessThan(0.005);
     expect(exactKs(baseline, current).d).toBeCloseTo(ks.value, 2);
     const wasserstein = exactNormedWasserstein(baseline, current);
     expect(verdict.results.find((r) => r.method === "wasserstein")!.value).toBeCloseTo(wasserstein, 2);
@@ -38,13 +38,13 @@ describe("the default status rule", () => {
     expect(verdict.results.map((r) => r.method)).toEqual(["psi", "ks", "js", "wasserstein", "hellinger"]);
   });
 
-  it("grades a small window by the KS p-value at the 0.05 warn and 0.01 alert levels", () => {
+  it("grades a small window by the KS p-value at the 0.05 warn and 0.005 alert levels", () => {
     const baseline = normalSample(mulberry32(3), 10_000, 0, 1);
     const current = normalSample(mulberry32(4), 400, 0.5, 1);
     const verdict = seriesDrift({ type: "numeric", baseline: new SortedDistribution(baseline), current: new SortedDistribution(current) });
     expect(verdict.statusMethod).toBe("ks");
     expect(verdict.status).toBe("alert");
-    expect(verdict.results.find((r) => r.method === "ks")).toMatchObject({ warn: 0.05, alert: 0.01 });
+    expect(verdict.results.find((r) => r.method === "ks")).toMatchObject({ warn: 0.05, alert: 0.005 });
   });
 
   it("grades categories by chi-squared or Jensen–Shannon by window size, as the exact computations on the counts", () => {
@@ -55,7 +55,7 @@ describe("the default status rule", () => {
     const smallVerdict = seriesDrift({ type: "categorical", baseline: new CountedCategories(baseline), current: new CountedCategories(small) });
     expect(smallVerdict.statusMethod).toBe("chisquare");
     const chi = exactChiSquareHomogeneity(baseline, small);
-    expect(smallVerdict.status).toBe(classify(chi.pValue, "pValue", { warn: 0.05, alert: 0.01 }));
+    expect(smallVerdict.status).toBe(classify(chi.pValue, "pValue", { warn: 0.05, alert: 0.005 }));
     const largeVerdict = seriesDrift({ type: "categorical", baseline: new CountedCategories(baseline), current: new CountedCategories(large) });
     expect(largeVerdict.statusMethod).toBe("js");
     const js = exactCategoricalJensenShannon(baseline, large);
