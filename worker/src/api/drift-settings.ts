@@ -1,7 +1,7 @@
 // Runs in the Worker isolate (edge): validates, then one RPC to the model's store.
 import { DriftSettingsError, parseDriftSettings } from "@driftline/collector";
 import { Hono } from "hono";
-import { bodyLimits } from "../http/body-limits.ts";
+import { bodyLimits } from "../config.ts";
 import { HttpError } from "../http/http-error.ts";
 import { readJsonBody } from "../http/read-json.ts";
 import { modelStore } from "../http/stores.ts";
