@@ -70,3 +70,4 @@ export { DriftSettingsError, MAX_SETTINGS_ENTRIES, parseDriftSettings, resolveFe
 export type { DriftSettings, FeatureDriftSettings, ResolvedFeatureSettings, VersionDriftSettings } from "./drift/settings.ts";
 export { DATASET_ALERT_SHARE, DATASET_WARN_SHARE, datasetDrift } from "./drift/dataset-share.ts";
 export type { DatasetDrift, ShareInput } from "./drift/dataset-share.ts";
+export { missingRatio, newCategoryRatio, outOfRangeRatio } from "./drift/quality.ts";

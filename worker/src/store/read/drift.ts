@@ -1,10 +1,11 @@
-import { CategoricalCounts, SeriesKind, TDigest, datasetDrift, resolveFeatureSettings, seriesDrift, sketchTypeOf } from "@driftline/collector";
+import { CategoricalCounts, SeriesKind, TDigest, datasetDrift, missingRatio, newCategoryRatio, outOfRangeRatio, resolveFeatureSettings, seriesDrift, sketchTypeOf } from "@driftline/collector";
 import { DRIFT_WINDOWS, PREDICTION_FEATURE } from "@driftline/collector/series";
 import type { DriftWindow } from "@driftline/collector/series";
 import type { DriftMethod, DriftResult, DriftSettings, DriftStatus, SeriesKind as SeriesKindType } from "@driftline/collector";
 import { WindowReader, newBudget } from "./window-reader.ts";
 import { typeOfKind } from "../baselines.ts";
 import { readDriftSettings } from "../drift-settings.ts";
+import { windowCount } from "./window-count.ts";
 
 
 /** One method's outcome, JSON-safe: NaN (no data) becomes null. */
@@ -35,8 +36,17 @@ export type SeriesDrift = {
   excluded: boolean;
   /** Importance weight in the weighted dataset share. */
   weight: number;
+  /** Data quality of the window (docs/drift.md, "Data quality"); null ratios where nothing divides. */
+  quality: QualityJson;
   methods: MethodDrift[];
 };
+
+/**
+ * Ratios of data quality: `missing` (null, NaN or absent, of the version's predictions in the
+ * window), `baselineMissing` (the same of the baseline's rows), `outOfRange` (numeric: outside
+ * the baseline's [min, max]), `newCategories` (categorical: not among the baseline's categories).
+ */
+export type QualityJson = { missing: number | null; baselineMissing: number | null; outOfRange?: number | null; newCategories?: number | null };
 
 /** The dataset figures (collector/src/drift/dataset-share.ts), NaN shares as null. */
 export type DatasetDriftJson = { features: number; drifted: number; share: number | null; weightedShare: number | null; status: DriftStatus };
@@ -75,7 +85,7 @@ export function worstStatus(statuses: Iterable<DriftStatus>): DriftStatus {
  */
 export function computeDrift(sql: SqlStorage, version: string, window: DriftWindow, nowMs: number, categoriesCap: number): DriftReport | null {
   const baselines = sql
-    .exec<{ kind: string; name: string; sketch: ArrayBuffer; uploaded_ms: number }>("SELECT kind, name, sketch, uploaded_ms FROM baselines WHERE version = ? ORDER BY name", version)
+    .exec<{ kind: string; name: string; sketch: ArrayBuffer; uploaded_ms: number; rows: number; count: number }>("SELECT kind, name, sketch, uploaded_ms, rows, count FROM baselines WHERE version = ? ORDER BY name", version)
     .toArray();
   if (baselines.length === 0) return null;
   const toMinute = Math.floor(nowMs / 60_000);
@@ -83,9 +93,13 @@ export function computeDrift(sql: SqlStorage, version: string, window: DriftWind
   const features: SeriesDrift[] = [];
   let prediction: SeriesDrift | null = null;
   const settings = readDriftSettings(sql);
+  const predictionIds = sql.exec<{ id: number }>("SELECT id FROM series WHERE kind = ? AND version = ? AND segment = ''", SeriesKind.predictions, version).toArray().map((r) => r.id);
+  const predictions = windowCount(sql, predictionIds, DRIFT_WINDOWS[window], nowMs);
   for (const row of baselines) {
     const kind = row.kind as SeriesKindType;
     const drift = driftOfSeries(sql, version, kind, row.name, new Uint8Array(row.sketch), nowMs, DRIFT_WINDOWS[window], categoriesCap, settings);
+    drift.quality.missing = finiteOrNull(missingRatio(drift.currentCount, predictions));
+    drift.quality.baselineMissing = finiteOrNull(missingRatio(row.count, row.rows));
     if (kind === SeriesKind.predictionValue || kind === SeriesKind.predictionLabel) prediction = drift;
     else features.push(drift);
   }
@@ -127,16 +141,19 @@ function driftOfSeries(sql: SqlStorage, version: string, kind: SeriesKindType, n
   let baselineCount: number;
   let currentCount: number;
   let verdict;
+  const quality: QualityJson = { missing: null, baselineMissing: null };
   if (current instanceof TDigest) {
     const baseline = TDigest.fromBytes(baselineBytes);
     verdict = seriesDrift({ type: "numeric", baseline, current }, settings);
     baselineCount = baseline.count;
     currentCount = current.count;
+    quality.outOfRange = finiteOrNull(outOfRangeRatio(baseline, current));
   } else {
     const baseline = CategoricalCounts.fromBytes(baselineBytes);
     verdict = seriesDrift({ type: "categorical", baseline, current }, settings);
     baselineCount = baseline.total;
     currentCount = current.total;
+    quality.newCategories = finiteOrNull(newCategoryRatio(baseline, current));
   }
   return {
     name,
@@ -148,6 +165,7 @@ function driftOfSeries(sql: SqlStorage, version: string, kind: SeriesKindType, n
     statusMethodFrom: verdict.configured ? "settings" : "default",
     excluded: settings.exclude,
     weight: settings.weight,
+    quality,
     methods: verdict.results.map(toJsonSafe),
   };
 }
