@@ -74,5 +74,15 @@ describe("data quality in GET /api/models/:model/drift", () => {
     expect(byName.plan.quality.missing).toBe(0);
     expect(byName.plan.quality.newCategories).toBeCloseTo(plans.filter((p) => p === "new-plan").length / plans.length, 12);
     expect(byName.plan.quality.outOfRange).toBeUndefined();
+
+    // The same window through the Prometheus API gives the same ratios (one read, docs/drift.md).
+    const prom = async (family: string): Promise<number[]> => {
+      const query = encodeURIComponent(`${family}{model="${model}",window="5m",segment=""}`);
+      const answer = await exports.default.fetch(`${BASE}/api/v1/query?query=${query}`, { headers: bearer(TEST_TOKENS.acme.read) });
+      const body = (await answer.json()) as { data: { result: { value: [number, string] }[] } };
+      return body.data.result.map((r) => Number(r.value[1]));
+    };
+    expect(await prom("driftline_feature_out_of_range_ratio")).toEqual([byName.income.quality.outOfRange]);
+    expect(await prom("driftline_feature_new_category_ratio")).toEqual([byName.plan.quality.newCategories]);
   });
 });

@@ -1,4 +1,4 @@
-import { CategoricalCounts, TDigest, categoricalDrift, numericDrift, seriesDrift, sketchTypeOf } from "@driftline/collector";
+import { CategoricalCounts, TDigest, categoricalDrift, newCategoryRatio, numericDrift, outOfRangeRatio, seriesDrift, sketchTypeOf } from "@driftline/collector";
 import type { CategoricalDriftMethod, DriftMethod, DriftResult, DriftStatus, NumericDriftMethod, ResolvedFeatureSettings, SeriesKind } from "@driftline/collector";
 import { DRIFT_WINDOWS } from "@driftline/collector/series";
 import type { DriftWindow } from "@driftline/collector/series";
@@ -67,7 +67,7 @@ export function computeGauges(sql: SqlStorage, target: GaugeTarget, timesMs: rea
       return drift;
     };
     target.wants.forEach((want, k) => {
-      const value = gaugeValue(want, current, driftOf);
+      const value = gaugeValue(want, current, driftOf, baseline);
       if (value === undefined) return;
       out[k].timestamps.push(t);
       out[k].values.push(value);
@@ -98,7 +98,7 @@ function binnedGauges(sql: SqlStorage, target: GaugeTarget, baseline: TDigest, t
 /** The methods computed at one time, and the series' status (no_data when not asked for, or excluded). */
 type Drift = { results: DriftResult[]; status: DriftStatus };
 
-function gaugeValue(want: GaugeWant, current: TDigest | CategoricalCounts, driftOf: () => Drift): number | undefined {
+function gaugeValue(want: GaugeWant, current: TDigest | CategoricalCounts, driftOf: () => Drift, baseline: TDigest | CategoricalCounts | null): number | undefined {
   switch (want.family) {
     case Family.featureDrift:
     case Family.predictionDrift: {
@@ -112,6 +112,15 @@ function gaugeValue(want: GaugeWant, current: TDigest | CategoricalCounts, drift
     case Family.featureQuantile: {
       const digest = current as TDigest;
       return digest.count > 0 ? digest.quantile(want.quantile!) : undefined;
+    }
+    // The drift API's quality ratios, from the same window (collector/src/drift/quality.ts).
+    case Family.outOfRangeRatio: {
+      const ratio = baseline instanceof TDigest ? outOfRangeRatio(baseline, current as TDigest) : Number.NaN;
+      return Number.isFinite(ratio) ? ratio : undefined;
+    }
+    case Family.newCategoryRatio: {
+      const ratio = baseline instanceof CategoricalCounts ? newCategoryRatio(baseline, current as CategoricalCounts) : Number.NaN;
+      return Number.isFinite(ratio) ? ratio : undefined;
     }
     case Family.missingRatio: {
       const digest = current as TDigest;
