@@ -3,7 +3,8 @@ import { DRIFT_WINDOWS, PREDICTION_FEATURE } from "@driftline/collector/series";
 import type { DriftWindow } from "@driftline/collector/series";
 import type { DriftMethod, DriftResult, DriftSettings, DriftStatus, SeriesKind as SeriesKindType } from "@driftline/collector";
 import { WindowReader, newBudget } from "./window-reader.ts";
-import { typeOfKind } from "../baselines.ts";
+import { predictionKindOf, typeOfKind } from "../baselines.ts";
+import type { PredictionKind } from "../baselines.ts";
 import { readDriftSettings } from "../drift-settings.ts";
 import { windowCount } from "./window-count.ts";
 
@@ -39,6 +40,8 @@ export type SeriesDrift = {
   /** Data quality of the window (docs/drift.md, "Data quality"); null ratios where nothing divides. */
   quality: QualityJson;
   methods: MethodDrift[];
+  /** Set when the baseline's prediction kind is not what traffic sends; the status is then no_data. */
+  mismatch?: string;
 };
 
 /**
@@ -65,6 +68,10 @@ export type DriftReport = {
   dataset: DatasetDriftJson;
   features: SeriesDrift[];
   prediction: SeriesDrift | null;
+  /** The score's drift, when the baseline is a label with score. */
+  score?: SeriesDrift | null;
+  /** What makes part of the answer unmeasurable (a prediction-kind mismatch), by name. */
+  problems?: string[];
 };
 
 /** Severity order for "worst": no_data only when nothing has data. */
@@ -92,6 +99,7 @@ export function computeDrift(sql: SqlStorage, version: string, window: DriftWind
   const fromMinute = toMinute - DRIFT_WINDOWS[window];
   const features: SeriesDrift[] = [];
   let prediction: SeriesDrift | null = null;
+  let score: SeriesDrift | null = null;
   const settings = readDriftSettings(sql);
   const predictionIds = sql.exec<{ id: number }>("SELECT id FROM series WHERE kind = ? AND version = ? AND segment = ''", SeriesKind.predictions, version).toArray().map((r) => r.id);
   const predictions = windowCount(sql, predictionIds, DRIFT_WINDOWS[window], nowMs);
@@ -101,9 +109,23 @@ export function computeDrift(sql: SqlStorage, version: string, window: DriftWind
     drift.quality.missing = finiteOrNull(missingRatio(drift.currentCount, predictions));
     drift.quality.baselineMissing = finiteOrNull(missingRatio(row.count, row.rows));
     if (kind === SeriesKind.predictionValue || kind === SeriesKind.predictionLabel) prediction = drift;
+    else if (kind === SeriesKind.predictionScore) score = drift;
     else features.push(drift);
   }
-  const all = (prediction === null ? features : [...features, prediction]).filter((d) => !d.excluded);
+  const problems: string[] = [];
+  const mismatch = predictionMismatch(sql, version, new Set(baselines.map((row) => row.kind)));
+  if (mismatch !== null) {
+    problems.push(mismatch);
+    for (const drift of [prediction, score]) {
+      if (drift === null) continue;
+      drift.mismatch = mismatch;
+      drift.status = "no_data";
+    }
+  }
+  const all = [...features, ...(prediction === null ? [] : [prediction]), ...(score === null ? [] : [score])].filter((d) => !d.excluded);
+  let status = worstStatus(all.map((d) => d.status));
+  // A part that cannot be measured must not read as healthy: never "ok" beside a mismatch.
+  if (mismatch !== null && status === "ok") status = "no_data";
   const dataset = datasetDrift(features);
   return {
     version,
@@ -111,15 +133,51 @@ export function computeDrift(sql: SqlStorage, version: string, window: DriftWind
     from: new Date((fromMinute + 1) * 60_000).toISOString(),
     to: new Date(nowMs).toISOString(),
     baselineUploadedAt: new Date(baselines[0].uploaded_ms).toISOString(),
-    status: worstStatus(all.map((d) => d.status)),
+    status,
     dataset: { features: dataset.features, drifted: dataset.drifted, share: finiteOrNull(dataset.share), weightedShare: finiteOrNull(dataset.weightedShare), status: dataset.status },
     features,
     prediction,
+    ...(score === null ? {} : { score }),
+    ...(problems.length === 0 ? {} : { problems }),
   };
 }
 
+/** The series names traffic uses for each prediction kind, for the mismatch message. */
+const KIND_ON_THE_WIRE: Record<PredictionKind, string> = {
+  value: "ml.prediction.value",
+  label: "ml.prediction.label",
+  label_with_score: "ml.prediction.label with ml.prediction.score",
+};
+const KIND_IN_BASELINE: Record<PredictionKind, string> = {
+  value: "prediction_value",
+  label: "prediction_label",
+  label_with_score: "prediction_label with prediction_score",
+};
+
+/**
+ * Names the mismatch when the version's traffic sends another prediction kind than the baseline
+ * has (`baseline has prediction_value, traffic sends ml.prediction.label`), else null. Issue 15:
+ * such a baseline left prediction drift at no_data forever while the status said ok.
+ */
+function predictionMismatch(sql: SqlStorage, version: string, baselineKinds: ReadonlySet<string>): string | null {
+  const expected = predictionKindOf(baselineKinds);
+  if (expected === null) return null;
+  const sent = sql
+    .exec<{ kind: string }>("SELECT DISTINCT kind FROM series WHERE version = ? AND segment = '' AND kind IN (?, ?, ?)", version, SeriesKind.predictionValue, SeriesKind.predictionLabel, SeriesKind.predictionScore)
+    .toArray();
+  const actual = predictionKindOf(new Set(sent.map((row) => row.kind)));
+  if (actual === null || actual === expected) return null;
+  // A label baseline without a score still measures the label of label-with-score traffic.
+  if (expected === "label" && actual === "label_with_score") return null;
+  return `baseline has ${KIND_IN_BASELINE[expected]}, traffic sends ${KIND_ON_THE_WIRE[actual]}: upload a baseline whose prediction column matches (--prediction <label column> [--score <score column>], or a numeric --prediction for ml.prediction.value)`;
+}
+
+/** The score's key in the settings (it has no `feature` label of its own). */
+export const SCORE_SETTINGS_KEY = "__score__";
+
 /** The key of a series in the settings and in `driftline_drift_status`'s `feature` label. */
 export function settingsKey(kind: SeriesKindType, name: string): string {
+  if (kind === SeriesKind.predictionScore) return SCORE_SETTINGS_KEY;
   return kind === SeriesKind.predictionValue || kind === SeriesKind.predictionLabel ? PREDICTION_FEATURE : name;
 }
 
