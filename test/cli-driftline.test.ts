@@ -67,10 +67,48 @@ describe("driftline CLI", () => {
     const status = await driftline(["status", "--endpoint", worker.url], { DRIFTLINE_READ_TOKEN: worker.readToken });
     expect(status).toMatchObject({ code: 0, stderr: "" });
     const lines = status.stdout.trimEnd().split("\n");
-    expect(lines[0]).toMatch(/^MODEL\s+VERSION\s+PREDICTIONS\s+ERRORS\s+DRIFT \(1h\)\s+DRIFTED FEATURES$/);
+    expect(lines[0]).toMatch(/^MODEL\s+VERSION\s+PREDICTIONS\s+ERRORS\s+DRIFT \(1h\)\s+DRIFTED SHARE\s+DRIFTED FEATURES$/);
     expect(lines.slice(2)).toHaveLength(1);
     expect(lines[2].split(/\s{2,}/).slice(0, 4)).toEqual(["fraud", "v3", "3", "0"]);
     expect(lines[2].split(/\s{2,}/)[4]).toMatch(/^(ok|warn|alert)$/);
+  });
+
+  it("gates CI on drift with --fail-on: 0 ok, 3 warn, 4 alert, 5 no data, and --json for scripts", async () => {
+    const env = { DRIFTLINE_ENDPOINT: worker.url, DRIFTLINE_TOKEN: worker.ingestToken, DRIFTLINE_READ_TOKEN: worker.readToken };
+    expect((await driftline(["baseline", "upload", "--model", "gate", "--version", "v1", "--csv", trainingCsv(), "--prediction", "is_fraud"], env)).code).toBe(0);
+    // A baseline and no traffic: nothing to judge, which a gate must not pass silently.
+    const empty = await driftline(["status", "--model", "gate", "--fail-on", "alert"], env);
+    expect(empty.code).toBe(5);
+    expect(empty.stderr).toBe("driftline: no data to judge: no version of gate has a baseline and values in the last 1h\n");
+    expect((await driftline(["status", "--model", "gate"], env)).code).toBe(0);
+    // 200 amounts from the baseline's own range: KS (the default for ≤ 1 000 values) finds nothing.
+    const amounts = (shift: number) => Array.from({ length: 200 }, (_, i) => ((i * 7919) % 1000) / 10 + shift);
+    const send = async (values: number[]): Promise<void> => {
+      const logRecords = values.map((amount) => ({
+        eventName: "ml.prediction",
+        timeUnixNano: String(BigInt(Date.now()) * 1_000_000n),
+        attributes: [{ key: "ml.model.id", value: { stringValue: "gate" } }, { key: "ml.model.version", value: { stringValue: "v1" } }, { key: "ml.feature.amount", value: { doubleValue: amount } }],
+      }));
+      const response = await fetch(`${worker.url}/v1/logs`, { method: "POST", headers: { Authorization: `Bearer ${worker.ingestToken}`, "Content-Type": "application/json" }, body: JSON.stringify({ resourceLogs: [{ resource: { attributes: [] }, scopeLogs: [{ logRecords }] }] }) });
+      expect(response.status).toBe(200);
+    };
+    await send(amounts(0));
+    const ok = await driftline(["status", "--model", "gate", "--version", "v1", "--fail-on", "warn", "--json"], env);
+    expect(ok.code).toBe(0);
+    const okReport = JSON.parse(ok.stdout) as { status: string; versions: { model: string; version: string; predictions: number; status: string; drifted: unknown[] }[] };
+    expect(okReport).toMatchObject({ status: "ok", versions: [{ model: "gate", version: "v1", predictions: 200, status: "ok", drifted: [] }] });
+    // The model's settings make any PSI a warn: the gate fails on warn, not on alert.
+    const settings = await fetch(`${worker.url}/api/models/gate/drift/settings`, { method: "PUT", headers: { Authorization: `Bearer ${worker.ingestToken}`, "Content-Type": "application/json" }, body: JSON.stringify({ features: { amount: { method: "psi", warn: 0, alert: 100 } } }) });
+    expect(settings.status).toBe(200);
+    expect((await driftline(["status", "--model", "gate", "--fail-on", "warn"], env)).code).toBe(3);
+    expect((await driftline(["status", "--model", "gate", "--fail-on", "alert"], env)).code).toBe(0);
+    // Back to the defaults, and amounts moved far past the training range: alert.
+    await fetch(`${worker.url}/api/models/gate/drift/settings`, { method: "PUT", headers: { Authorization: `Bearer ${worker.ingestToken}`, "Content-Type": "application/json" }, body: "{}" });
+    await send(amounts(500));
+    const alert = await driftline(["status", "--model", "gate", "--fail-on", "alert", "--json"], env);
+    expect(alert.code).toBe(4);
+    expect(JSON.parse(alert.stdout)).toMatchObject({ status: "alert", versions: [{ status: "alert", drifted: [{ name: "amount", status: "alert", method: "ks" }] }] });
+    expect((await driftline(["status", "--fail-on", "never"], env)).code).toBe(2);
   });
 
   it("prints help for every command and exits 0", async () => {

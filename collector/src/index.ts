@@ -63,3 +63,11 @@ export {
 } from "./drift/categorical.ts";
 export type { CategoricalDriftMethod, CategoricalDriftOptions, ChiSquareOptions } from "./drift/categorical.ts";
 export { chiSquaredSurvival, kolmogorovSurvival, ksTwoSamplePValue } from "./drift/special.ts";
+export { SMALL_WINDOW_VALUES, defaultStatusMethod, statusFrom } from "./drift/status-rule.ts";
+export { methodsOf, seriesDrift, statusMethodOf } from "./drift/series-drift.ts";
+export type { DriftPair, SeriesDriftVerdict } from "./drift/series-drift.ts";
+export { DriftSettingsError, MAX_SETTINGS_ENTRIES, parseDriftSettings, resolveFeatureSettings } from "./drift/settings.ts";
+export type { DriftSettings, FeatureDriftSettings, ResolvedFeatureSettings, VersionDriftSettings } from "./drift/settings.ts";
+export { DATASET_ALERT_SHARE, DATASET_WARN_SHARE, datasetDrift } from "./drift/dataset-share.ts";
+export type { DatasetDrift, ShareInput } from "./drift/dataset-share.ts";
+export { missingRatio, newCategoryRatio, outOfRangeRatio } from "./drift/quality.ts";

@@ -106,6 +106,46 @@ export function missingRatioByFeature(): TimeseriesPanel {
 }
 
 /**
+ * Dataset drift: the share of each version's features in alert (Evidently's "share of drifted
+ * columns"; docs/drift.md, "Dataset drift"). Computed in PromQL from driftline_drift_status,
+ * which has no sample for an excluded feature, so exclusions in the settings apply here too.
+ */
+export function datasetDriftShare(): TimeseriesPanel {
+  const status = `driftline_drift_status{${MODEL_VERSION}, feature!="__prediction__", window="$window"}`;
+  return new TimeseriesPanel()
+    .title("Share of features in alert")
+    .description("Features whose status is alert over features with data, per version, over $window; dataset drift from half (Evidently's drift_share). The importance-weighted share is in the drift API's dataset.weightedShare.")
+    .withTarget(promQuery(`sum by (version) (${status} == bool 2) / count by (version) (${status})`, "{{version}}"))
+    .unit("percentunit")
+    .min(0)
+    .max(1)
+    .height(9)
+    .span(12);
+}
+
+/** Share of each chosen numeric feature's values outside the baseline's [min, max]. */
+export function outOfRangeByFeature(): TimeseriesPanel {
+  return new TimeseriesPanel()
+    .title("Values outside the training range by feature")
+    .withTarget(promQuery(`max by (feature) (driftline_feature_out_of_range_ratio{${FEATURES}})`, "{{feature}}"))
+    .unit("percentunit")
+    .min(0)
+    .height(9)
+    .span(12);
+}
+
+/** Share of each chosen categorical feature's values in categories the baseline never saw. */
+export function newCategoriesByFeature(): TimeseriesPanel {
+  return new TimeseriesPanel()
+    .title("New categories by feature")
+    .withTarget(promQuery(`max by (feature) (driftline_feature_new_category_ratio{${FEATURES}})`, "{{feature}}"))
+    .unit("percentunit")
+    .min(0)
+    .height(9)
+    .span(12);
+}
+
+/**
  * Drift status per value of the chosen segment attribute: a drift confined to one segment shows
  * in its row even when the whole model's mixture still looks fine.
  */
@@ -141,6 +181,7 @@ export function dataDriftDashboard(): Dashboard {
     .withVariable(methodVariable())
     .withVariable(segmentVariable())
     .withPanel(driftStatusByFeature())
+    .withPanel(datasetDriftShare())
     .withRow(new RowBuilder("Drift scores"))
     .withPanel(driftScoreByFeature())
     .withPanel(driftHeatmap())
@@ -150,6 +191,8 @@ export function dataDriftDashboard(): Dashboard {
     .withPanel(featureQuantiles())
     .withRow(new RowBuilder("Data quality"))
     .withPanel(missingRatioByFeature())
+    .withPanel(outOfRangeByFeature())
+    .withPanel(newCategoriesByFeature())
     .withRow(new RowBuilder("Segments"))
     .withPanel(driftStatusBySegment())
     .withPanel(driftScoreBySegment())

@@ -48,6 +48,10 @@ export function alertLabels(rule: AlertRule): Record<string, string> {
     labels.feature = rule.feature ?? "__prediction__";
     labels.method = rule.method!;
   }
+  if (rule.kind === "data_quality") {
+    labels.feature = rule.feature!;
+    labels.quality = rule.quality!;
+  }
   if (rule.metric !== undefined) labels.metric = rule.metric;
   if (rule.className !== undefined) labels.class = rule.className;
   // Routing trees key on severity (Alertmanager, PagerDuty): a rule without one is a warning.
@@ -66,6 +70,8 @@ export function describeCondition(rule: AlertRule): string {
       return `error rate over ${window}`;
     case "accuracy":
       return `${rule.metric}${rule.className === undefined ? "" : ` of class ${rule.className}`} over ${window}`;
+    case "data_quality":
+      return `share of ${rule.feature} ${rule.quality === "out_of_range" ? "outside the training range" : "in categories the baseline never saw"} over ${window}`;
     case "no_data":
       return "seconds since the last prediction";
   }

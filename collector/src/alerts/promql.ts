@@ -23,6 +23,8 @@ export function ruleQuery(rule: AlertRule): string {
       return `sum by (model) (increase(${selector("driftline_prediction_errors_total", base)}[${window}])) / sum by (model) (increase(${selector("driftline_predictions_total", base)}[${window}])) > ${rule.threshold}`;
     case "accuracy":
       return `${selector("driftline_accuracy", [...base, ["metric", rule.metric!], ...(rule.className === undefined ? [] : [["class", rule.className] as [string, string]]), ["window", window]])} ${firesAbove(rule) ? ">" : "<"} ${rule.threshold}`;
+    case "data_quality":
+      return `${selector(rule.quality === "out_of_range" ? "driftline_feature_out_of_range_ratio" : "driftline_feature_new_category_ratio", [...base, ["feature", rule.feature!], ["window", window]])} > ${rule.threshold}`;
     case "no_data":
       return `sum by (model) (increase(${selector("driftline_predictions_total", base)}[${formatDurationMs(rule.threshold * 1000)}])) == 0`;
   }

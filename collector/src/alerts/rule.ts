@@ -20,6 +20,8 @@ export const RuleKind = {
   accuracy: "accuracy",
   /** No prediction for longer than a duration. */
   noData: "no_data",
+  /** A data-quality ratio of one feature above a bound (docs/drift.md, "Data quality"). */
+  dataQuality: "data_quality",
 } as const;
 /** One of {@link RuleKind}. */
 export type RuleKind = (typeof RuleKind)[keyof typeof RuleKind];
@@ -46,6 +48,13 @@ export function firesAbove(rule: { kind: RuleKind; metric?: string }): boolean {
 /** Drift methods a rule may name (docs/drift.md); which apply depends on the series' type. */
 export const RULE_DRIFT_METHODS = ["psi", "ks", "js", "wasserstein", "hellinger", "chisquare"] as const;
 
+/**
+ * Data-quality ratios a rule may name, each the drift API's ratio of the same name and a
+ * Prometheus series: `out_of_range` (driftline_feature_out_of_range_ratio, numeric features) and
+ * `new_categories` (driftline_feature_new_category_ratio, categorical features).
+ */
+export const RULE_QUALITY_RATIOS = ["out_of_range", "new_categories"] as const;
+
 /** A validated rule. Durations are in milliseconds; `threshold` is in the kind's unit. */
 export type AlertRule = {
   name: string;
@@ -58,6 +67,8 @@ export type AlertRule = {
   feature?: string;
   /** Drift: the method whose statistic is compared (`value` of docs/drift.md). */
   method?: (typeof RULE_DRIFT_METHODS)[number];
+  /** Data quality: which ratio, one of {@link RULE_QUALITY_RATIOS}. */
+  quality?: (typeof RULE_QUALITY_RATIOS)[number];
   /** Latency: the quantile in (0, 1). */
   quantile?: number;
   /** Accuracy: the metric name, one of {@link RULE_ACCURACY_METRICS}. */
@@ -112,6 +123,7 @@ const FIELDS_OF: Record<RuleKind, string[]> = {
   error_rate: [...COMMON_FIELDS, "window", "threshold", "resolveThreshold"],
   accuracy: [...COMMON_FIELDS, "metric", "class", "window", "threshold", "resolveThreshold"],
   no_data: [...COMMON_FIELDS, "duration"],
+  data_quality: [...COMMON_FIELDS, "feature", "quality", "window", "threshold", "resolveThreshold"],
 };
 
 /** A rule name: 1-64 letters, digits, `_`, `.`, `-` (it is a URL segment and an `alertname` label). */
@@ -179,6 +191,15 @@ export function parseRule(name: string, model: string, body: unknown, limits: Ru
       throw new AlertRuleError(`method must be one of ${RULE_DRIFT_METHODS.join(", ")}, got ${JSON.stringify(method)}`);
     }
     rule.method = method as AlertRule["method"];
+  } else if (k === RuleKind.dataQuality) {
+    if (rule.version === undefined) throw new AlertRuleError("a data_quality rule needs version: the ratios compare with the version's baseline");
+    if (body.feature === undefined) throw new AlertRuleError("a data_quality rule needs feature: the ratios are per feature");
+    rule.feature = nameField(body.feature, "feature", limits);
+    if (typeof body.quality !== "string" || !(RULE_QUALITY_RATIOS as readonly string[]).includes(body.quality)) {
+      throw new AlertRuleError(`quality must be one of ${RULE_QUALITY_RATIOS.join(", ")}, got ${JSON.stringify(body.quality)}`);
+    }
+    rule.quality = body.quality as AlertRule["quality"];
+    if (rule.threshold < 0 || rule.threshold > 1) throw new AlertRuleError(`threshold is a fraction of the feature's values, from 0 to 1, got ${rule.threshold}`);
   } else if (k === RuleKind.latency) {
     const q = body.quantile ?? 0.99;
     if (typeof q !== "number" || !(q > 0 && q < 1)) throw new AlertRuleError(`quantile must be a number between 0 and 1 (exclusive), got ${JSON.stringify(q)}`);

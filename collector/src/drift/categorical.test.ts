@@ -44,8 +44,9 @@ describe("categorical drift", () => {
       const uniform = mulberry32(seed);
       const baseline = new CountedCategories(categoricalSample(uniform, 5000, mix));
       const current = new CountedCategories(categoricalSample(uniform, 5000, mix));
-      if (categoricalChiSquare(baseline, current).status === "alert") twoSampleAlerts++;
-      if (categoricalChiSquare(baseline, current, { form: "goodness-of-fit" }).status === "alert") goodnessOfFitAlerts++;
+      const at5 = { thresholds: { warn: 0.05, alert: 0.05 } };
+      if (categoricalChiSquare(baseline, current, at5).status === "alert") twoSampleAlerts++;
+      if (categoricalChiSquare(baseline, current, { ...at5, form: "goodness-of-fit" }).status === "alert") goodnessOfFitAlerts++;
     }
     expect(twoSampleAlerts / 200).toBeLessThanOrEqual(0.1);
     expect(goodnessOfFitAlerts / 200).toBeGreaterThan(0.2);

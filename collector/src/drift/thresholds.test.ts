@@ -2,13 +2,13 @@ import { describe, expect, it } from "vitest";
 import { classify, DEFAULT_DRIFT_THRESHOLDS, driftResult, noDataResult, resolveThresholds } from "./thresholds.ts";
 
 describe("drift thresholds", () => {
-  it("default to Evidently's levels", () => {
+  it("default to Evidently's levels, with Evidently's p ≤ 0.05 as the tests' warn and p ≤ 0.005 as their alert", () => {
     expect(DEFAULT_DRIFT_THRESHOLDS.psi).toEqual({ warn: 0.1, alert: 0.2 });
     expect(DEFAULT_DRIFT_THRESHOLDS.js.alert).toBe(0.1);
     expect(DEFAULT_DRIFT_THRESHOLDS.wasserstein.alert).toBe(0.1);
     expect(DEFAULT_DRIFT_THRESHOLDS.hellinger.alert).toBe(0.1);
-    expect(DEFAULT_DRIFT_THRESHOLDS.ks.alert).toBe(0.05);
-    expect(DEFAULT_DRIFT_THRESHOLDS.chisquare.alert).toBe(0.05);
+    expect(DEFAULT_DRIFT_THRESHOLDS.ks).toEqual({ warn: 0.05, alert: 0.005 });
+    expect(DEFAULT_DRIFT_THRESHOLDS.chisquare).toEqual({ warn: 0.05, alert: 0.005 });
   });
 
   it("grade a distance as ok, warn and alert, reaching a level at equality", () => {
@@ -38,7 +38,7 @@ describe("drift thresholds", () => {
 
   it("reject levels that cannot be meant, naming them", () => {
     expect(() => resolveThresholds("psi", { warn: 0.3 })).toThrow(/warn \(0\.3\) must not exceed alert \(0\.2\)/);
-    expect(() => resolveThresholds("ks", { warn: 0.01 })).toThrow(/warn \(0\.01\) must be at least alert \(0\.05\)/);
+    expect(() => resolveThresholds("ks", { warn: 0.001 })).toThrow(/warn \(0\.001\) must be at least alert \(0\.005\)/);
     expect(() => resolveThresholds("chisquare", { alert: 2, warn: 2 })).toThrow(/must lie in \[0, 1\]/);
     expect(() => resolveThresholds("js", { alert: Number.NaN })).toThrow(/alert threshold must be a finite number/);
   });

@@ -13,7 +13,7 @@ Commands:
 
 Environment: DRIFTLINE_ENDPOINT (Worker URL), DRIFTLINE_TOKEN (ingest token, for uploads),
 DRIFTLINE_READ_TOKEN (read token, for status). Flags --endpoint and --token override them.
-Exit codes: 0 ok, 1 failure, 2 usage error. Run "driftline <command> --help" for options.
+Exit codes: 0 ok, 1 failure, 2 usage error; status --fail-on adds 3 warn, 4 alert, 5 no data. Run "driftline <command> --help" for options.
 `;
 
 /**
@@ -21,7 +21,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error. Run "driftline <command> --help" for
  * stderr: usage errors (exit 2) with a pointer to --help, everything else (exit 1) with the
  * message the Worker or the file gave.
  */
-export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === undefined) {

@@ -15,6 +15,8 @@ import type { PendingBaseline } from "./baseline-parts.ts";
 import type { BaselineEntry, BaselineInfo, BaselineRefusal } from "./baselines.ts";
 import { computeDrift } from "./read/drift.ts";
 import type { DriftReport } from "./read/drift.ts";
+import { readDriftSettings, writeDriftSettings } from "./drift-settings.ts";
+import type { DriftSettings } from "@driftline/collector";
 import type { DriftWindow } from "@driftline/collector/series";
 import type { ModelSummary } from "./read/summary.ts";
 import { currentSeries, latencyQuantiles, listSeries, selectSeries } from "./read/select.ts";
@@ -231,6 +233,17 @@ export class ModelStore extends DurableObject<Env> {
    */
   async drift(version: string, window: DriftWindow, limits: Limits = this.limits, feature?: string): Promise<DriftReport | null> {
     return computeDrift(this.sql, version, window, Date.now(), limits.maxCategoriesPerSeries, feature);
+  }
+
+  /** The model's drift settings (validated by the route), or null when none were stored. */
+  async driftSettings(): Promise<DriftSettings | null> {
+    return readDriftSettings(this.sql);
+  }
+
+  /** Replaces the model's drift settings (validated by the route); returns what is stored. */
+  async putDriftSettings(settings: DriftSettings): Promise<DriftSettings> {
+    this.ctx.storage.transactionSync(() => writeDriftSettings(this.sql, settings, Date.now()));
+    return settings;
   }
 
   /**

@@ -159,6 +159,14 @@ const MIGRATIONS: readonly string[] = [
   DELETE FROM sqlite_sequence WHERE name = 'alert_outbox';
   INSERT INTO sqlite_sequence (name, seq) VALUES ('alert_outbox', max(coalesce((SELECT max(delivery) FROM alert_deliveries), 0), coalesce((SELECT max(id) FROM alert_outbox), 0)));
   `,
+  // 7: the model's drift settings, one JSON document (collector/src/drift/settings.ts, docs/drift.md).
+  `
+  CREATE TABLE drift_settings (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    doc TEXT NOT NULL,
+    updated_ms INTEGER NOT NULL
+  );
+  `,
 ];
 
 /** The schema version this code writes. */

@@ -4,7 +4,7 @@
  * rollups where they cover the window, minute buckets elsewhere). Pluggable: a kind is evaluated
  * only when {@link READERS} has a reader for it, and the rules API refuses the others.
  */
-import { CategoricalCounts, SeriesKind, TDigest, categoricalDrift, numericDrift } from "@driftline/collector";
+import { CategoricalCounts, SeriesKind, TDigest, categoricalDrift, newCategoryRatio, numericDrift, outOfRangeRatio } from "@driftline/collector";
 import type { CategoricalDriftMethod, DriftResult, NumericDriftMethod } from "@driftline/collector";
 import type { AlertRule, Reading, RuleKind } from "@driftline/collector/alerts";
 import { WindowReader, newBudget } from "../read/window-reader.ts";
@@ -29,6 +29,7 @@ export const READERS: Partial<Record<RuleKind, Reader>> = {
   error_rate: errorRateReading,
   accuracy: accuracyReading,
   no_data: noDataReading,
+  data_quality: dataQualityReading,
 };
 
 /** Reads a rule's value; a read past a store limit is an error reading, not an exception. */
@@ -71,6 +72,23 @@ function driftReading(sql: SqlStorage, rule: AlertRule, nowMs: number, context: 
   if (numeric) result = numericDrift(TDigest.fromBytes(new Uint8Array(baseline.sketch)), current as TDigest, { methods: [method as NumericDriftMethod] })[0];
   else result = categoricalDrift(CategoricalCounts.fromBytes(new Uint8Array(baseline.sketch)), current as CategoricalCounts, { methods: [method as CategoricalDriftMethod] })[0];
   return { value: result.status === "no_data" || !Number.isFinite(result.value) ? null : result.value };
+}
+
+/** A data-quality ratio of one feature over the window, as the drift API and its Prometheus series read it. */
+function dataQualityReading(sql: SqlStorage, rule: AlertRule, nowMs: number, context: ReadingContext): Reading {
+  const numeric = rule.quality === "out_of_range";
+  const kind = numeric ? SeriesKind.numericFeature : SeriesKind.categoricalFeature;
+  const baseline = sql.exec<{ sketch: ArrayBuffer }>("SELECT sketch FROM baselines WHERE version = ? AND name = ? AND kind = ?", rule.version!, rule.feature!, kind).toArray()[0];
+  if (baseline === undefined) {
+    return { error: `no ${numeric ? "numeric" : "categorical"} baseline of feature ${JSON.stringify(rule.feature)} for version ${JSON.stringify(rule.version)} (${rule.quality} applies to ${numeric ? "numeric" : "categorical"} features)` };
+  }
+  const ids = seriesIds(sql, [kind], rule.version, rule.feature!);
+  const reader = new WindowReader(sql, { seriesIds: ids, type: numeric ? "digest" : "counts", windowMinutes: rule.windowMs / 60_000, timesMs: [nowMs], categoriesCap: context.categoriesCap, budget: newBudget(), what: `alert ${rule.name}` });
+  const current = reader.at(nowMs);
+  const ratio = numeric
+    ? outOfRangeRatio(TDigest.fromBytes(new Uint8Array(baseline.sketch)), current as TDigest)
+    : newCategoryRatio(CategoricalCounts.fromBytes(new Uint8Array(baseline.sketch)), current as CategoricalCounts);
+  return { value: Number.isFinite(ratio) ? ratio : null };
 }
 
 function latencyReading(sql: SqlStorage, rule: AlertRule, nowMs: number, context: ReadingContext): Reading {

@@ -147,6 +147,8 @@ function gaugesOf(s: StoredSeries, hasBaseline: boolean, names: ReadonlySet<stri
         else gauge(Family.featureDrift, { feature: s.name, method }, { method });
       }
       gauge(Family.driftStatus, { feature: isPrediction ? PREDICTION_FEATURE : s.name });
+      if (s.kind === SeriesKind.numericFeature) gauge(Family.outOfRangeRatio, { feature: s.name });
+      if (s.kind === SeriesKind.categoricalFeature) gauge(Family.newCategoryRatio, { feature: s.name });
     }
     if (s.kind === SeriesKind.numericFeature) {
       for (const q of FEATURE_QUANTILES) gauge(Family.featureQuantile, { feature: s.name, quantile: numberLabel(q) }, { quantile: q });

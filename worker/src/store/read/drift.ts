@@ -1,10 +1,12 @@
-import { CategoricalCounts, SeriesKind, TDigest, categoricalDrift, numericDrift, sketchTypeOf } from "@driftline/collector";
-import { DRIFT_WINDOWS } from "@driftline/collector/series";
+import { CategoricalCounts, SeriesKind, TDigest, datasetDrift, missingRatio, newCategoryRatio, outOfRangeRatio, resolveFeatureSettings, seriesDrift, sketchTypeOf } from "@driftline/collector";
+import { DRIFT_WINDOWS, PREDICTION_FEATURE } from "@driftline/collector/series";
 import type { DriftWindow } from "@driftline/collector/series";
-import type { DriftResult, DriftStatus, SeriesKind as SeriesKindType } from "@driftline/collector";
+import type { DriftMethod, DriftResult, DriftSettings, DriftStatus, SeriesKind as SeriesKindType } from "@driftline/collector";
 import { WindowReader, newBudget } from "./window-reader.ts";
 import { predictionKindOf, typeOfKind } from "../baselines.ts";
 import type { PredictionKind } from "../baselines.ts";
+import { readDriftSettings } from "../drift-settings.ts";
+import { windowCount } from "./window-count.ts";
 
 
 /** One method's outcome, JSON-safe: NaN (no data) becomes null. */
@@ -18,13 +20,25 @@ export type MethodDrift = {
   status: DriftStatus;
 };
 
-/** One feature's (or the prediction's) drift: every applicable method and the worst status. */
+/**
+ * One feature's (or the prediction's) drift: every applicable method, and the status of the one
+ * method that decides (`statusMethod`: configured in the settings, or the default by type and
+ * window size; docs/drift.md, "Default status").
+ */
 export type SeriesDrift = {
   name: string;
   type: "numeric" | "categorical";
   baselineCount: number;
   currentCount: number;
   status: DriftStatus;
+  statusMethod: DriftMethod;
+  statusMethodFrom: "settings" | "default";
+  /** Left out of the version's status and the dataset share by the settings. */
+  excluded: boolean;
+  /** Importance weight in the weighted dataset share. */
+  weight: number;
+  /** Data quality of the window (docs/drift.md, "Data quality"); null ratios where nothing divides. */
+  quality: QualityJson;
   methods: MethodDrift[];
   /** Set when the baseline's prediction kind is not what traffic sends; the status is then no_data. */
   mismatch?: string;
@@ -39,6 +53,16 @@ export type SeriesDrift = {
 /** One category of a categorical feature: its count in the baseline and in the window. */
 export type CategoryCounts = { category: string; baseline: number; current: number };
 
+/**
+ * Ratios of data quality: `missing` (null, NaN or absent, of the version's predictions in the
+ * window), `baselineMissing` (the same of the baseline's rows), `outOfRange` (numeric: outside
+ * the baseline's [min, max]), `newCategories` (categorical: not among the baseline's categories).
+ */
+export type QualityJson = { missing: number | null; baselineMissing: number | null; outOfRange?: number | null; newCategories?: number | null };
+
+/** The dataset figures (collector/src/drift/dataset-share.ts), NaN shares as null. */
+export type DatasetDriftJson = { features: number; drifted: number; share: number | null; weightedShare: number | null; status: DriftStatus };
+
 /** What GET /api/models/:model/drift returns (beside the model id). */
 export type DriftReport = {
   version: string;
@@ -47,8 +71,10 @@ export type DriftReport = {
   from: string;
   to: string;
   baselineUploadedAt: string;
-  /** Worst status over features and prediction. */
+  /** Worst status over the features and the prediction that are not excluded. */
   status: DriftStatus;
+  /** Share of the (not excluded) features in alert, plain and importance-weighted. */
+  dataset: DatasetDriftJson;
   features: SeriesDrift[];
   prediction: SeriesDrift | null;
   /** The score's drift, when the baseline is a label with score. */
@@ -75,7 +101,7 @@ export function worstStatus(statuses: Iterable<DriftStatus>): DriftStatus {
  */
 export function computeDrift(sql: SqlStorage, version: string, window: DriftWindow, nowMs: number, categoriesCap: number, feature?: string): DriftReport | null {
   const all = sql
-    .exec<{ kind: string; name: string; sketch: ArrayBuffer; uploaded_ms: number }>("SELECT kind, name, sketch, uploaded_ms FROM baselines WHERE version = ? ORDER BY name", version)
+    .exec<{ kind: string; name: string; sketch: ArrayBuffer; uploaded_ms: number; rows: number; count: number }>("SELECT kind, name, sketch, uploaded_ms, rows, count FROM baselines WHERE version = ? ORDER BY name", version)
     .toArray();
   if (all.length === 0) return null;
   // One feature (with its categories) when the request names it; an unknown name gives no feature.
@@ -85,9 +111,14 @@ export function computeDrift(sql: SqlStorage, version: string, window: DriftWind
   const features: SeriesDrift[] = [];
   let prediction: SeriesDrift | null = null;
   let score: SeriesDrift | null = null;
+  const settings = readDriftSettings(sql);
+  const predictionIds = sql.exec<{ id: number }>("SELECT id FROM series WHERE kind = ? AND version = ? AND segment = ''", SeriesKind.predictions, version).toArray().map((r) => r.id);
+  const predictions = windowCount(sql, predictionIds, DRIFT_WINDOWS[window], nowMs);
   for (const row of baselines) {
     const kind = row.kind as SeriesKindType;
-    const drift = seriesDrift(sql, version, kind, row.name, new Uint8Array(row.sketch), nowMs, DRIFT_WINDOWS[window], categoriesCap, feature !== undefined);
+    const drift = driftOfSeries(sql, version, kind, row.name, new Uint8Array(row.sketch), nowMs, DRIFT_WINDOWS[window], categoriesCap, settings, feature !== undefined);
+    drift.quality.missing = finiteOrNull(missingRatio(drift.currentCount, predictions));
+    drift.quality.baselineMissing = finiteOrNull(missingRatio(row.count, row.rows));
     if (kind === SeriesKind.predictionValue || kind === SeriesKind.predictionLabel) prediction = drift;
     else if (kind === SeriesKind.predictionScore) score = drift;
     else features.push(drift);
@@ -102,10 +133,11 @@ export function computeDrift(sql: SqlStorage, version: string, window: DriftWind
       drift.status = "no_data";
     }
   }
-  const measured = [...features, ...(prediction === null ? [] : [prediction]), ...(score === null ? [] : [score])];
+  const measured = [...features, ...(prediction === null ? [] : [prediction]), ...(score === null ? [] : [score])].filter((d) => !d.excluded);
   let status = worstStatus(measured.map((d) => d.status));
   // A part that cannot be measured must not read as healthy: never "ok" beside a mismatch.
   if (mismatch !== null && status === "ok") status = "no_data";
+  const dataset = datasetDrift(features);
   return {
     version,
     window,
@@ -113,6 +145,7 @@ export function computeDrift(sql: SqlStorage, version: string, window: DriftWind
     to: new Date(nowMs).toISOString(),
     baselineUploadedAt: new Date(all[0].uploaded_ms).toISOString(),
     status,
+    dataset: { features: dataset.features, drifted: dataset.drifted, share: finiteOrNull(dataset.share), weightedShare: finiteOrNull(dataset.weightedShare), status: dataset.status },
     features,
     prediction,
     ...(score === null ? {} : { score }),
@@ -150,7 +183,20 @@ function predictionMismatch(sql: SqlStorage, version: string, baselineKinds: Rea
   return `baseline has ${KIND_IN_BASELINE[expected]}, traffic sends ${KIND_ON_THE_WIRE[actual]}: upload a baseline whose prediction column matches (--prediction <label column> [--score <score column>], or a numeric --prediction for ml.prediction.value)`;
 }
 
-function seriesDrift(sql: SqlStorage, version: string, kind: SeriesKindType, name: string, baselineBytes: Uint8Array, nowMs: number, windowMinutes: number, categoriesCap: number, withCategories: boolean): SeriesDrift {
+/** The score's key in the settings (it has no `feature` label of its own). */
+export const SCORE_SETTINGS_KEY = "__score__";
+
+/** The key of a series in the settings and in `driftline_drift_status`'s `feature` label. */
+export function settingsKey(kind: SeriesKindType, name: string): string {
+  if (kind === SeriesKind.predictionScore) return SCORE_SETTINGS_KEY;
+  return kind === SeriesKind.predictionValue || kind === SeriesKind.predictionLabel ? PREDICTION_FEATURE : name;
+}
+
+function finiteOrNull(value: number): number | null {
+  return Number.isFinite(value) ? value : null;
+}
+
+function driftOfSeries(sql: SqlStorage, version: string, kind: SeriesKindType, name: string, baselineBytes: Uint8Array, nowMs: number, windowMinutes: number, categoriesCap: number, stored: DriftSettings | null, withCategories: boolean): SeriesDrift {
   const ids = sql
     .exec<{ id: number }>("SELECT id FROM series WHERE kind = ? AND version = ? AND name = ? AND segment = ''", kind, version, name)
     .toArray()
@@ -160,24 +206,39 @@ function seriesDrift(sql: SqlStorage, version: string, kind: SeriesKindType, nam
   const type = sketchTypeOf(kind) === "digest" ? "digest" : "counts";
   const window = new WindowReader(sql, { seriesIds: ids, type, windowMinutes, timesMs: [nowMs], categoriesCap, budget: newBudget(), what: `drift of ${name}` });
   const current = window.at(nowMs);
-  let results: DriftResult[];
+  const settings = resolveFeatureSettings(stored, version, settingsKey(kind, name));
   let categories: CategoryCounts[] | undefined;
   let baselineCount: number;
   let currentCount: number;
+  let verdict;
+  const quality: QualityJson = { missing: null, baselineMissing: null };
   if (current instanceof TDigest) {
     const baseline = TDigest.fromBytes(baselineBytes);
-    results = numericDrift(baseline, current);
+    verdict = seriesDrift({ type: "numeric", baseline, current }, settings);
     baselineCount = baseline.count;
     currentCount = current.count;
+    quality.outOfRange = finiteOrNull(outOfRangeRatio(baseline, current));
   } else {
     const baseline = CategoricalCounts.fromBytes(baselineBytes);
-    results = categoricalDrift(baseline, current);
+    verdict = seriesDrift({ type: "categorical", baseline, current }, settings);
     baselineCount = baseline.total;
     currentCount = current.total;
+    quality.newCategories = finiteOrNull(newCategoryRatio(baseline, current));
     if (withCategories) categories = categoryCounts(baseline, current);
   }
-  const methods = results.map(toJsonSafe);
-  const drift: SeriesDrift = { name, type: typeOfKind(kind), baselineCount, currentCount, status: worstStatus(methods.map((m) => m.status)), methods };
+  const drift: SeriesDrift = {
+    name,
+    type: typeOfKind(kind),
+    baselineCount,
+    currentCount,
+    status: verdict.status,
+    statusMethod: verdict.statusMethod,
+    statusMethodFrom: verdict.configured ? "settings" : "default",
+    excluded: settings.exclude,
+    weight: settings.weight,
+    quality,
+    methods: verdict.results.map(toJsonSafe),
+  };
   if (categories !== undefined) drift.categories = categories;
   return drift;
 }

@@ -1,7 +1,6 @@
-import { CategoricalCounts, TDigest, categoricalDrift, numericDrift, sketchTypeOf } from "@driftline/collector";
-import type { CategoricalDriftMethod, DriftResult, NumericDriftMethod, SeriesKind } from "@driftline/collector";
+import { CategoricalCounts, TDigest, categoricalDrift, newCategoryRatio, numericDrift, outOfRangeRatio, seriesDrift, sketchTypeOf } from "@driftline/collector";
+import type { CategoricalDriftMethod, DriftMethod, DriftResult, DriftStatus, NumericDriftMethod, ResolvedFeatureSettings, SeriesKind } from "@driftline/collector";
 import { DRIFT_WINDOWS } from "@driftline/collector/series";
-import { worstStatus } from "./drift.ts";
 import type { DriftWindow } from "@driftline/collector/series";
 import { Family } from "@driftline/collector/series";
 import type { Labels } from "@driftline/collector/promql";
@@ -20,6 +19,8 @@ export type GaugeTarget = {
   window: DriftWindow;
   /** The version's baseline sketch of this series, when it has one (drift needs it). */
   baseline: Uint8Array | null;
+  /** The series' drift settings (method, levels, exclusion); defaults when absent. */
+  settings?: ResolvedFeatureSettings;
   wants: GaugeWant[];
 };
 
@@ -44,23 +45,29 @@ export function computeGauges(sql: SqlStorage, target: GaugeTarget, timesMs: rea
   const baseline = target.baseline === null ? null : type === "digest" ? TDigest.fromBytes(target.baseline) : CategoricalCounts.fromBytes(target.baseline);
   const binned = baseline instanceof TDigest ? binnedGauges(sql, target, baseline, timesMs) : null;
   if (binned !== null) return binned;
-  // Status needs every method (the worst); otherwise only the methods asked for are computed:
-  // PSI alone costs tens of µs, KS and Wasserstein milliseconds (docs/drift.md).
-  const methods = target.wants.some((w) => w.family === Family.driftStatus) ? undefined : [...new Set(target.wants.flatMap((w) => (w.method === undefined ? [] : [w.method])))];
+  // Only the methods asked for are computed (PSI alone costs tens of µs, KS and Wasserstein
+  // milliseconds, docs/drift.md); the status adds its deciding method (series-drift.ts), with the
+  // settings' levels, exactly as the drift API grades it.
+  const withStatus = target.wants.some((w) => w.family === Family.driftStatus);
+  const methods = [...new Set(target.wants.flatMap((w) => (w.method === undefined ? [] : [w.method as DriftMethod])))];
   const out = target.wants.map((want) => ({ labels: want.labels, timestamps: [] as number[], values: [] as number[] }));
   for (const t of timesMs) {
     const current = reader.at(t);
-    let drift: DriftResult[] | undefined;
-    const driftOf = (): DriftResult[] => {
+    let drift: Drift | undefined;
+    const driftOf = (): Drift => {
       if (drift === undefined) {
-        if (baseline === null) drift = [];
-        else if (type === "digest") drift = numericDrift(baseline as TDigest, current as TDigest, methods === undefined ? {} : { methods: methods as NumericDriftMethod[] });
-        else drift = categoricalDrift(baseline as CategoricalCounts, current as CategoricalCounts, methods === undefined ? {} : { methods: methods as CategoricalDriftMethod[] });
+        if (baseline === null) drift = { results: [], status: "no_data" };
+        else if (withStatus) {
+          const pair = type === "digest" ? { type: "numeric" as const, baseline: baseline as TDigest, current: current as TDigest } : { type: "categorical" as const, baseline: baseline as CategoricalCounts, current: current as CategoricalCounts };
+          const verdict = seriesDrift(pair, target.settings, methods);
+          drift = { results: verdict.results, status: target.settings?.exclude === true ? "no_data" : verdict.status };
+        } else if (type === "digest") drift = { results: numericDrift(baseline as TDigest, current as TDigest, { methods: methods as NumericDriftMethod[] }), status: "no_data" };
+        else drift = { results: categoricalDrift(baseline as CategoricalCounts, current as CategoricalCounts, { methods: methods as CategoricalDriftMethod[] }), status: "no_data" };
       }
       return drift;
     };
     target.wants.forEach((want, k) => {
-      const value = gaugeValue(want, current, driftOf);
+      const value = gaugeValue(want, current, driftOf, baseline);
       if (value === undefined) return;
       out[k].timestamps.push(t);
       out[k].values.push(value);
@@ -88,20 +95,32 @@ function binnedGauges(sql: SqlStorage, target: GaugeTarget, baseline: TDigest, t
   });
 }
 
-function gaugeValue(want: GaugeWant, current: TDigest | CategoricalCounts, driftOf: () => DriftResult[]): number | undefined {
+/** The methods computed at one time, and the series' status (no_data when not asked for, or excluded). */
+type Drift = { results: DriftResult[]; status: DriftStatus };
+
+function gaugeValue(want: GaugeWant, current: TDigest | CategoricalCounts, driftOf: () => Drift, baseline: TDigest | CategoricalCounts | null): number | undefined {
   switch (want.family) {
     case Family.featureDrift:
     case Family.predictionDrift: {
-      const result = driftOf().find((r) => r.method === want.method);
+      const result = driftOf().results.find((r) => r.method === want.method);
       return result !== undefined && result.status !== "no_data" && Number.isFinite(result.value) ? result.value : undefined;
     }
     case Family.driftStatus: {
-      const status = worstStatus(driftOf().map((r) => r.status));
+      const status = driftOf().status;
       return status === "no_data" ? undefined : STATUS_VALUE[status];
     }
     case Family.featureQuantile: {
       const digest = current as TDigest;
       return digest.count > 0 ? digest.quantile(want.quantile!) : undefined;
+    }
+    // The drift API's quality ratios, from the same window (collector/src/drift/quality.ts).
+    case Family.outOfRangeRatio: {
+      const ratio = baseline instanceof TDigest ? outOfRangeRatio(baseline, current as TDigest) : Number.NaN;
+      return Number.isFinite(ratio) ? ratio : undefined;
+    }
+    case Family.newCategoryRatio: {
+      const ratio = baseline instanceof CategoricalCounts ? newCategoryRatio(baseline, current as CategoricalCounts) : Number.NaN;
+      return Number.isFinite(ratio) ? ratio : undefined;
     }
     case Family.missingRatio: {
       const digest = current as TDigest;

@@ -1,5 +1,7 @@
-import { TDigest } from "@driftline/collector";
+import { TDigest, resolveFeatureSettings } from "@driftline/collector";
 import type { SeriesKind } from "@driftline/collector";
+import { readDriftSettings } from "../drift-settings.ts";
+import { settingsKey } from "./drift.ts";
 import { matchesAll } from "@driftline/collector/promql";
 import type { Labels, Matcher } from "@driftline/collector/promql";
 import { catalog } from "./catalog.ts";
@@ -121,6 +123,8 @@ function samplesOf(sql: SqlStorage, entries: readonly CatalogEntry[], request: S
   const targets = new Map<string, GaugeTarget>();
   const baselines: Extract<CatalogEntry, { type: "baseline" }>[] = [];
   const accuracy: AccuracyEntry[] = [];
+  let stored: ReturnType<typeof readDriftSettings> | undefined;
+  const settings = (): ReturnType<typeof readDriftSettings> => (stored === undefined ? (stored = readDriftSettings(sql)) : stored);
   for (const entry of entries) {
     if (entry.type === "baseline") {
       baselines.push(entry);
@@ -136,7 +140,7 @@ function samplesOf(sql: SqlStorage, entries: readonly CatalogEntry[], request: S
       const key = `${entry.series.id}\u0000${entry.window}`;
       let target = targets.get(key);
       if (target === undefined) {
-        target = { seriesId: entry.series.id, kind: entry.series.kind, window: entry.window, baseline: null, wants: [] };
+        target = { seriesId: entry.series.id, kind: entry.series.kind, window: entry.window, baseline: null, wants: [], settings: resolveFeatureSettings(settings(), entry.series.version, settingsKey(entry.series.kind, entry.series.name)) };
         targets.set(key, target);
       }
       target.wants.push({ labels: entry.labels, family: entry.family, ...(entry.method !== undefined ? { method: entry.method } : {}), ...(entry.quantile !== undefined ? { quantile: entry.quantile } : {}) });
