@@ -32,6 +32,8 @@ export function arithmetic(op: BinaryOp, a: number, b: number): number {
       if (a === 1 || b === 0) return 1;
       if (a === -1 && !Number.isFinite(b) && !Number.isNaN(b)) return 1;
       return Math.pow(a, b);
+    case "atan2":
+      return Math.atan2(a, b);
     default:
       throw new Error(`not an arithmetic operator: ${op}`);
   }

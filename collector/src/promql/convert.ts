@@ -3,7 +3,7 @@
  * the way Prometheus' parser does, and refusing what the subset does not evaluate.
  */
 import type { SyntaxNode } from "@lezer/common";
-import type { AggregateOp, BinaryOp, Expr, MatrixSelector, VectorMatching, VectorSelector } from "./ast.ts";
+import type { AggregateOp, AtModifier, BinaryOp, Expr, MatrixSelector, SubqueryExpr, VectorMatching, VectorSelector } from "./ast.ts";
 import { AGGREGATE_OPS, COMPARISON_OPS, SET_OPS } from "./ast.ts";
 import type { Matcher } from "./source.ts";
 import type { PromQLError } from "./errors.ts";
@@ -17,8 +17,11 @@ import { typeOf } from "./type-of.ts";
 const OPERATOR_NODES: Readonly<Record<string, BinaryOp>> = {
   Pow: "^", Mul: "*", Div: "/", Mod: "%", Add: "+", Sub: "-",
   Eql: "==", Neq: "!=", Gtr: ">", Lss: "<", Gte: ">=", Lte: "<=",
-  And: "and", Or: "or", Unless: "unless",
+  And: "and", Or: "or", Unless: "unless", Atan2: "atan2",
 };
+
+/** Aggregations whose first argument is a parameter, and its type. */
+const AGGREGATE_PARAM: Readonly<Record<string, "scalar" | "string">> = { topk: "scalar", bottomk: "scalar", quantile: "scalar", count_values: "string" };
 
 const SUPPORTED_AGGREGATIONS = AGGREGATE_OPS.join(", ");
 
@@ -70,9 +73,9 @@ export class Converter {
       case "FunctionCall":
         return this.call(node);
       case "SubqueryExpr":
-        throw this.fail(node, "subqueries (x[5m:1m]) are not supported by Driftline's PromQL subset; use a range selector on a stored series");
+        return this.subquery(node);
       case "StepInvariantExpr":
-        throw this.fail(node, "the @ modifier is not supported by Driftline's PromQL subset; use offset");
+        return this.at(node);
       case "AnchoredExpr":
       case "SmoothedExpr":
         throw this.fail(node, `the ${node.name === "AnchoredExpr" ? "anchored" : "smoothed"} modifier is not supported by Driftline's PromQL subset`);
@@ -120,7 +123,7 @@ export class Converter {
     if (!matchers.some((m) => !matchesEmpty(m))) {
       throw this.fail(node, "vector selector must contain at least one non-empty matcher");
     }
-    return { kind: "vectorSelector", name, matchers, offsetMs: 0, pos: node.from };
+    return { kind: "vectorSelector", name, matchers, offsetMs: 0, at: undefined, pos: node.from };
   }
 
   private matcher(node: SyntaxNode): Matcher {
@@ -142,7 +145,7 @@ export class Converter {
     const [inner, durationNode] = children(node);
     const selector = this.expr(inner);
     if (selector.kind !== "vectorSelector") throw this.fail(node, "ranges only allowed for vector selectors");
-    if (selector.offsetMs !== 0) throw this.fail(node, "offset must follow the range: write x[5m] offset 1m");
+    if (selector.offsetMs !== 0 || selector.at !== undefined) throw this.fail(node, "offset and @ must follow the range: write x[5m] offset 1m");
     const rangeMs = this.duration(durationNode);
     if (rangeMs <= 0) throw this.fail(durationNode, "range must be greater than zero");
     return { kind: "matrixSelector", selector, rangeMs, pos: node.from };
@@ -166,18 +169,62 @@ export class Converter {
     return Math.round(seconds * 1000);
   }
 
+  private subquery(node: SyntaxNode): SubqueryExpr {
+    const [inner, rangeNode, stepNode] = children(node);
+    const expr = this.expr(inner);
+    const type = typeOf(expr);
+    if (type !== "vector") throw this.fail(node, `subquery is only allowed on instant vector, got ${typeName(type)} instead`);
+    const rangeMs = this.duration(rangeNode);
+    if (rangeMs <= 0) throw this.fail(rangeNode, "range must be greater than zero");
+    const stepMs = stepNode === undefined ? 0 : this.duration(stepNode);
+    if (stepNode !== undefined && stepMs <= 0) throw this.fail(stepNode, "subquery step must be greater than zero");
+    return { kind: "subquery", expr, rangeMs, stepMs, offsetMs: 0, at: undefined, pos: node.from };
+  }
+
+  /**
+   * `offset`. lezer attaches it to the whole expression on its left (`a or b offset 5m` reads
+   * as `(a or b) offset 5m`); in Prometheus it binds to the selector or subquery just before it,
+   * so it is moved down to the rightmost operand (issue 12).
+   */
   private offset(node: SyntaxNode): Expr {
     const parts = children(node);
     const target = this.expr(parts[0]);
-    const durationNode = parts[parts.length - 1];
-    const offsetMs = this.duration(durationNode);
-    const selector = target.kind === "matrixSelector" ? target.selector : target.kind === "vectorSelector" ? target : undefined;
-    if (selector === undefined) {
-      throw this.fail(node, "offset modifier must be preceded by an instant vector selector or range vector selector");
-    }
-    if (selector.offsetMs !== 0) throw this.fail(node, "offset may not be set multiple times");
-    selector.offsetMs = offsetMs;
+    const offsetMs = this.duration(parts[parts.length - 1]);
+    const modified = this.modifierTarget(target, node, "offset");
+    if (modified.offsetMs !== 0) throw this.fail(node, "offset may not be set multiple times");
+    modified.offsetMs = offsetMs;
     return target;
+  }
+
+  /** `@ <time>`, `@ start()`, `@ end()`, moved down to its operand like `offset`. */
+  private at(node: SyntaxNode): Expr {
+    const parts = children(node);
+    const target = this.expr(parts[0]);
+    const last = parts[parts.length - 1];
+    let at: AtModifier;
+    if (last.name === "AtModifierPreprocessors") at = last.firstChild?.name === "AtStart" ? "start" : "end";
+    else {
+      const seconds = parseNumber(this.text(last).replace(/\s+/g, ""));
+      if (seconds === undefined || !Number.isFinite(seconds)) throw this.fail(last, `invalid @ time ${JSON.stringify(this.text(last))}: must be a finite number of seconds`);
+      at = Math.round(seconds * 1000);
+    }
+    const modified = this.modifierTarget(target, node, "@");
+    if (modified.at !== undefined) throw this.fail(node, "@ <timestamp> may not be set multiple times");
+    modified.at = at;
+    return target;
+  }
+
+  /** The selector or subquery a modifier applies to: the rightmost operand of `target`. */
+  private modifierTarget(target: Expr, node: SyntaxNode, modifier: string): VectorSelector | SubqueryExpr {
+    let e = target;
+    for (;;) {
+      if (e.kind === "binary") e = e.rhs;
+      else if (e.kind === "unary") e = e.expr;
+      else break;
+    }
+    if (e.kind === "matrixSelector") return e.selector;
+    if (e.kind === "vectorSelector" || e.kind === "subquery") return e;
+    throw this.fail(node, `${modifier} modifier must be preceded by an instant vector selector or range vector selector or a subquery`);
   }
 
   private unary(node: SyntaxNode): Expr {
@@ -265,7 +312,8 @@ export class Converter {
     let withoutLabels = false;
     let body: SyntaxNode | undefined;
     for (const c of children(node)) {
-      if (c.name === "AggregateOp") op = this.text(c);
+      // PromQL keywords are case-insensitive: SUM BY (job) (x) is sum by (job) (x).
+      if (c.name === "AggregateOp") op = this.text(c).toLowerCase();
       else if (c.name === "AggregateModifier") {
         const [kw, labels] = children(c);
         withoutLabels = kw.name === "Without";
@@ -277,7 +325,8 @@ export class Converter {
       throw this.fail(node, `aggregation ${JSON.stringify(op)} is not supported by Driftline's PromQL subset; supported: ${SUPPORTED_AGGREGATIONS}`);
     }
     const args = children(body).map((c) => this.expr(c));
-    const takesParam = op === "topk" || op === "bottomk" || op === "quantile";
+    const paramType = AGGREGATE_PARAM[op];
+    const takesParam = paramType !== undefined;
     const expected = takesParam ? 2 : 1;
     if (args.length !== expected) {
       throw this.fail(node, `wrong number of arguments for aggregate expression provided, expected ${expected}, got ${args.length}`);
@@ -286,8 +335,8 @@ export class Converter {
     const exprType = typeOf(expr);
     if (exprType !== "vector") throw this.fail(node, `expected type instant vector in aggregation expression, got ${typeName(exprType)}`);
     const param = takesParam ? args[0] : undefined;
-    if (param !== undefined && typeOf(param) !== "scalar") {
-      throw this.fail(node, `expected type scalar in aggregation parameter, got ${typeName(typeOf(param))}`);
+    if (param !== undefined && typeOf(param) !== paramType) {
+      throw this.fail(node, `expected type ${paramType} in aggregation parameter, got ${typeName(typeOf(param))}`);
     }
     return { kind: "aggregate", op: op as AggregateOp, expr, param, grouping, without: withoutLabels, pos: node.from };
   }

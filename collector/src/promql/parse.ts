@@ -41,7 +41,7 @@ export function parseQuery(query: string): Expr {
  */
 export function parseSeriesSelector(selector: string): Matcher[] {
   const expr = unwrapParens(parseQuery(selector));
-  if (expr.kind !== "vectorSelector" || expr.offsetMs !== 0) {
+  if (expr.kind !== "vectorSelector" || expr.offsetMs !== 0 || expr.at !== undefined) {
     throw parseError(selector, 0, "match[] must be a series selector such as up{job=\"x\"}");
   }
   return expr.matchers;
