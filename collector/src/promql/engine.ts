@@ -9,7 +9,9 @@
  */
 import type { Call, Expr, VectorSelector } from "./ast.ts";
 import { visit } from "./ast.ts";
-import type { SeriesData, SeriesSource } from "./source.ts";
+import type { SeriesSource } from "./source.ts";
+import type { StoredSeries } from "./stale.ts";
+import { withoutStaleMarkers } from "./stale.ts";
 import type { QueryData, MatrixResult, VectorResult } from "./format.ts";
 import type { Sample } from "./values.ts";
 import { parseQuery } from "./parse.ts";
@@ -162,13 +164,13 @@ async function prepare(source: SeriesSource, expr: Expr, times: Float64Array, st
     await Promise.all(offers);
   }
   const { reads, subqueryTimes } = pushed.size > 0 ? plan(expr, span, query, opts, (call) => pushed.has(call)) : planned;
-  const data = new Map<VectorSelector, SeriesData[]>();
+  const data = new Map<VectorSelector, StoredSeries[]>();
   await Promise.all(
     reads.map(async ({ selector, startMs, endMs, hints }) => {
       const series = await source.select(selector.matchers, startMs, endMs, hints);
       data.set(
         selector,
-        series.filter((s) => matchesAll(s.labels, selector.matchers)),
+        series.filter((s) => matchesAll(s.labels, selector.matchers)).map(withoutStaleMarkers),
       );
     }),
   );

@@ -14,6 +14,7 @@ import type { QueryTimes } from "./plan.ts";
 import { resolveAt } from "./plan.ts";
 import { dropMetricName, labelsKey, METRIC_NAME } from "./labels.ts";
 import { executionError } from "./errors.ts";
+import type { StoredSeries } from "./stale.ts";
 import { typeOf } from "./type-of.ts";
 import { aggregate } from "./aggregate.ts";
 import { scalarBinary, setOperation, vectorScalar, vectorVector } from "./binary.ts";
@@ -28,7 +29,7 @@ type Window = { series: RangeSeries[]; startMs: number; endMs: number; rangeMs: 
 
 /** Evaluates expressions over the samples read for the query. */
 export class Evaluator {
-  private readonly data: Map<VectorSelector, SeriesData[]>;
+  private readonly data: Map<VectorSelector, StoredSeries[]>;
   private readonly pushed: Map<Call, PushedAnswer>;
   private readonly subqueryTimes: Map<SubqueryExpr, Float64Array>;
   private readonly subqueryData = new Map<SubqueryExpr, SeriesData[]>();
@@ -36,7 +37,7 @@ export class Evaluator {
   private readonly lookbackMs: number;
 
   constructor(
-    data: Map<VectorSelector, SeriesData[]>,
+    data: Map<VectorSelector, StoredSeries[]>,
     pushed: Map<Call, PushedAnswer>,
     subqueryTimes: Map<SubqueryExpr, Float64Array>,
     query: QueryTimes,
@@ -67,24 +68,26 @@ export class Evaluator {
         const v = this.evaluate(expr.expr, t);
         if (expr.op === "+") return v;
         if (v.type === "scalar") return { type: "scalar", value: -v.value };
-        return { type: "vector", samples: vectorOf(v).map((s) => ({ labels: dropMetricName(s.labels), value: -s.value })) };
+        return unique(vectorOf(v).map((s) => ({ labels: dropMetricName(s.labels), value: -s.value })));
       }
       case "binary": {
         const l = this.evaluate(expr.lhs, t);
         const r = this.evaluate(expr.rhs, t);
         if (l.type === "scalar" && r.type === "scalar") return { type: "scalar", value: scalarBinary(expr.op, l.value, r.value) };
-        if (r.type === "scalar") return { type: "vector", samples: vectorScalar(expr, vectorOf(l), r.value, false) };
-        if (l.type === "scalar") return { type: "vector", samples: vectorScalar(expr, vectorOf(r), l.value, true) };
+        if (r.type === "scalar") return unique(vectorScalar(expr, vectorOf(l), r.value, false));
+        if (l.type === "scalar") return unique(vectorScalar(expr, vectorOf(r), l.value, true));
         const isSet = expr.op === "and" || expr.op === "or" || expr.op === "unless";
-        return { type: "vector", samples: isSet ? setOperation(expr, vectorOf(l), vectorOf(r)) : vectorVector(expr, vectorOf(l), vectorOf(r)) };
+        return unique(isSet ? setOperation(expr, vectorOf(l), vectorOf(r)) : vectorVector(expr, vectorOf(l), vectorOf(r)));
       }
       case "aggregate": {
         const v = vectorOf(this.evaluate(expr.expr, t));
         const p = expr.param !== undefined ? this.evaluate(expr.param, t) : undefined;
         return { type: "vector", samples: aggregate(expr, v, p) };
       }
-      case "call":
-        return this.call(expr, t);
+      case "call": {
+        const v = this.call(expr, t);
+        return v.type === "vector" ? unique(v.samples) : v;
+      }
     }
   }
 
@@ -130,7 +133,13 @@ export class Evaluator {
     const out: (Sample & { timestampMs: number })[] = [];
     for (const s of this.data.get(selector) ?? []) {
       const i = upperBound(s.timestamps, end) - 1;
-      if (i >= 0 && s.timestamps[i] > end - this.lookbackMs) out.push({ labels: s.labels, value: s.values[i], timestampMs: s.timestamps[i] });
+      if (i < 0 || s.timestamps[i] <= end - this.lookbackMs) continue;
+      if (s.staleMs !== undefined) {
+        // A stale marker after the latest sample (and not after t) hides the series.
+        const j = upperBound(s.staleMs, end) - 1;
+        if (j >= 0 && s.staleMs[j] > s.timestamps[i]) continue;
+      }
+      out.push({ labels: s.labels, value: s.values[i], timestampMs: s.timestamps[i] });
     }
     return out;
   }
@@ -185,6 +194,22 @@ function cut(data: SeriesData[], startMs: number, endMs: number): RangeSeries[] 
     if (to > from) out.push({ labels: s.labels, timestamps: s.timestamps, values: s.values, from, to });
   }
   return out;
+}
+
+/**
+ * The vector, refused if two of its samples have the same labels: as Prometheus, where such a
+ * vector arises (`rate({__name__=~"a|b"}[5m])` drops the names), not only in the final result.
+ */
+function unique(samples: Sample[]): Value {
+  if (samples.length > 1) {
+    const keys = new Set<string>();
+    for (const s of samples) {
+      const key = labelsKey(s.labels);
+      if (keys.has(key)) throw executionError("vector cannot contain metrics with the same labelset");
+      keys.add(key);
+    }
+  }
+  return { type: "vector", samples };
 }
 
 function pushedSamples(pushed: PushedAnswer, t: number): Sample[] {
