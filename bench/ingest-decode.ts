@@ -18,9 +18,9 @@ import {
   ProtobufLogsSerializer,
   ProtobufMetricsSerializer,
 } from "@opentelemetry/otlp-transformer";
-import { decodeOtlp } from "../collector/src/otlp/decode.ts";
-import { collectMetrics, recordLogs } from "../collector/src/otlp/testing/otel-fixtures.ts";
-import type { Signal } from "../collector/src/otlp/types.ts";
+import { decodeOtlp } from "@driftline/collector/otlp";
+import { collectMetrics, recordLogs } from "@driftline/collector/testing";
+import type { Signal } from "@driftline/collector/otlp";
 
 const rounds = 15;
 const roundMilliseconds = 100;

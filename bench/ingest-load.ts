@@ -14,7 +14,7 @@ import { resourceFromAttributes } from "@opentelemetry/resources";
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from "@opentelemetry/sdk-logs";
 import type { AnyValueMap } from "@opentelemetry/api-logs";
 import { startWorker } from "../test/support/worker.ts";
-import { seededRandom as mulberry32 } from "../collector/src/sketch/test-support/datasets.ts";
+import { seededRandom as mulberry32 } from "@driftline/collector/testing";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 60);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);

@@ -27,7 +27,7 @@ import { postLogs } from "../test/support/otlp-json.ts";
 import { PROMTOOL_BIN, prometheusMissing, promApi, startPrometheus } from "../test/support/prometheus.ts";
 import type { ApiMatrix } from "../test/support/prometheus.ts";
 import { startWorker } from "../test/support/worker.ts";
-import { seededRandom as uniforms } from "../collector/src/sketch/test-support/datasets.ts";
+import { seededRandom as uniforms } from "@driftline/collector/testing";
 
 const MODEL = "m";
 const FEATURES = Array.from({ length: 50 }, (_, i) => `f${String(i).padStart(2, "0")}`);

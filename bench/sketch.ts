@@ -5,10 +5,10 @@
  * docs/benchmarks.md ("Sketches") records a run.
  */
 import tdigest from "tdigest";
-import { TDigest } from "../collector/src/sketch/tdigest.ts";
-import { sample } from "../collector/src/sketch/test-support/datasets.ts";
-import type { DistributionName } from "../collector/src/sketch/test-support/datasets.ts";
-import { exactQuantile, rankError, relativeError, sortedCopy } from "../collector/src/sketch/test-support/exact.ts";
+import { TDigest } from "@driftline/collector";
+import { sample } from "@driftline/collector/testing";
+import type { DistributionName } from "@driftline/collector/testing";
+import { exactQuantile, rankError, relativeError, sortedCopy } from "@driftline/collector/testing";
 import { medianMs, perSecond, printTable } from "./lib/measure.ts";
 import type { Row } from "./lib/measure.ts";
 

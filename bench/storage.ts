@@ -11,8 +11,8 @@
  * numeric features at the default retention (minutes 48 h, hours 90 days, days 2 years).
  * docs/operations.md records a run.
  */
-import { DEFAULT_COMPRESSION, TDigest } from "../collector/src/index.ts";
-import { normalSampler, seededRandom } from "../collector/src/sketch/test-support/datasets.ts";
+import { DEFAULT_COMPRESSION, TDigest } from "@driftline/collector";
+import { normalSampler, seededRandom } from "@driftline/collector/testing";
 import { postLogs, predictionsRequest } from "../test/support/otlp-json.ts";
 import { startWorker } from "../test/support/worker.ts";
 

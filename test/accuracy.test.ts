@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ModelMonitor } from "../sdk/src/index.ts";
-import { exactAuc, exactBinaryLogLoss, exactClassification, exactRegression } from "../collector/src/accuracy/exact.test-helpers.ts";
-import { mulberry32, normalSample } from "../collector/src/drift/prng.test-helpers.ts";
+import { exactAuc, exactBinaryLogLoss, exactClassification, exactRegression } from "@driftline/collector/testing";
+import { mulberry32, normalSample } from "@driftline/collector/testing";
 import { startWorker } from "./support/worker.ts";
 import type { RunningWorker } from "./support/worker.ts";
 

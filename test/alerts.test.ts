@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postLogs, predictionsRequest } from "./support/otlp-json.ts";
 import { startWorker } from "./support/worker.ts";
 import type { RunningWorker } from "./support/worker.ts";
-import { seededRandom } from "../collector/src/sketch/test-support/datasets.ts";
+import { seededRandom } from "@driftline/collector/testing";
 
 const SECRET = "whsec-e2e-0123456789abcdef";
 

@@ -12,7 +12,7 @@ import { columnBytes } from "../sdk/src/baseline/wire.ts";
 import { postLogs, predictionsRequest } from "./support/otlp-json.ts";
 import { startWorker } from "./support/worker.ts";
 import type { RunningWorker } from "./support/worker.ts";
-import { seededRandom } from "../collector/src/sketch/test-support/datasets.ts";
+import { seededRandom } from "@driftline/collector/testing";
 
 let worker: RunningWorker;
 beforeAll(async () => {

@@ -3,9 +3,9 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { Dashboard } from "@grafana/grafana-foundation-sdk/dashboard";
-import type { SeriesData } from "../collector/src/promql/index.ts";
-import { instantQuery, parseQuery, parseSeriesSelector, rangeQuery } from "../collector/src/promql/index.ts";
-import { MemorySource } from "../collector/src/promql/testing/memory-source.ts";
+import type { SeriesData } from "@driftline/collector/promql";
+import { instantQuery, parseQuery, parseSeriesSelector, rangeQuery } from "@driftline/collector/promql";
+import { MemorySource } from "@driftline/collector/testing";
 import { DASHBOARDS } from "../dashboards/src/catalog.ts";
 import { exportDashboard, renderDashboard } from "../dashboards/src/export.ts";
 import { allTargets, allVariableQueries } from "../dashboards/src/all-targets.ts";
@@ -16,7 +16,7 @@ const DASHBOARD_DIR = new URL("../dashboards/", import.meta.url);
 const GRAFANA_BUILTINS = new Set(["__rate_interval", "__interval", "__range"]);
 
 /**
- * The series the Worker serves (SERIES_NAMES in worker/src/query/families.ts, which this Node test
+ * The series the Worker serves (SERIES_NAMES in collector/src/series/families.ts, which this Node test
  * cannot import: it pulls in Workers-only types); a typo in a query fails here.
  */
 const KNOWN_SERIES = new Set([

@@ -12,7 +12,7 @@ import { prometheusMissing, promApi, startPrometheus } from "./support/prometheu
 import type { ApiMatrix, ApiVector, PromApi, RunningPrometheus } from "./support/prometheus.ts";
 import { startWorker } from "./support/worker.ts";
 import type { RunningWorker } from "./support/worker.ts";
-import { seededRandom as uniforms } from "../collector/src/sketch/test-support/datasets.ts";
+import { seededRandom as uniforms } from "@driftline/collector/testing";
 
 const missing = prometheusMissing();
 if (missing !== null) console.log(`prometheus-oracle: skipped: ${missing}`);

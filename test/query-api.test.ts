@@ -12,7 +12,7 @@ import { postLogs, predictionsRequest } from "./support/otlp-json.ts";
 import { metricsRequest, postMetrics } from "./support/otlp-json-metrics.ts";
 import { startWorker } from "./support/worker.ts";
 import type { RunningWorker } from "./support/worker.ts";
-import { seededRandom } from "../collector/src/sketch/test-support/datasets.ts";
+import { seededRandom } from "@driftline/collector/testing";
 
 const PROMTOOL = "/usr/bin/promtool";
 

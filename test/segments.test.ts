@@ -12,7 +12,7 @@ import { buildBaseline, uploadBaseline } from "../sdk/src/index.ts";
 import { postLogs, predictionsRequest } from "./support/otlp-json.ts";
 import { startWorker } from "./support/worker.ts";
 import type { RunningWorker } from "./support/worker.ts";
-import { seededRandom } from "../collector/src/sketch/test-support/datasets.ts";
+import { seededRandom } from "@driftline/collector/testing";
 
 const MODEL = "pricing";
 const PER_SEGMENT = 400;

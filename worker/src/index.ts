@@ -1,20 +1,23 @@
 import { Hono } from "hono";
-import { decodeOtlp } from "../../collector/src/otlp/decode.ts";
+import { decodeOtlp } from "@driftline/collector/otlp";
 import { accuracyApi } from "./api/accuracy.ts";
 import { baselinesApi } from "./api/baselines.ts";
-import { alertsApi } from "./alerts/routes.ts";
+import { alertsApi } from "./api/alerts.ts";
 import { driftApi } from "./api/drift.ts";
-import { compareApi } from "./query/compare.ts";
+import { compareApi } from "./api/compare.ts";
 import { modelsApi } from "./api/models.ts";
 import { requireToken } from "./auth/require-token.ts";
 import { handleError } from "./http/on-error.ts";
-import { ingestRequest } from "./ingest/ingest.ts";
+import { ingestRequest } from "./otlp/ingest.ts";
 import { otlpRoutes } from "./otlp/otlp-routes.ts";
 import { metricsApi } from "./query/metrics.ts";
 import { queryApi } from "./query/routes.ts";
-import type { AppEnv } from "./app-env.ts";
+import type { AppEnv } from "./http/app-env.ts";
 
-export { ModelStore } from "./model-store.ts";
+// The entry point exports the Durable Object classes so that workerd can instantiate them; the
+// one value import of store/ outside store/.
+// eslint-disable-next-line @typescript-eslint/no-restricted-imports
+export { ModelStore } from "./store/model-store.ts";
 export { TenantDirectory } from "./tenant-directory.ts";
 
 const app = new Hono<AppEnv>();

@@ -3,8 +3,8 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { DEFAULT_LIMITS } from "@driftline/collector";
 import type { ActualJoinRecord, JoinRecord, ModelBatch, PredictionJoinRecord } from "@driftline/collector";
 import { describe, expect, it } from "vitest";
-import type { ModelStore } from "../src/model-store.ts";
-import type { AccuracyReport } from "../src/store/accuracy.ts";
+import type { ModelStore } from "../src/store/model-store.ts";
+import type { AccuracyReport } from "../src/store/read/accuracy.ts";
 
 let nextModel = 0;
 const store = () => env.MODEL_STORE.getByName(`tenant\u0000joins-${nextModel++}`);
@@ -47,7 +47,7 @@ describe("the accuracy join in the ModelStore", () => {
 
   it("joins across a request of more ids than one SQL statement takes, and a pair sent in one request", async () => {
     const s = store();
-    // 250 ids: more than one SELECT's 99 and one INSERT's 20 rows (worker/src/store/joins.ts).
+    // 250 ids: more than one SELECT's 99 and one INSERT's 20 rows (worker/src/store/write/joins.ts).
     const ids = Array.from({ length: 250 }, (_, i) => `id-${i}`);
     await s.ingest(batch(ids.map((id, i) => prediction(id, i % 2 === 0 ? "yes" : "no", 0.6))), DEFAULT_LIMITS);
     expect(await s.joinCounts()).toEqual({ waitingPredictions: 250, waitingActuals: 0, joined: 0 });

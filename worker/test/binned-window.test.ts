@@ -2,10 +2,10 @@ import { env, runInDurableObject } from "cloudflare:test";
 import { numericDrift } from "@driftline/collector";
 import type { NumericDriftMethod, TDigest } from "@driftline/collector";
 import { describe, expect, it } from "vitest";
-import { exactNumericHellinger, exactNumericJensenShannon, exactNumericPsi } from "../../collector/src/drift/exact.test-helpers.ts";
-import type { ModelStore } from "../src/model-store.ts";
-import { binnedDrift } from "../src/query/binned-window.ts";
-import { WindowReader, newBudget } from "../src/query/window-reader.ts";
+import { exactNumericHellinger, exactNumericJensenShannon, exactNumericPsi } from "@driftline/collector/testing";
+import type { ModelStore } from "../src/store/model-store.ts";
+import { binnedDrift } from "../src/store/read/binned-window.ts";
+import { WindowReader, newBudget } from "../src/store/read/window-reader.ts";
 import { NOW_MINUTE, digestOf, exactWindow, prng, seed } from "./support/window-data.ts";
 
 let nextStore = 0;

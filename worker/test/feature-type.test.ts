@@ -6,7 +6,7 @@
 import { env, exports } from "cloudflare:workers";
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { ModelStore } from "../src/model-store.ts";
+import type { ModelStore } from "../src/store/model-store.ts";
 import { JSON_TYPE, postOtlp } from "./support/requests.ts";
 import { bearer, TEST_TOKENS } from "./support/tokens.ts";
 

@@ -10,7 +10,7 @@ import { logsRequestProtobuf, readPartialSuccess, readStatus } from "./support/p
 import { bytesOf, JSON_TYPE, PROTOBUF } from "./support/requests.ts";
 import { frontDoorWith } from "./support/test-app.ts";
 import { bearer, TEST_TOKENS } from "./support/tokens.ts";
-import type { IngestOutcome } from "../src/ingest/ingest.ts";
+import type { IngestOutcome } from "../src/otlp/ingest.ts";
 
 function post(app: ReturnType<typeof frontDoorWith>, signal: string, body: BodyInit, contentType: string, token: string = TEST_TOKENS.acme.ingest) {
   return app.request(`/v1/${signal}`, { method: "POST", body, headers: { "Content-Type": contentType, ...bearer(token) } }, env);

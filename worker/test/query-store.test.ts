@@ -2,8 +2,8 @@ import { env, runInDurableObject } from "cloudflare:test";
 import { CategoricalCounts, DEFAULT_LIMITS, TDigest } from "@driftline/collector";
 import type { ModelBatch, SeriesDelta } from "@driftline/collector";
 import { describe, expect, it } from "vitest";
-import type { ModelStore } from "../src/model-store.ts";
-import type { StoreSeries } from "../src/store/query.ts";
+import type { ModelStore } from "../src/store/model-store.ts";
+import type { StoreSeries } from "../src/store/read/select.ts";
 
 const MINUTE = Math.floor(Date.now() / 60_000);
 const limits = DEFAULT_LIMITS;

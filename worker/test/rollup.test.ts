@@ -3,7 +3,7 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "c
 import { DEFAULT_LIMITS, TDigest } from "@driftline/collector";
 import type { ModelBatch, SeriesDelta } from "@driftline/collector";
 import { describe, expect, it } from "vitest";
-import type { ModelStore } from "../src/model-store.ts";
+import type { ModelStore } from "../src/store/model-store.ts";
 
 let nextModel = 0;
 const store = () => env.MODEL_STORE.getByName(`tenant\u0000rollup-${nextModel++}`);

@@ -1,12 +1,12 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { CategoricalCounts, TDigest } from "@driftline/collector";
 import { describe, expect, it } from "vitest";
-import type { ModelStore } from "../src/model-store.ts";
+import type { ModelStore } from "../src/store/model-store.ts";
 import { mergeDigests } from "../src/store/baselines.ts";
 import { NOW_MINUTE, digestOf, exactWindow, seed } from "./support/window-data.ts";
 import type { Seeded } from "./support/window-data.ts";
-import { ReadLimitError } from "../src/query/read-limit.ts";
-import { WindowReader, newBudget } from "../src/query/window-reader.ts";
+import { ReadLimitError } from "../src/store/read/read-limit.ts";
+import { WindowReader, newBudget } from "../src/store/read/window-reader.ts";
 
 let nextStore = 0;
 

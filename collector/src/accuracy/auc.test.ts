@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { mulberry32, normalSample } from "../drift/prng.test-helpers.ts";
+import { mulberry32, normalSample } from "../../testing/drift/prng.ts";
 import { MINUTE_COMPRESSION } from "../fold/batch.ts";
 import { TDigest } from "../sketch/tdigest.ts";
 import { binaryAucFromLabelDigests, digestScores, rocAuc } from "./auc.ts";
-import { exactAuc } from "./exact.test-helpers.ts";
+import { exactAuc } from "../../testing/accuracy/exact.ts";
 
 /** The tolerance docs/accuracy.md states for AUC from digests against the exact AUC (continuous scores). */
 const AUC_TOLERANCE = 0.002;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { mulberry32, normalSample } from "../drift/prng.test-helpers.ts";
+import { mulberry32, normalSample } from "../../testing/drift/prng.ts";
 import { CategoricalCounts } from "../sketch/categorical-counts.ts";
 import { TDigest } from "../sketch/tdigest.ts";
 import { classificationMetrics } from "./confusion.ts";
-import { exactBinaryLogLoss, exactClassification, exactRegression } from "./exact.test-helpers.ts";
+import { exactBinaryLogLoss, exactClassification, exactRegression } from "../../testing/accuracy/exact.ts";
 import { pairLogLoss } from "./log-loss.ts";
 import { regressionMetrics } from "./regression.ts";
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { CategoricalCounts } from "../sketch/categorical-counts.ts";
 import { categoricalDrift } from "./categorical.ts";
-import { exactCategoricalJensenShannon, exactCategoricalPsi, exactChiSquareHomogeneity } from "./exact.test-helpers.ts";
-import { categoricalSample, mulberry32 } from "./prng.test-helpers.ts";
+import { exactCategoricalJensenShannon, exactCategoricalPsi, exactChiSquareHomogeneity } from "../../testing/drift/exact.ts";
+import { categoricalSample, mulberry32 } from "../../testing/drift/prng.ts";
 
 // The acceptance tests of issue 2, categorical half: below its cap the sketch's counts are
 // exact, so drift from two sketches equals the exact statistic on the raw labels.

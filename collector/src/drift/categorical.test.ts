@@ -5,9 +5,9 @@ import {
   exactCategoricalPsi,
   exactChiSquareGoodnessOfFit,
   exactChiSquareHomogeneity,
-} from "./exact.test-helpers.ts";
-import { categoricalSample, mulberry32 } from "./prng.test-helpers.ts";
-import { CountedCategories } from "./sorted-distribution.test-helpers.ts";
+} from "../../testing/drift/exact.ts";
+import { categoricalSample, mulberry32 } from "../../testing/drift/prng.ts";
+import { CountedCategories } from "../../testing/drift/sorted-distribution.ts";
 
 describe("categorical drift", () => {
   const labels = (counts: Record<string, number>) =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { floorEmptyBins, hellingerDistance, jensenShannonDistance, populationStabilityIndex } from "./divergence.ts";
-import { exactKs, exactNormedWasserstein } from "./exact.test-helpers.ts";
+import { exactKs, exactNormedWasserstein } from "../../testing/drift/exact.ts";
 
 // Reference values printed by scipy 1.17.1 / numpy for the same inputs.
 const P = [0.5, 0.3, 0.2, 0.0];

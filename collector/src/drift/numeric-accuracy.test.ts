@@ -6,9 +6,9 @@ import {
   exactNumericHellinger,
   exactNumericJensenShannon,
   exactNumericPsi,
-} from "./exact.test-helpers.ts";
+} from "../../testing/drift/exact.ts";
 import { numericDrift } from "./numeric.ts";
-import { lognormalSample, mulberry32, normalSample } from "./prng.test-helpers.ts";
+import { lognormalSample, mulberry32, normalSample } from "../../testing/drift/prng.ts";
 import type { DriftResult } from "./types.ts";
 
 // The acceptance tests of issue 2, numeric half: drift from two t-digests of 10⁵ values each

@@ -5,10 +5,10 @@ import {
   exactNumericHellinger,
   exactNumericJensenShannon,
   exactNumericPsi,
-} from "./exact.test-helpers.ts";
+} from "../../testing/drift/exact.ts";
 import { numericDrift, numericHellinger, numericJensenShannon, numericKs, numericPsi, numericWasserstein } from "./numeric.ts";
-import { lognormalSample, mulberry32, normalSample } from "./prng.test-helpers.ts";
-import { InverseEcdfDistribution, SortedDistribution } from "./sorted-distribution.test-helpers.ts";
+import { lognormalSample, mulberry32, normalSample } from "../../testing/drift/prng.ts";
+import { InverseEcdfDistribution, SortedDistribution } from "../../testing/drift/sorted-distribution.ts";
 
 // With exact distributions as input, the only error left is the quantile grid's, so these
 // tests pin the formulas and the binning; drift-accuracy.test.ts adds the t-digest's error.

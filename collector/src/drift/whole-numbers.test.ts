@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { TDigest } from "../sketch/tdigest.ts";
-import { exactKs, exactNumericJensenShannon, exactNumericPsi } from "./exact.test-helpers.ts";
+import { exactKs, exactNumericJensenShannon, exactNumericPsi } from "../../testing/drift/exact.ts";
 import { numericDrift, numericKs } from "./numeric.ts";
-import { mulberry32, normalSample } from "./prng.test-helpers.ts";
+import { mulberry32, normalSample } from "../../testing/drift/prng.ts";
 
 const N = 100_000;
 

@@ -25,8 +25,8 @@ import {
   recordedLatenciesSeconds,
   recordLogs,
   recordSpans,
-} from "./testing/otel-fixtures.ts";
-import { asDecoded } from "./testing/attributes.ts";
+} from "../../testing/otlp/otel-fixtures.ts";
+import { asDecoded } from "../../testing/otlp/attributes.ts";
 import type { ExponentialBuckets, Metric, MetricData } from "./types.ts";
 
 /** Serializes with both of the transformer's serializers; neither returns undefined for real data. */

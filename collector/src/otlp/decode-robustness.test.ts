@@ -13,9 +13,9 @@ import {
 } from "@opentelemetry/otlp-transformer";
 import { decodeOtlp } from "./decode.ts";
 import { OtlpDecodeError } from "./errors.ts";
-import { collectMetrics, recordLogs, recordSpans } from "./testing/otel-fixtures.ts";
+import { collectMetrics, recordLogs, recordSpans } from "../../testing/otlp/otel-fixtures.ts";
 import type { Signal } from "./types.ts";
-import { seededRandom } from "../sketch/test-support/datasets.ts";
+import { seededRandom } from "../../testing/sketch/datasets.ts";
 
 
 /** Decodes, returning the error if there was one; anything but an OtlpDecodeError fails the test. */

@@ -6,9 +6,9 @@ import { describe, expect, it } from "vitest";
 import { JsonLogsSerializer, JsonMetricsSerializer } from "@opentelemetry/otlp-transformer";
 import { decodeOtlp } from "./decode.ts";
 import { OtlpDecodeError } from "./errors.ts";
-import { collectMetrics, recordLogs } from "./testing/otel-fixtures.ts";
+import { collectMetrics, recordLogs } from "../../testing/otlp/otel-fixtures.ts";
 import type { LogRecord } from "./types.ts";
-import { asDecoded } from "./testing/attributes.ts";
+import { asDecoded } from "../../testing/otlp/attributes.ts";
 
 const utf8 = new TextEncoder();
 

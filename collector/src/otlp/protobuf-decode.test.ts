@@ -21,9 +21,9 @@ import {
   tag,
   varintBytes,
   varintField,
-} from "./testing/protobuf-builder.ts";
+} from "../../testing/otlp/protobuf-builder.ts";
 import type { HistogramDataPoint, LogRecord, MetricData } from "./types.ts";
-import { asDecoded } from "./testing/attributes.ts";
+import { asDecoded } from "../../testing/otlp/attributes.ts";
 
 function onlyRecord(body: Uint8Array): LogRecord {
   const data = decodeOtlp("logs", "protobuf", body);

@@ -1,8 +1,8 @@
 // Aggregation operators with by/without; values worked out by hand.
 import { describe, expect, it } from "vitest";
 import { instantQuery } from "./engine.ts";
-import { loadSeries, MemorySource } from "./testing/memory-source.ts";
-import { expectVector } from "./testing/expect.ts";
+import { loadSeries, MemorySource } from "../../testing/promql/memory-source.ts";
+import { expectVector } from "../../testing/promql/expect.ts";
 
 const source = new MemorySource(
   loadSeries(

@@ -2,8 +2,8 @@
 // selectors, result shapes and limits.
 import { describe, expect, it } from "vitest";
 import { instantQuery, rangeQuery } from "./engine.ts";
-import { loadSeries, MemorySource } from "./testing/memory-source.ts";
-import { expectMatrix, expectVector } from "./testing/expect.ts";
+import { loadSeries, MemorySource } from "../../testing/promql/memory-source.ts";
+import { expectMatrix, expectVector } from "../../testing/promql/expect.ts";
 import type { SeriesData } from "./source.ts";
 
 const MIN = 60_000;

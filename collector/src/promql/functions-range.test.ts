@@ -2,8 +2,8 @@
 // the expected values Prometheus itself asserts.
 import { describe, expect, it } from "vitest";
 import { instantQuery, rangeQuery } from "./engine.ts";
-import { loadSeries, MemorySource } from "./testing/memory-source.ts";
-import { expectMatrix, expectVector } from "./testing/expect.ts";
+import { loadSeries, MemorySource } from "../../testing/promql/memory-source.ts";
+import { expectMatrix, expectVector } from "../../testing/promql/expect.ts";
 
 const MIN = 60_000;
 

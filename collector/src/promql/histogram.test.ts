@@ -3,8 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { instantQuery, rangeQuery } from "./engine.ts";
 import { bucketQuantile } from "./histogram.ts";
-import { loadSeries, MemorySource } from "./testing/memory-source.ts";
-import { expectMatrix, expectVector } from "./testing/expect.ts";
+import { loadSeries, MemorySource } from "../../testing/promql/memory-source.ts";
+import { expectMatrix, expectVector } from "../../testing/promql/expect.ts";
 import type { HistogramQuantileRequest } from "./source.ts";
 
 const MIN = 60_000;

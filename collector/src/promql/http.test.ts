@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { errorResponse, parseDurationParam, parseTimeParam, successBody } from "./http.ts";
 import { formatValue } from "./format.ts";
 import { instantQuery } from "./engine.ts";
-import { MemorySource } from "./testing/memory-source.ts";
+import { MemorySource } from "../../testing/promql/memory-source.ts";
 
 describe("formatValue", () => {
   it("writes special values as Prometheus does", () => {

@@ -2,8 +2,8 @@
 // from the loaded samples (all read at t = 0 through the 5-minute lookback).
 import { describe, expect, it } from "vitest";
 import { instantQuery } from "./engine.ts";
-import { loadSeries, MemorySource } from "./testing/memory-source.ts";
-import { expectVector } from "./testing/expect.ts";
+import { loadSeries, MemorySource } from "../../testing/promql/memory-source.ts";
+import { expectVector } from "../../testing/promql/expect.ts";
 
 const source = new MemorySource(
   loadSeries(

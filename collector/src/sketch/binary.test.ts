@@ -3,8 +3,8 @@ import { ByteWriter, SketchKind, openSketch } from "./binary.ts";
 import { crc32 } from "./crc32.ts";
 import { sortPairs } from "./sort-pairs.ts";
 import { createSortScratch, sortValues } from "./sort-values.ts";
-import { DISTRIBUTIONS, sample } from "./test-support/datasets.ts";
-import type { DistributionName } from "./test-support/datasets.ts";
+import { DISTRIBUTIONS, sample } from "../../testing/sketch/datasets.ts";
+import type { DistributionName } from "../../testing/sketch/datasets.ts";
 
 describe("sketch binary helpers", () => {
   it("computes the standard CRC-32 check value", () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { NumericSummary } from "./numeric-summary.ts";
 import { SketchDecodeError } from "./decode-error.ts";
 import { TDigest } from "./tdigest.ts";
-import { sample } from "./test-support/datasets.ts";
+import { sample } from "../../testing/sketch/datasets.ts";
 
 function exactMoments(values: Float64Array): { mean: number; variance: number } {
   let sum = 0;

@@ -1,8 +1,8 @@
 // Named edge cases of TDigest (STYLE.md: "edge cases are handled explicitly and tested by name").
 import { describe, expect, it } from "vitest";
 import { TDigest } from "./tdigest.ts";
-import { sample } from "./test-support/datasets.ts";
-import { rankError, sortedCopy } from "./test-support/exact.ts";
+import { sample } from "../../testing/sketch/datasets.ts";
+import { rankError, sortedCopy } from "../../testing/sketch/exact.ts";
 
 describe("TDigest edge cases", () => {
   it("answers NaN and count 0 when empty", () => {

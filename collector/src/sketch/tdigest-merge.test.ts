@@ -3,9 +3,9 @@ import { describe, expect, it } from "vitest";
 import { TDigest } from "./tdigest.ts";
 import { SketchDecodeError } from "./decode-error.ts";
 import { CategoricalCounts } from "./categorical-counts.ts";
-import { sample } from "./test-support/datasets.ts";
-import type { DistributionName } from "./test-support/datasets.ts";
-import { rankError, sortedCopy } from "./test-support/exact.ts";
+import { sample } from "../../testing/sketch/datasets.ts";
+import type { DistributionName } from "../../testing/sketch/datasets.ts";
+import { rankError, sortedCopy } from "../../testing/sketch/exact.ts";
 
 const QS = [0.001, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 0.999];
 

@@ -2,9 +2,9 @@
 // orders. Bounds are stated per family; docs/sketches.md lists them with the measured values.
 import { describe, expect, it } from "vitest";
 import { TDigest } from "./tdigest.ts";
-import { sample } from "./test-support/datasets.ts";
-import type { DistributionName } from "./test-support/datasets.ts";
-import { empiricalCdf, exactQuantile, rankError, relativeError, sortedCopy } from "./test-support/exact.ts";
+import { sample } from "../../testing/sketch/datasets.ts";
+import type { DistributionName } from "../../testing/sketch/datasets.ts";
+import { empiricalCdf, exactQuantile, rankError, relativeError, sortedCopy } from "../../testing/sketch/exact.ts";
 
 const QS = [0, 0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999, 1];
 

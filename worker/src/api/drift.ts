@@ -1,11 +1,10 @@
 import { Hono } from "hono";
 import { requireKnownModel } from "./known-model.ts";
 import { HttpError } from "../http/http-error.ts";
-import { limitsFromEnv } from "../limits.ts";
-import { DRIFT_WINDOWS } from "../store/drift.ts";
-import type { DriftWindow } from "../store/drift.ts";
-import { modelStore } from "../stores.ts";
-import type { AppEnv } from "../app-env.ts";
+import { DRIFT_WINDOWS } from "@driftline/collector/series";
+import type { DriftWindow } from "@driftline/collector/series";
+import { modelStore } from "../http/stores.ts";
+import type { AppEnv } from "../http/app-env.ts";
 
 /**
  * GET /api/models/:model/drift?version=<v>&window=<5m|1h|1d|7d>: every baselined feature and the
@@ -22,7 +21,7 @@ driftApi.get("/:model/drift", async (c) => {
   if (!Object.hasOwn(DRIFT_WINDOWS, window)) throw new HttpError(400, `window must be one of ${Object.keys(DRIFT_WINDOWS).join(", ")}, got ${JSON.stringify(window)}`);
   const tenant = c.get("tenant");
   await requireKnownModel(c.env, tenant, model);
-  const report = await modelStore(c.env, tenant, model).drift(version, window as DriftWindow, limitsFromEnv(c.env));
+  const report = await modelStore(c.env, tenant, model).drift(version, window as DriftWindow);
   if (report === null) {
     throw new HttpError(404, `no baseline for model ${JSON.stringify(model)} version ${JSON.stringify(version)}: PUT /api/models/${model}/versions/${version}/baseline first`);
   }

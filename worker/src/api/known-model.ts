@@ -1,5 +1,5 @@
 import { HttpError } from "../http/http-error.ts";
-import { tenantDirectory } from "../stores.ts";
+import { tenantDirectory } from "../http/stores.ts";
 import type { Env } from "../env.ts";
 
 /**

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
-import type { AppEnv } from "../app-env.ts";
-import { modelStore, tenantDirectory } from "../stores.ts";
+import type { AppEnv } from "../http/app-env.ts";
+import { modelStore, tenantDirectory } from "../http/stores.ts";
 
 /**
  * GET /api/models and GET /api/models/:model: what arrived, so a user can check an exporter

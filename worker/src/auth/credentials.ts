@@ -1,3 +1,4 @@
+// Runs in the Worker isolate (edge). auth/ checks bearer and basic-auth tokens before any route.
 /**
  * Reads the token from an `Authorization` header. OTLP exporters send `Bearer <token>`;
  * Grafana's Prometheus data source sends either a custom `Authorization: Bearer` header or

@@ -1,5 +1,7 @@
+// Runs in the Worker isolate (edge). otlp/ is the OTLP/HTTP receiver (/v1/logs, /v1/metrics,
+// /v1/traces): content negotiation, decode and fold, then one RPC per model.
 import { HttpError } from "../http/http-error.ts";
-import type { OtlpFormat } from "../../../collector/src/otlp/errors.ts";
+import type { OtlpFormat } from "@driftline/collector/otlp";
 
 /** The codings OTLP/HTTP senders use; "identity" means none. `deflate` is zlib (RFC 1950). */
 export type ContentCoding = "identity" | "gzip" | "deflate";

@@ -1,6 +1,6 @@
-import { encodeExportResponse, encodeStatus, otlpContentTypes } from "../../../collector/src/otlp/response.ts";
-import type { OtlpFormat } from "../../../collector/src/otlp/errors.ts";
-import type { Signal } from "../../../collector/src/otlp/types.ts";
+import { encodeExportResponse, encodeStatus, otlpContentTypes } from "@driftline/collector/otlp";
+import type { OtlpFormat } from "@driftline/collector/otlp";
+import type { Signal } from "@driftline/collector/otlp";
 
 /**
  * google.rpc.Code for each HTTP status Driftline answers on /v1/*, following the mapping in

@@ -1,17 +1,17 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { OtlpDecodeError } from "../../../collector/src/otlp/errors.ts";
+import { OtlpDecodeError } from "@driftline/collector/otlp";
 import { requireToken } from "../auth/require-token.ts";
-import { bodyLimits, LimitConfigError } from "../http/body-limits.ts";
+import { bodyLimits, ConfigError } from "../config.ts";
 import { HttpError } from "../http/http-error.ts";
 import { readBody } from "../http/read-body.ts";
 import { requireCoding, requireFormat } from "./content-negotiation.ts";
 import { exportSuccess } from "./otlp-responses.ts";
-import type { OtlpFormat } from "../../../collector/src/otlp/errors.ts";
-import type { LogsData, MetricsData, Signal, TracesData } from "../../../collector/src/otlp/types.ts";
-import type { AppEnv } from "../app-env.ts";
+import type { OtlpFormat } from "@driftline/collector/otlp";
+import type { LogsData, MetricsData, Signal, TracesData } from "@driftline/collector/otlp";
+import type { AppEnv } from "../http/app-env.ts";
 import type { Env } from "../env.ts";
-import type { IngestOutcome } from "../ingest/ingest.ts";
+import type { IngestOutcome } from "./ingest.ts";
 
 /** What the OTLP routes call: the decoder and the ingest pipeline; parameters so tests can stand in for them. */
 export type OtlpRouteDeps = {
@@ -55,7 +55,7 @@ function limitsOf(env: Env) {
   try {
     return bodyLimits(env);
   } catch (error) {
-    if (error instanceof LimitConfigError) throw new HttpError(500, `server misconfigured: ${error.message}`, {}, error);
+    if (error instanceof ConfigError) throw new HttpError(500, `server misconfigured: ${error.message}`, {}, error);
     throw error;
   }
 }

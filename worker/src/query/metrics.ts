@@ -6,12 +6,11 @@
 import { Hono } from "hono";
 import { formatValue } from "@driftline/collector/promql";
 import type { Labels } from "@driftline/collector/promql";
-import type { AppEnv } from "../app-env.ts";
-import { limitsFromEnv } from "../limits.ts";
-import { modelStore, tenantDirectory } from "../stores.ts";
-import { FAMILY_METADATA } from "./families.ts";
-import type { FamilyMetadata } from "./families.ts";
-import { customMetadata, isCustomFamily } from "./custom-metrics.ts";
+import type { AppEnv } from "../http/app-env.ts";
+import { modelStore, tenantDirectory } from "../http/stores.ts";
+import { FAMILY_METADATA } from "@driftline/collector/series";
+import type { FamilyMetadata } from "@driftline/collector/series";
+import { customMetadata, isCustomFamily } from "@driftline/collector/series";
 
 /** The exposition's media type. */
 export const EXPOSITION_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -21,9 +20,8 @@ export const metricsApi = new Hono<AppEnv>();
 
 metricsApi.get("/", async (c) => {
   const tenant = c.get("tenant");
-  const limits = limitsFromEnv(c.env);
   const models = await tenantDirectory(c.env, tenant).list();
-  const answers = await Promise.all(models.map((m) => modelStore(c.env, tenant, m.modelId).queryCurrent(m.modelId, limits)));
+  const answers = await Promise.all(models.map((m) => modelStore(c.env, tenant, m.modelId).queryCurrent(m.modelId)));
   return c.body(exposition(answers.flat()), 200, { "Content-Type": EXPOSITION_CONTENT_TYPE });
 });
 

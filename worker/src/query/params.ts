@@ -5,7 +5,7 @@
 import type { Context } from "hono";
 import { ErrorType, PromQLError, parseSeriesSelector, parseTimeParam } from "@driftline/collector/promql";
 import type { MetadataQuery } from "@driftline/collector/promql";
-import type { AppEnv } from "../app-env.ts";
+import type { AppEnv } from "../http/app-env.ts";
 
 /** Largest form body accepted, in bytes: a query is text, never megabytes. */
 export const MAX_FORM_BYTES = 256 * 1024;

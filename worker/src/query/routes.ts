@@ -8,13 +8,12 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ErrorType, PromQLError, errorResponse, instantQuery, parseDurationParam, parseTimeParam, rangeQuery, successBody } from "@driftline/collector/promql";
-import type { AppEnv } from "../app-env.ts";
-import { limitsFromEnv } from "../limits.ts";
-import { FAMILY_METADATA } from "./families.ts";
-import { CUSTOM_PREFIX, customMetadata } from "./custom-metrics.ts";
+import type { AppEnv } from "../http/app-env.ts";
+import { FAMILY_METADATA } from "@driftline/collector/series";
+import { CUSTOM_PREFIX, customMetadata } from "@driftline/collector/series";
 import { metadataQuery, requestParams } from "./params.ts";
 import { StoreSource } from "./source.ts";
-import { prometheusAlerts, prometheusRules } from "../alerts/tenant-rules.ts";
+import { prometheusAlerts, prometheusRules } from "./tenant-rules.ts";
 
 /** What /api/v1/status/buildinfo reports: the Prometheus version whose semantics the engine follows. */
 export const BUILD_INFO = { version: "3.0.0", revision: "driftline", branch: "main", buildUser: "driftline", buildDate: "", goVersion: "none" } as const;
@@ -29,7 +28,7 @@ function route(handler: Handler) {
   return async (c: Context<AppEnv>): Promise<Response> => {
     try {
       const nowMs = Date.now();
-      const source = new StoreSource(c.env, c.get("tenant"), limitsFromEnv(c.env));
+      const source = new StoreSource(c.env, c.get("tenant"));
       const data = await handler(await requestParams(c), source, nowMs, c);
       return c.json(successBody(data));
     } catch (error) {

@@ -1,16 +1,14 @@
 /**
  * The PromQL engine's {@link SeriesSource} over a tenant's ModelStores: every read fans out, in
  * parallel, to the stores of the models the selector's `model` matchers allow, and each store
- * reads only the series its matchers select (store/query.ts, docs/query-api.md).
+ * reads only the series its matchers select (store/read/select.ts, docs/query-api.md).
  */
-import type { Limits } from "@driftline/collector";
 import { ErrorType, PromQLError, matchesAll } from "@driftline/collector/promql";
 import type { HistogramQuantileRequest, HistogramQuantileSeries, Labels, Matcher, MetadataQuery, SelectHints, SeriesData, SeriesSource } from "@driftline/collector/promql";
 import type { Env } from "../env.ts";
-import { modelStore, tenantDirectory } from "../stores.ts";
-import { Family } from "./families.ts";
-import { isReadRefusal } from "./read-limit.ts";
-import type { ReadRefusal } from "./read-limit.ts";
+import { modelStore, tenantDirectory } from "../http/stores.ts";
+import { Family } from "@driftline/collector/series";
+import type { ReadRefusal } from "../store/read/read-limit.ts";
 
 /** Most evaluation times the histogram_quantile pushdown answers; past it the engine evaluates the buckets. */
 export const MAX_PUSHDOWN_TIMES = 11_000;
@@ -23,13 +21,11 @@ export const DEFAULT_METADATA_LIMIT = 10_000;
 export class StoreSource implements SeriesSource {
   private readonly env: Env;
   private readonly tenant: string;
-  private readonly limits: Limits;
   private modelIds: Promise<string[]> | undefined;
 
-  constructor(env: Env, tenant: string, limits: Limits) {
+  constructor(env: Env, tenant: string) {
     this.env = env;
     this.tenant = tenant;
-    this.limits = limits;
   }
 
   /** The tenant's models that the `model` matchers allow (the directory is asked once per request). */
@@ -44,7 +40,7 @@ export class StoreSource implements SeriesSource {
   async select(matchers: Matcher[], startMs: number, endMs: number, hints: SelectHints): Promise<SeriesData[]> {
     const models = await this.models(matchers);
     const request = { matchers, startMs, endMs, stepMs: hints.stepMs, rangeMs: hints.rangeMs, lookbackMs: hints.lookbackMs };
-    const answers = await Promise.all(models.map((model) => modelStore(this.env, this.tenant, model).querySelect({ ...request, model }, this.limits)));
+    const answers = await Promise.all(models.map((model) => modelStore(this.env, this.tenant, model).querySelect({ ...request, model })));
     return answers.flatMap(orRefused);
   }
 
@@ -60,10 +56,9 @@ export class StoreSource implements SeriesSource {
     if (!keeps("model") && models.length > 1) return undefined;
     const answers = await Promise.all(
       models.map((model) =>
-        modelStore(this.env, this.tenant, model).queryLatencyQuantiles(
-          { model, q: request.q, matchers: request.matchers, groupBy: LATENCY_LABELS.filter(keeps), rangeMs: request.rangeMs, timesMs: request.timesMs },
-          this.limits,
-        ),
+        modelStore(this.env, this.tenant, model).queryLatencyQuantiles({
+          model: model, q: request.q, matchers: request.matchers, groupBy: LATENCY_LABELS.filter(keeps), rangeMs: request.rangeMs, timesMs: request.timesMs,
+        }),
       ),
     );
     return answers.flatMap(orRefused).map((s) => ({ labels: kept(s.labels, keeps), values: s.values, present: s.present }));
@@ -104,4 +99,9 @@ function kept(labels: Labels, keeps: (label: string) => boolean): Labels {
 
 function capped<T>(values: T[], limit: number): T[] {
   return limit > 0 ? values.slice(0, limit) : values;
+}
+
+/** True when a query RPC's answer is a refusal. */
+function isReadRefusal(answer: unknown): answer is ReadRefusal {
+  return typeof answer === "object" && answer !== null && !Array.isArray(answer) && typeof (answer as ReadRefusal).refused === "string";
 }

@@ -1,6 +1,9 @@
+// Runs inside the ModelStore Durable Object. store/ is everything that object executes: its RPC
+// methods (model-store.ts), schema, ingest and rollups (write/), the read engine (read/) and rule
+// evaluation with its outbox (alerts/). It imports no edge folder and no Hono (a lint rule).
 import { CategoricalCounts, SeriesKind, TDigest, sketchTypeOf } from "@driftline/collector";
 import type { SeriesKind as SeriesKindType } from "@driftline/collector";
-import { minuteToIso } from "./summary.ts";
+import { minuteToIso } from "./read/summary.ts";
 
 /** The series kinds a baseline holds: features and the prediction (name ""). */
 export const BASELINE_KINDS: readonly SeriesKindType[] = [SeriesKind.numericFeature, SeriesKind.categoricalFeature, SeriesKind.predictionValue, SeriesKind.predictionLabel];

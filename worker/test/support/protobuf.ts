@@ -2,7 +2,7 @@
  * Just enough protobuf for the tests: build a small ExportLogsServiceRequest, and read back the
  * two response messages the Worker sends (google.rpc.Status and Export*ServiceResponse).
  */
-import { ProtobufWriter } from "../../../collector/src/otlp/protobuf-writer.ts";
+import { ProtobufWriter } from "@driftline/collector/otlp";
 
 /** An ExportLogsServiceRequest with `count` `ml.prediction` log records and no model id. */
 export function logsRequestProtobuf(count: number): Uint8Array {

@@ -1,9 +1,9 @@
 import { Hono } from "hono";
-import { decodeOtlp } from "../../../collector/src/otlp/decode.ts";
+import { decodeOtlp } from "@driftline/collector/otlp";
 import { requireToken } from "../../src/auth/require-token.ts";
 import { handleError } from "../../src/http/on-error.ts";
 import { otlpRoutes } from "../../src/otlp/otlp-routes.ts";
-import type { AppEnv } from "../../src/app-env.ts";
+import type { AppEnv } from "../../src/http/app-env.ts";
 import type { OtlpRouteDeps } from "../../src/otlp/otlp-routes.ts";
 
 /**

@@ -1,6 +1,6 @@
 /** Minute and hour buckets of one numeric series for the window tests, with the raw values kept for exact answers. */
 import { TDigest } from "@driftline/collector";
-import { seededRandom } from "../../../collector/src/sketch/test-support/datasets.ts";
+import { seededRandom } from "@driftline/collector/testing";
 import { mergeDigests } from "../../src/store/baselines.ts";
 
 // Whole hours, so hour boundaries fall where the test expects them.

@@ -1,0 +1,116 @@
+/**
+ * What each rule kind reads from the ModelStore's own SQLite at an evaluation: one number over
+ * the window (t − window, t], read the way the query API reads it (WindowReader: clean hour
+ * rollups where they cover the window, minute buckets elsewhere). Pluggable: a kind is evaluated
+ * only when {@link READERS} has a reader for it, and the rules API refuses the others.
+ */
+import { CategoricalCounts, SeriesKind, TDigest, categoricalDrift, numericDrift } from "@driftline/collector";
+import type { CategoricalDriftMethod, DriftResult, NumericDriftMethod } from "@driftline/collector";
+import type { AlertRule, Reading, RuleKind } from "@driftline/collector/alerts";
+import { WindowReader, newBudget } from "../read/window-reader.ts";
+import { ReadLimitError } from "../read/read-limit.ts";
+import { accuracyMetricAt } from "../read/accuracy.ts";
+import type { AccuracyMetric, AccuracyWindow } from "../read/accuracy.ts";
+import { ACCURACY_WINDOWS_MS } from "@driftline/collector/alerts";
+
+/** What a reader may need beside the rule and the clock. */
+export type ReadingContext = { categoriesCap: number };
+
+/** Reads one rule's value at `nowMs`. Must not throw on data; a missing input is `{ error }`. */
+export type Reader = (sql: SqlStorage, rule: AlertRule, nowMs: number, context: ReadingContext) => Reading;
+
+const NUMERIC_METHODS: readonly string[] = ["psi", "ks", "js", "wasserstein", "hellinger"];
+const CATEGORICAL_METHODS: readonly string[] = ["psi", "js", "chisquare"];
+
+/** The readers per kind: a new kind is one entry here (and its parsing in rule.ts). */
+export const READERS: Partial<Record<RuleKind, Reader>> = {
+  drift: driftReading,
+  latency: latencyReading,
+  error_rate: errorRateReading,
+  accuracy: accuracyReading,
+  no_data: noDataReading,
+};
+
+/** Reads a rule's value; a read past a store limit is an error reading, not an exception. */
+export function readRule(sql: SqlStorage, rule: AlertRule, nowMs: number, context: ReadingContext): Reading {
+  const reader = READERS[rule.kind];
+  if (reader === undefined) return { error: `kind ${rule.kind} is not evaluated by this version of Driftline` };
+  try {
+    return reader(sql, rule, nowMs, context);
+  } catch (error) {
+    if (error instanceof ReadLimitError) return { error: error.message };
+    throw error;
+  }
+}
+
+/** The ids of a model's whole-model series of some kinds, one version or all. */
+function seriesIds(sql: SqlStorage, kinds: readonly string[], version: string | undefined, name = ""): number[] {
+  const placeholders = kinds.map(() => "?").join(", ");
+  const rows = version === undefined
+    ? sql.exec<{ id: number }>(`SELECT id FROM series WHERE kind IN (${placeholders}) AND name = ? AND segment = ''`, ...kinds, name)
+    : sql.exec<{ id: number }>(`SELECT id FROM series WHERE kind IN (${placeholders}) AND name = ? AND segment = '' AND version = ?`, ...kinds, name, version);
+  return rows.toArray().map((r) => r.id);
+}
+
+function driftReading(sql: SqlStorage, rule: AlertRule, nowMs: number, context: ReadingContext): Reading {
+  const what = rule.feature === undefined ? "the prediction" : `feature ${JSON.stringify(rule.feature)}`;
+  const kinds = rule.feature === undefined ? [SeriesKind.predictionValue, SeriesKind.predictionLabel] : [SeriesKind.numericFeature, SeriesKind.categoricalFeature];
+  const baseline = sql
+    .exec<{ kind: string; sketch: ArrayBuffer }>("SELECT kind, sketch FROM baselines WHERE version = ? AND name = ? AND kind IN (?, ?)", rule.version!, rule.feature ?? "", ...kinds)
+    .toArray()[0];
+  if (baseline === undefined) return { error: `no baseline of ${what} for version ${JSON.stringify(rule.version)}: PUT /api/models/${rule.model}/versions/${rule.version}/baseline` };
+  const numeric = baseline.kind === SeriesKind.numericFeature || baseline.kind === SeriesKind.predictionValue;
+  const method = rule.method!;
+  if (!(numeric ? NUMERIC_METHODS : CATEGORICAL_METHODS).includes(method)) {
+    return { error: `method ${method} does not apply to ${what}, which is ${numeric ? "numeric" : "categorical"} (methods: ${(numeric ? NUMERIC_METHODS : CATEGORICAL_METHODS).join(", ")})` };
+  }
+  const ids = seriesIds(sql, [baseline.kind], rule.version, rule.feature ?? "");
+  const reader = new WindowReader(sql, { seriesIds: ids, type: numeric ? "digest" : "counts", windowMinutes: rule.windowMs / 60_000, timesMs: [nowMs], categoriesCap: context.categoriesCap, budget: newBudget(), what: `alert ${rule.name}` });
+  const current = reader.at(nowMs);
+  let result: DriftResult;
+  if (numeric) result = numericDrift(TDigest.fromBytes(new Uint8Array(baseline.sketch)), current as TDigest, { methods: [method as NumericDriftMethod] })[0];
+  else result = categoricalDrift(CategoricalCounts.fromBytes(new Uint8Array(baseline.sketch)), current as CategoricalCounts, { methods: [method as CategoricalDriftMethod] })[0];
+  return { value: result.status === "no_data" || !Number.isFinite(result.value) ? null : result.value };
+}
+
+function latencyReading(sql: SqlStorage, rule: AlertRule, nowMs: number, context: ReadingContext): Reading {
+  const ids = seriesIds(sql, [SeriesKind.latency], rule.version);
+  const reader = new WindowReader(sql, { seriesIds: ids, type: "digest", windowMinutes: rule.windowMs / 60_000, timesMs: [nowMs], categoriesCap: context.categoriesCap, budget: newBudget(), what: `alert ${rule.name}` });
+  const digest = reader.at(nowMs) as TDigest;
+  return { value: digest.count === 0 ? null : digest.quantile(rule.quantile!) };
+}
+
+/** Counter increments over the window's minutes: windows are at most a day, inside the 48 h of minutes. */
+function counterSum(sql: SqlStorage, ids: readonly number[], nowMs: number, windowMs: number): number {
+  if (ids.length === 0) return 0;
+  const hi = Math.floor(nowMs / 60_000);
+  const lo = hi - windowMs / 60_000 + 1;
+  // Series ids are integers from our own table, so joining them into the SQL is safe.
+  return sql.exec<{ n: number | null }>(`SELECT sum(value) AS n FROM bucket_1m WHERE series_id IN (${ids.join(",")}) AND minute BETWEEN ? AND ?`, lo, hi).one().n ?? 0;
+}
+
+function errorRateReading(sql: SqlStorage, rule: AlertRule, nowMs: number): Reading {
+  const predictions = counterSum(sql, seriesIds(sql, [SeriesKind.predictions], rule.version), nowMs, rule.windowMs);
+  if (predictions === 0) return { value: null };
+  const errors = counterSum(sql, seriesIds(sql, [SeriesKind.errors], rule.version), nowMs, rule.windowMs);
+  return { value: errors / predictions };
+}
+
+/**
+ * Seconds since the end of the last minute that holds a prediction (buckets are minutes, so this
+ * is up to a minute short of the true silence). A model that never sent anything counts from
+ * when the rule was stored, so a rule for a silent model fires after its duration, not at once.
+ */
+function noDataReading(sql: SqlStorage, rule: AlertRule, nowMs: number): Reading {
+  const ids = seriesIds(sql, [SeriesKind.predictions], rule.version);
+  const last = ids.length === 0 ? null : sql.exec<{ m: number | null }>(`SELECT max(last_minute) AS m FROM series WHERE id IN (${ids.join(",")})`).one().m;
+  const createdMs = sql.exec<{ updated_ms: number }>("SELECT updated_ms FROM alert_rules WHERE name = ?", rule.name).toArray()[0]?.updated_ms ?? nowMs;
+  const sinceMs = last === null ? createdMs : (last + 1) * 60_000;
+  return { value: Math.max(0, (nowMs - sinceMs) / 1000) };
+}
+
+/** An accuracy metric of the version's joined pairs over the window (store/accuracy.ts); no value without pairs. */
+function accuracyReading(sql: SqlStorage, rule: AlertRule, nowMs: number, context: ReadingContext): Reading {
+  const window = Object.keys(ACCURACY_WINDOWS_MS).find((w) => ACCURACY_WINDOWS_MS[w] === rule.windowMs) as AccuracyWindow;
+  return { value: accuracyMetricAt(sql, rule.version!, rule.metric as AccuracyMetric, window, nowMs, context.categoriesCap, rule.className) };
+}

@@ -1,0 +1,430 @@
+import { DurableObject } from "cloudflare:workers";
+import { ModelAccumulator, Rejections, cumulativeDelta, foldDelta } from "@driftline/collector";
+import type { CumulativePoint, Limits, ModelBatch, SeriesDelta, SeriesKind, SeriesRef, StreamState } from "@driftline/collector";
+import type { Env } from "../env.ts";
+import { OpenBuckets } from "./write/open-buckets.ts";
+import { SeriesTotals } from "./write/series-totals.ts";
+import { RETENTION, hasData, markDirty, nextAlarmMs, rollUpAndExpire } from "./write/rollup.ts";
+import { migrate } from "./schema.ts";
+import { SeriesIndex, isRefusal } from "./write/series-index.ts";
+import { parseStreamState, serializeStreamState } from "./write/stream-state.ts";
+import { summarize } from "./read/summary.ts";
+import { entriesFromWindow, readBaseline, replaceBaseline } from "./baselines.ts";
+import type { BaselineEntry, BaselineInfo, BaselineRefusal } from "./baselines.ts";
+import { computeDrift } from "./read/drift.ts";
+import type { DriftReport } from "./read/drift.ts";
+import type { DriftWindow } from "@driftline/collector/series";
+import type { ModelSummary } from "./read/summary.ts";
+import { currentSeries, latencyQuantiles, listSeries, selectSeries } from "./read/select.ts";
+import type { ReadContext, StoreQuantile, StoreQuantileSeries, StoreSelect, StoreSeries } from "./read/select.ts";
+import type { Labels, Matcher } from "@driftline/collector/promql";
+import { refusingLimits } from "./read/read-limit.ts";
+import { JoinTable } from "./write/joins.ts";
+import type { JoinSettings, JoinSettingsRefusal } from "./write/joins.ts";
+import { eventDeltas, joinDeltas } from "./write/join-deltas.ts";
+import { isPastMinuteBuckets, mergeIntoHour } from "./write/late-buckets.ts";
+import { accuracyReport } from "./read/accuracy.ts";
+import type { AccuracyReport, AccuracyWindow } from "./read/accuracy.ts";
+import { earliest, runAlertStep } from "./alerts/evaluate.ts";
+import { READERS } from "./alerts/readings.ts";
+import { fetchSender, listDeliveries } from "./alerts/outbox.ts";
+import type { DeliveryView } from "./alerts/outbox.ts";
+import { deleteRule, getStoredRule, listStoredRules, putRule, viewOf } from "./alerts/rules-table.ts";
+import type { RuleRefusal, RuleView } from "./alerts/rules-table.ts";
+import type { AlertRule } from "@driftline/collector/alerts";
+import { limitsFromEnv, minuteRetentionOf } from "../config.ts";
+import type { ReadRefusal } from "./read/read-limit.ts";
+
+/** Cumulative streams idle this long are forgotten (their state row deleted by the alarm). */
+const STREAM_RETENTION_MS = 48 * 3600 * 1000;
+
+/** What an ingest RPC reports back: records that lost values to a cap, and why. */
+export type IngestReceipt = { rejected: number; message: string };
+
+/**
+ * One Durable Object per tenant and model (and, when a model is split, per shard): it owns that
+ * model's series and their minute, hour and day buckets in SQLite.
+ *
+ * Cost model: an ingest RPC carries one compact sketch per (series, minute) of the request; the
+ * object merges each into its decoded open bucket and writes one row per series, all in one
+ * synchronous transaction that commits before the RPC returns (so the Worker acknowledges only
+ * what is durable). Memory holds the series index (bounded by the caps) and the open buckets
+ * (bounded by OpenBuckets' limits).
+ */
+export class ModelStore extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+  /** Every stored series by its labels; reloaded from storage when a transaction fails. */
+  private index = new SeriesIndex();
+  private readonly buckets: OpenBuckets;
+  /** Predictions and actuals waiting for their other side (docs/accuracy.md). */
+  private readonly joins: JoinTable;
+  /** When the alarm is due (null: none set; undefined: unknown, read again); mirrors storage so ingest needs no read. */
+  private alarmAtMs: number | null | undefined = undefined;
+  /** When rollups are next due (null: unknown, or nothing to roll up); see alarm(). */
+  private rollupDueMs: number | null = null;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.buckets = new OpenBuckets(this.sql);
+    this.joins = new JoinTable(this.sql);
+    ctx.blockConcurrencyWhile(async () => {
+      migrate(this.sql);
+      this.alarmAtMs = await ctx.storage.getAlarm();
+      this.loadIndex();
+    });
+  }
+
+  /**
+   * The caps in force, from the object's own configuration (config.ts), the same whether the
+   * object has just started or has run for days. RPCs accept a `limits` override for tests only.
+   */
+  private get limits(): Limits {
+    return limitsFromEnv(this.env);
+  }
+
+  /** Minute buckets kept, in minutes: covers how far back ingest accepts data (config.ts, rollup.ts). */
+  private get minuteRetention(): number {
+    return minuteRetentionOf(this.limits, RETENTION.minutes);
+  }
+
+  /**
+   * Merges one request's batch for this model and commits it. Series past a cap are refused
+   * (never written) and reported; everything else is durable when this returns.
+   */
+  async ingest(batch: ModelBatch, limits: Limits = this.limits): Promise<IngestReceipt> {
+    const rejections = new Rejections();
+    let lostRecords = 0;
+    const minutes = new Set<number>();
+    const minuteRetention = this.minuteRetention;
+    this.transaction(() => {
+      let deltas = batch.cumulative.length === 0 ? batch.deltas : [...batch.deltas, ...this.cumulativeDeltas(batch.cumulative, limits)];
+      const nowMs = Date.now();
+      if (batch.joins !== undefined && batch.joins.length > 0) deltas = [...deltas, ...joinDeltas(this.joins, batch.joins, limits, nowMs)];
+      const nowMinute = Math.floor(nowMs / 60_000);
+      const toMerge: { seriesId: number; delta: SeriesDelta }[] = [];
+      const totals = new SeriesTotals();
+      for (const delta of deltas) {
+        const id = this.seriesIdFor(delta, limits, rejections);
+        if (id === undefined) {
+          lostRecords = Math.max(lostRecords, delta.records);
+          continue;
+        }
+        // Accuracy pairs of predictions older than the minute buckets go to their hour (late-buckets.ts).
+        if (isPastMinuteBuckets(this.sql, delta.minute, nowMinute, minuteRetention)) mergeIntoHour(this.sql, id, delta, limits.maxCategoriesPerSeries);
+        else {
+          toMerge.push({ seriesId: id, delta });
+          minutes.add(delta.minute);
+        }
+        totals.add(id, delta.value, delta.minute);
+      }
+      this.buckets.mergeAll(toMerge, limits.maxCategoriesPerSeries);
+      totals.write(this.sql);
+      this.countRejections(rejections);
+      markDirty(this.sql, [...minutes].sort((a, b) => a - b));
+    });
+    // Late data for an hour that has ended makes that hour's rollup due at the next alarm.
+    const currentHour = Math.floor(Date.now() / 3_600_000);
+    for (const minute of minutes) if (Math.floor(minute / 60) < currentHour) this.rollupDueMs = null;
+    // Waiting join rows need the alarm too: it expires them (docs/accuracy.md).
+    if ((minutes.size > 0 || (batch.joins?.length ?? 0) > 0) && (await this.alarmAt()) === null) {
+      this.alarmAtMs = nextAlarmMs(this.sql, Date.now());
+      await this.ctx.storage.setAlarm(this.alarmAtMs);
+    }
+    return { rejected: lostRecords, message: rejections.message() };
+  }
+
+  /**
+   * Rolls minutes up into hours and hours into days, and enforces retention (store/rollup.ts).
+   * Idempotent, and never lets an error escape: a failed run is logged and retried in 5 minutes.
+   */
+  override async alarm(): Promise<void> {
+    let next: number | null;
+    try {
+      next = await this.alarmSteps();
+    } catch (error) {
+      // A malformed variable (ConfigError) or anything unforeseen: never escape, come back later.
+      console.error("alarm failed; retrying in 5 minutes", error);
+      this.resetMirrors();
+      next = Date.now() + 5 * 60_000;
+    }
+    this.alarmAtMs = next;
+    if (next !== null) await this.ctx.storage.setAlarm(next);
+  }
+
+  /** The alarm's work: rollups when due, join expiry, alert rules; returns when to come back. */
+  private async alarmSteps(): Promise<number | null> {
+    // Alert rules wake the object every evaluation period; rollups (and their retention scans)
+    // run only when due, as when they were the alarm's only job.
+    if (this.rollupDueMs === null || Date.now() >= this.rollupDueMs) {
+      try {
+        const report = this.transaction(() => rollUpAndExpire(this.sql, Date.now(), this.minuteRetention));
+        if (report.hours + report.days + report.deleted > 0) console.log(`rollup: ${report.hours} hours, ${report.days} days, ${report.deleted} rows expired, ${report.pending} pending`);
+        this.rollupDueMs = hasData(this.sql) ? nextAlarmMs(this.sql, Date.now()) : null;
+      } catch (error) {
+        console.error("rollup alarm failed; retrying in 5 minutes", error);
+        this.rollupDueMs = Date.now() + 5 * 60_000;
+      }
+    }
+    let next = this.rollupDueMs;
+    // Predictions and actuals waiting past their TTL (docs/accuracy.md); never throws.
+    const joinsDue = this.expireJoins();
+    if (joinsDue !== null && (next === null || joinsDue < next)) next = joinsDue;
+    // Alert rules and queued notifications (worker/src/alerts/); never throws, never runs in ingest.
+    return earliest(next, await runAlertStep(this.ctx.storage, Date.now(), { categoriesCap: this.limits.maxCategoriesPerSeries }, fetchSender));
+  }
+
+  /** What arrived: versions, series, counts per kind, first and last seen (GET /api/models/:model). */
+  async summary(): Promise<ModelSummary> {
+    return summarize(this.sql);
+  }
+
+  /** Replaces a version's baseline with uploaded sketches (validated by the route); docs/baselines.md. */
+  async putBaseline(version: string, entries: BaselineEntry[], rows: number, limits: Limits = this.limits): Promise<BaselineInfo | BaselineRefusal> {
+    const refusal = replaceBaseline(this.ctx.storage, version, entries, { rows, source: "upload", uploadedMs: Date.now(), maxVersions: limits.maxVersionsPerModel });
+    return refusal ?? readBaseline(this.sql, version)!;
+  }
+
+  /**
+   * Replaces a version's baseline with the merge of its own minute buckets in [fromMinute,
+   * toMinute); refused when the window holds no feature or prediction values.
+   */
+  async putBaselineFromWindow(version: string, fromMinute: number, toMinute: number, limits: Limits = this.limits): Promise<BaselineInfo | BaselineRefusal> {
+    const window = entriesFromWindow(this.sql, version, fromMinute, toMinute, limits.maxCategoriesPerSeries);
+    if (window.entries.length === 0) {
+      return { refused: `version ${JSON.stringify(version)} has no feature or prediction values in [${window.from}, ${window.to}) (minute buckets are kept ${limits.maxPastSeconds / 3600} h)` };
+    }
+    const refusal = replaceBaseline(this.ctx.storage, version, window.entries, { rows: window.rows, source: "window", uploadedMs: Date.now(), maxVersions: limits.maxVersionsPerModel });
+    return refusal ?? readBaseline(this.sql, version)!;
+  }
+
+  /** A version's baseline (names, types, counts), or null. */
+  async getBaseline(version: string): Promise<BaselineInfo | null> {
+    return readBaseline(this.sql, version);
+  }
+
+  /** Drift of a version's baselined series over the window ending now, or null without a baseline. */
+  async drift(version: string, window: DriftWindow, limits: Limits = this.limits): Promise<DriftReport | null> {
+    return computeDrift(this.sql, version, window, Date.now(), limits.maxCategoriesPerSeries);
+  }
+
+  /**
+   * Query API: samples of the series a selector selects (store/query.ts, docs/query-api.md), or
+   * `{ refused }` when the read would pass a limit (the Worker answers 422 with the message).
+   */
+  async querySelect(request: StoreSelect, limits: Limits = this.limits): Promise<StoreSeries[] | ReadRefusal> {
+    return refusingLimits(() => selectSeries(this.sql, request, this.readContext(limits)));
+  }
+
+  /** Query API: the histogram_quantile pushdown over this model's latency digests. */
+  async queryLatencyQuantiles(request: StoreQuantile, limits: Limits = this.limits): Promise<StoreQuantileSeries[] | ReadRefusal> {
+    return refusingLimits(() => latencyQuantiles(this.sql, request, this.readContext(limits)));
+  }
+
+  /** Query API: label sets of the series any of `selectors` selects with samples in [startMs, endMs], values not computed. */
+  async querySeries(model: string, selectors: Matcher[][], startMs = -Infinity, endMs = Infinity): Promise<Labels[]> {
+    return listSeries(this.sql, model, selectors, startMs, endMs);
+  }
+
+  /** /metrics: every series' current value. */
+  async queryCurrent(model: string, limits: Limits = this.limits): Promise<{ labels: Labels; value: number }[]> {
+    return currentSeries(this.sql, model, this.readContext(limits));
+  }
+
+  /** Alerts: stores a rule (validated by the route) and arms the alarm for its first evaluation. */
+  async putAlertRule(rule: AlertRule): Promise<RuleView | RuleRefusal> {
+    if (READERS[rule.kind] === undefined) {
+      return { refused: `kind ${rule.kind} is not evaluated by this version; kinds evaluated: ${Object.keys(READERS).join(", ")}` };
+    }
+    const nowMs = Date.now();
+    const view = this.transaction(() => putRule(this.sql, rule, nowMs));
+    const alarmAtMs = await this.alarmAt();
+    if (!("refused" in view) && (alarmAtMs === null || alarmAtMs > nowMs)) {
+      this.alarmAtMs = nowMs;
+      await this.ctx.storage.setAlarm(nowMs);
+    }
+    return view;
+  }
+
+  /** Alerts: one rule with its state, or null. */
+  async getAlertRule(name: string): Promise<RuleView | null> {
+    const stored = getStoredRule(this.sql, name);
+    return stored === null ? null : viewOf(stored.rule, stored.state);
+  }
+
+  /** Alerts: every rule with its state. */
+  async listAlertRules(): Promise<RuleView[]> {
+    return listStoredRules(this.sql).map((s) => viewOf(s.rule, s.state));
+  }
+
+  /** Alerts: deletes a rule, its queued notifications and its log; false when there was none. */
+  async deleteAlertRule(name: string): Promise<boolean> {
+    return this.transaction(() => deleteRule(this.sql, name));
+  }
+
+  /** Alerts: a rule's delivery log, newest first, or null without the rule. */
+  async alertDeliveries(name: string): Promise<DeliveryView[] | null> {
+    return getStoredRule(this.sql, name) === null ? null : listDeliveries(this.sql, name);
+  }
+
+  /** Accuracy: the model's join settings (TTL, row bound), after storing `changes` when given. */
+  async joinSettings(changes: Partial<JoinSettings> = {}): Promise<JoinSettings | JoinSettingsRefusal> {
+    return this.transaction(() => this.joins.configure(changes));
+  }
+
+  /** Accuracy: how many predictions and actuals wait, and how many joined ids are kept for retries. */
+  async joinCounts(): Promise<{ waitingPredictions: number; waitingActuals: number; joined: number }> {
+    return this.joins.counts();
+  }
+
+  /**
+   * Accuracy of `version` over the window ending at `atMs` (now when absent), every figure of
+   * docs/accuracy.md; null figures where the window has no pairs. What alert rules read.
+   */
+  async accuracy(version: string, window: AccuracyWindow, limits: Limits = this.limits, atMs?: number): Promise<AccuracyReport | ReadRefusal> {
+    return refusingLimits(() => accuracyReport(this.sql, { version, window, atMs: atMs ?? Date.now(), categoriesCap: limits.maxCategoriesPerSeries }));
+  }
+
+  /**
+   * Expires waiting predictions and actuals past their TTL and counts them; returns when the
+   * alarm should come back for the rest (null: nothing waits). Never throws.
+   */
+  private expireJoins(): number | null {
+    const nowMs = Date.now();
+    try {
+      const limits = this.limits;
+      const more = this.transaction(() => {
+        const { events, more } = this.joins.expire(nowMs);
+        const minutes: number[] = [];
+        for (const delta of eventDeltas(events, limits, nowMs)) {
+          const id = this.seriesIdFor(delta, limits, new Rejections());
+          if (id === undefined) continue;
+          this.buckets.merge(id, delta, limits.maxCategoriesPerSeries);
+          this.sql.exec("UPDATE series SET total = total + ?, last_minute = max(last_minute, ?) WHERE id = ?", delta.value, delta.minute, id);
+          minutes.push(delta.minute);
+        }
+        markDirty(this.sql, minutes);
+        return more;
+      });
+      if (more) return nowMs + 60_000;
+      return this.joins.size > 0 ? nowMs + 3_600_000 : null;
+    } catch (error) {
+      console.error("join expiry failed; retrying in 5 minutes", error);
+      return nowMs + 5 * 60_000;
+    }
+  }
+
+  /** Runs `work` in one SQLite transaction; when it throws, storage rolls back and so do the mirrors. */
+  private transaction<T>(work: () => T): T {
+    try {
+      return this.ctx.storage.transactionSync(work);
+    } catch (error) {
+      this.resetMirrors();
+      throw error;
+    }
+  }
+
+  /**
+   * Brings every in-memory mirror of stored state back to what storage holds, after a failed
+   * transaction rolled storage back (STYLE.md rule 12; issue 10): open buckets are dropped, the
+   * series index and the join table's row count are read again, and the alarm time and the
+   * rollup due time become unknown, to be read or recomputed.
+   */
+  private resetMirrors(): void {
+    this.buckets.reset();
+    this.joins.forgetSize();
+    this.rollupDueMs = null;
+    this.alarmAtMs = undefined;
+    try {
+      this.loadIndex();
+    } catch (error) {
+      // Storage itself failing: the next ingest fails too and the object is restarted by the runtime.
+      console.error("series index reload failed", error);
+    }
+  }
+
+  /** Reads the series index from storage (at start, and after a rolled-back transaction). */
+  private loadIndex(): void {
+    this.index = new SeriesIndex();
+    for (const row of this.sql.exec<{ id: number; kind: string; version: string; name: string; segment: string }>("SELECT id, kind, version, name, segment FROM series")) {
+      this.index.load({ kind: row.kind as SeriesKind, version: row.version, name: row.name, segment: row.segment }, row.id);
+    }
+  }
+
+  /** When the alarm is due (null: none), read from storage when the mirror is unknown. */
+  private async alarmAt(): Promise<number | null> {
+    if (this.alarmAtMs === undefined) this.alarmAtMs = await this.ctx.storage.getAlarm();
+    return this.alarmAtMs;
+  }
+
+  private readContext(limits: Limits): ReadContext {
+    return { nowMs: Date.now(), minuteRetention: this.minuteRetention, categoriesCap: limits.maxCategoriesPerSeries };
+  }
+
+  private seriesIdFor(delta: SeriesDelta, limits: Limits, rejections: Rejections): number | undefined {
+    const known = this.index.idOf(delta);
+    const conflict = this.index.typeConflict(delta);
+    if (known !== undefined && conflict === undefined) return known;
+    if (conflict !== undefined) {
+      rejections.add(conflict.reason, delta.records);
+      return undefined;
+    }
+    const admitted = this.index.admit(delta, limits);
+    if (isRefusal(admitted)) {
+      rejections.add(admitted.reason, delta.records);
+      return undefined;
+    }
+    const ref: SeriesRef = { kind: admitted.kind, version: admitted.version, name: admitted.name, segment: admitted.segment };
+    const existing = this.index.idOf(ref);
+    if (existing !== undefined) return existing;
+    const row = this.sql
+      .exec<{ id: number }>(
+        "INSERT INTO series (kind, version, name, segment, first_minute, last_minute) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        ref.kind,
+        ref.version,
+        ref.name,
+        ref.segment,
+        delta.minute,
+        delta.minute,
+      )
+      .one();
+    this.index.add(ref, row.id);
+    return row.id;
+  }
+
+  /**
+   * Turns cumulative points into deltas against each stream's previous point (kept in `streams`)
+   * and folds them like any delta. A stream unseen since before the streams' retention counts from
+   * its next point only, so a forgotten stream is never counted twice.
+   */
+  private cumulativeDeltas(points: CumulativePoint[], limits: Limits): SeriesDelta[] {
+    const acc = new ModelAccumulator("", limits, new Rejections());
+    const trustStartAfterNano = this.trackingSinceNano();
+    for (const point of points) {
+      const row = this.sql.exec<{ state: string }>("SELECT state FROM streams WHERE id = ?", point.stream).toArray()[0];
+      const previous: StreamState | undefined = row === undefined ? undefined : parseStreamState(row.state);
+      const { delta, state } = cumulativeDelta(previous, { startTimeUnixNano: point.startTimeUnixNano, timeUnixNano: point.timeUnixNano, value: point.value }, trustStartAfterNano);
+      if (state !== previous) {
+        this.sql.exec("INSERT OR REPLACE INTO streams (id, state, updated_minute) VALUES (?, ?, ?)", point.stream, serializeStreamState(state), point.minute);
+      }
+      if (delta !== null) foldDelta(acc, point.minute, delta, { digest: point.digest, counters: point.counters, valueScale: point.valueScale });
+    }
+    return acc.finish().deltas;
+  }
+
+  /**
+   * An unknown stream that started after this instant has never been counted: a stream is
+   * forgotten only after STREAM_RETENTION_MS without a point, so one that started more recently
+   * cannot have been seen and then forgotten.
+   */
+  private trackingSinceNano(): bigint {
+    return BigInt(Date.now() - STREAM_RETENTION_MS) * 1_000_000n;
+  }
+
+  /** Adds to the lifetime count of values refused per reason (the reasons name caps: bounded). */
+  private countRejections(rejections: Rejections): void {
+    for (const [reason, count] of rejections.entries()) {
+      this.sql.exec("INSERT INTO rejections (reason, count) VALUES (?, ?) ON CONFLICT (reason) DO UPDATE SET count = count + excluded.count", reason, count);
+    }
+  }
+}

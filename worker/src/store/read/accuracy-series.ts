@@ -1,0 +1,145 @@
+// Runs inside the ModelStore Durable Object: read/ is the object's read engine (windows over
+// minute and hour buckets, drift, accuracy, the series catalog) behind its query RPCs.
+import { JoinEvent, SeriesKind } from "@driftline/collector";
+import type { Labels } from "@driftline/collector/promql";
+import { AccuracyReader, DELAY_QUANTILES, ERROR_QUANTILES, PER_CLASS_METRICS } from "./accuracy.ts";
+import type { AccuracyFigures, AccuracyMetric } from "./accuracy.ts";
+import type { DriftWindow } from "@driftline/collector/series";
+import type { StoredSeries } from "./catalog.ts";
+import { Family, WINDOW_LABELS, numberLabel } from "@driftline/collector/series";
+import type { Samples } from "./counters.ts";
+import type { MergeBudget } from "./window-reader.ts";
+
+/** The windowed accuracy families (docs/accuracy.md), computed from a version's accuracy series. */
+type AccuracyFamily = typeof Family.accuracy | typeof Family.predictionError | typeof Family.actualsJoinedRatio | typeof Family.actualDelay;
+
+/** A catalog entry of a windowed accuracy series: which figure of which (version, segment, window). */
+export type AccuracyEntry = {
+  type: "accuracy";
+  labels: Labels;
+  /** The version's accuracy series spanned as one: first and last minute, for /api/v1/series ranges. */
+  series: StoredSeries;
+  segment: string;
+  window: DriftWindow;
+  family: AccuracyFamily;
+  metric?: AccuracyMetric;
+  className?: string;
+  quantile?: number;
+};
+
+/** A counter entry, as the catalog's `counter` entries are. */
+type CounterEntry = { type: "counter"; labels: Labels; ids: number[]; total: number; firstMinute: number; lastMinute: number };
+
+/** The series kinds the catalog hands to {@link accuracyCatalog}. */
+export const ACCURACY_KINDS: ReadonlySet<string> = new Set([
+  SeriesKind.identifiedPredictions,
+  SeriesKind.confusion,
+  SeriesKind.scoreHit,
+  SeriesKind.scoreMiss,
+  SeriesKind.logLoss,
+  SeriesKind.predictionError,
+  SeriesKind.absoluteError,
+  SeriesKind.absolutePercentageError,
+  SeriesKind.actualDelay,
+  SeriesKind.joinEvents,
+]);
+
+/** Labels of each join event's counter. */
+const EVENT_SERIES: Record<JoinEvent, { family: string; labels: Labels }> = {
+  [JoinEvent.joined]: { family: Family.actualsJoined, labels: {} },
+  [JoinEvent.expiredPrediction]: { family: Family.joinExpired, labels: { side: "prediction" } },
+  [JoinEvent.expiredActual]: { family: Family.joinExpired, labels: { side: "actual" } },
+  [JoinEvent.duplicate]: { family: Family.joinRefused, labels: { reason: "duplicate" } },
+  [JoinEvent.refusedFull]: { family: Family.joinRefused, labels: { reason: "full" } },
+};
+
+/**
+ * The accuracy families' entries of one model, from its accuracy series (`rows`, kinds in
+ * ACCURACY_KINDS): counters of join events, and per (version, segment) and window the
+ * `driftline_accuracy` metrics the series can answer (classification or regression), per class
+ * where they exist per class, the error's and the delay's quantiles and the joined ratio.
+ */
+export function accuracyCatalog(rows: readonly StoredSeries[], names: ReadonlySet<string>, base: (name: string, s: StoredSeries) => Labels, push: (entry: AccuracyEntry | CounterEntry) => void): void {
+  const groups = new Map<string, StoredSeries[]>();
+  for (const s of rows) {
+    if (s.kind === SeriesKind.joinEvents) {
+      const event = EVENT_SERIES[s.name as JoinEvent];
+      if (event !== undefined && names.has(event.family)) push({ type: "counter", labels: { ...base(event.family, s), ...event.labels }, ids: [s.id], total: s.total, firstMinute: s.firstMinute, lastMinute: s.lastMinute });
+      continue;
+    }
+    const key = `${s.version}\u0000${s.segment}`;
+    groups.set(key, [...(groups.get(key) ?? []), s]);
+  }
+  for (const series of groups.values()) {
+    const has = (kind: string): boolean => series.some((s) => s.kind === kind);
+    const span: StoredSeries = { ...series[0], firstMinute: Math.min(...series.map((s) => s.firstMinute)), lastMinute: Math.max(...series.map((s) => s.lastMinute)) };
+    const classes = [...new Set(series.filter((s) => s.kind === SeriesKind.confusion || s.kind === SeriesKind.scoreHit || s.kind === SeriesKind.scoreMiss).map((s) => s.name))].sort();
+    const metrics: AccuracyMetric[] = [];
+    if (has(SeriesKind.confusion)) metrics.push("accuracy", "precision", "recall", "f1");
+    if (has(SeriesKind.logLoss)) metrics.push("log_loss");
+    if (has(SeriesKind.scoreHit) || has(SeriesKind.scoreMiss)) metrics.push("auc");
+    if (has(SeriesKind.predictionError)) metrics.push("mae", "rmse", "mape");
+    for (const window of WINDOW_LABELS) {
+      const entry = (family: AccuracyFamily, extra: Labels, more: Partial<AccuracyEntry> = {}): void => {
+        if (names.has(family)) push({ type: "accuracy", labels: { ...base(family, span), ...extra, window }, series: span, segment: span.segment, window, family, ...more });
+      };
+      for (const metric of metrics) {
+        entry(Family.accuracy, { metric }, { metric });
+        if (PER_CLASS_METRICS.includes(metric)) for (const c of classes) entry(Family.accuracy, { metric, class: c }, { metric, className: c });
+      }
+      if (has(SeriesKind.predictionError)) for (const q of ERROR_QUANTILES) entry(Family.predictionError, { quantile: numberLabel(q) }, { quantile: q });
+      if (has(SeriesKind.identifiedPredictions) && metrics.length > 0) entry(Family.actualsJoinedRatio, {});
+      if (has(SeriesKind.actualDelay)) for (const q of DELAY_QUANTILES) entry(Family.actualDelay, { quantile: numberLabel(q) }, { quantile: q });
+    }
+  }
+}
+
+/**
+ * Samples of accuracy entries at `timesMs`: one AccuracyReader per (version, segment, window),
+ * one computation of the figures per time, AUC only when asked for.
+ */
+export function accuracySamples(sql: SqlStorage, entries: readonly AccuracyEntry[], timesMs: readonly number[], categoriesCap: number, budget: MergeBudget): { labels: Labels; samples: Samples }[] {
+  const groups = new Map<string, AccuracyEntry[]>();
+  for (const e of entries) {
+    const key = `${e.series.version}\u0000${e.segment}\u0000${e.window}`;
+    groups.set(key, [...(groups.get(key) ?? []), e]);
+  }
+  const out: { labels: Labels; samples: Samples }[] = [];
+  for (const group of groups.values()) {
+    const { series, segment, window } = group[0];
+    const reader = new AccuracyReader(sql, { version: series.version, segment, window, timesMs, categoriesCap, budget });
+    const wantAuc = group.some((e) => e.metric === "auc");
+    const columns = group.map(() => ({ timestamps: [] as number[], values: [] as number[] }));
+    for (const t of timesMs) {
+      const figures = reader.at(t, wantAuc);
+      group.forEach((e, k) => {
+        const value = valueOf(e, figures);
+        if (value === null || !Number.isFinite(value)) return;
+        columns[k].timestamps.push(t);
+        columns[k].values.push(value);
+      });
+    }
+    group.forEach((e, k) => {
+      if (columns[k].timestamps.length > 0) out.push({ labels: e.labels, samples: { timestamps: Float64Array.from(columns[k].timestamps), values: Float64Array.from(columns[k].values) } });
+    });
+  }
+  return out;
+}
+
+function valueOf(e: AccuracyEntry, f: AccuracyFigures): number | null {
+  switch (e.family) {
+    case Family.accuracy: {
+      if (e.className === undefined) return f.metrics[e.metric!];
+      const c = f.classes.find((x) => x.label === e.className);
+      return c === undefined ? null : c[e.metric as "precision" | "recall" | "f1"];
+    }
+    case Family.predictionError:
+      return f.errorQuantiles.find((x) => x.quantile === e.quantile)?.value ?? null;
+    case Family.actualsJoinedRatio:
+      return f.coverage;
+    case Family.actualDelay:
+      return f.delay.quantiles.find((x) => x.quantile === e.quantile)?.seconds ?? null;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,156 @@
+import { SeriesKind, TDigest, CategoricalCounts, categoricalDrift, numericDrift } from "@driftline/collector";
+import type { SeriesKind as SeriesKindType } from "@driftline/collector";
+import { matchesAll } from "@driftline/collector/promql";
+import type { Labels, Matcher } from "@driftline/collector/promql";
+import type { DriftWindow } from "@driftline/collector/series";
+import { DURATION_BUCKETS_SECONDS, FEATURE_QUANTILES, Family, PREDICTION_FEATURE, SERIES_NAMES, WINDOW_LABELS, leLabel, numberLabel } from "@driftline/collector/series";
+import { CUSTOM_QUANTILES, customSeriesLabels } from "@driftline/collector/series";
+import { segmentLabels } from "./segment-labels.ts";
+import { ACCURACY_KINDS, accuracyCatalog } from "./accuracy-series.ts";
+import type { AccuracyEntry } from "./accuracy-series.ts";
+
+/**
+ * A stored series, as the catalog reads it from the `series` table; `segment` is "" for the whole
+ * model, else "name=value" (served as the `segment` and `segment_value` labels).
+ */
+export type StoredSeries = { id: number; kind: SeriesKindType; version: string; name: string; segment: string; total: number; firstMinute: number; lastMinute: number };
+
+/** A series the query layer can serve, with what computes it; labels include `__name__`. */
+export type CatalogEntry =
+  | { type: "counter"; labels: Labels; ids: number[]; total: number; firstMinute: number; lastMinute: number }
+  | { type: "bucket"; labels: Labels; series: StoredSeries; boundSeconds: number }
+  | { type: "sum"; labels: Labels; series: StoredSeries }
+  | { type: "gauge"; labels: Labels; series: StoredSeries; family: Family; window: DriftWindow; method?: string; quantile?: number }
+  | { type: "baseline"; labels: Labels; version: string; kind: SeriesKindType; name: string; quantile: number }
+  | AccuracyEntry;
+
+let methods: { numeric: string[]; categorical: string[] } | undefined;
+/** The drift methods per feature type, as the drift functions report them (asked once). */
+function driftMethods(): { numeric: string[]; categorical: string[] } {
+  methods ??= {
+    numeric: numericDrift(new TDigest(), new TDigest()).map((r) => r.method),
+    categorical: categoricalDrift(new CategoricalCounts(1), new CategoricalCounts(1)).map((r) => r.method),
+  };
+  return methods;
+}
+
+const FEATURE_KINDS: readonly string[] = [SeriesKind.numericFeature, SeriesKind.categoricalFeature];
+const PREDICTION_KINDS: readonly string[] = [SeriesKind.predictionValue, SeriesKind.predictionLabel];
+
+/**
+ * Every series of one model that `matchers` select, without computing any value: the names are
+ * matched first, so a query for one family never enumerates the others, and the full label set
+ * is matched before anything is read or computed. `baselined` holds "version\0kind\0name" of
+ * the series that have a baseline (drift needs one). `rows` must be in id order: a feature seen
+ * both as a number and as a string keeps the type it had first (docs/semantic-conventions.md).
+ */
+export function catalog(model: string, rows: readonly StoredSeries[], baselined: ReadonlySet<string>, matchers: readonly Matcher[]): CatalogEntry[] {
+  const nameMatchers = matchers.filter((m) => m.name === "__name__");
+  const names = new Set(SERIES_NAMES.filter((n) => matchesAll({ __name__: n }, nameMatchers)));
+  const out: CatalogEntry[] = [];
+  const push = (entry: CatalogEntry): void => {
+    if (matchesAll(entry.labels, matchers)) out.push(entry);
+  };
+  const base = (name: string, s: { version: string; segment: string }): Labels => ({ __name__: name, model, version: s.version, ...segmentLabels(s.segment) });
+  const actuals = new Map<string, StoredSeries[]>();
+  const accuracyRows: StoredSeries[] = [];
+  const featureKinds = new Map<string, SeriesKindType>();
+  const customCounters = new Set(rows.filter((s) => s.kind === SeriesKind.customSum).map((s) => `${s.version}\u0000${s.name}`));
+  for (const s of rows) {
+    const hasBaseline = baselined.has(`${s.version}\u0000${s.kind}\u0000${s.name}`);
+    if (FEATURE_KINDS.includes(s.kind)) {
+      // Stores written before the type rule may hold both types of a feature: serve the first.
+      const key = `${s.version}\u0000${s.segment}\u0000${s.name}`;
+      if ((featureKinds.get(key) ?? s.kind) !== s.kind) continue;
+      featureKinds.set(key, s.kind);
+    }
+    if (ACCURACY_KINDS.has(s.kind)) {
+      accuracyRows.push(s);
+    } else if (s.kind === SeriesKind.customSum || s.kind === SeriesKind.customValues) {
+      customEntries(s, customCounters.has(`${s.version}\u0000${s.name}`), nameMatchers, (extra) => ({ ...extra, model, version: s.version }), push);
+    } else if (s.kind === SeriesKind.genAiTokens) {
+      if (names.has(Family.genAiTokens)) push({ type: "sum", labels: { ...base(Family.genAiTokens, s), type: s.name }, series: s });
+    } else if (s.kind === SeriesKind.predictions && names.has(Family.predictions)) {
+      push({ type: "counter", labels: base(Family.predictions, s), ids: [s.id], total: s.total, firstMinute: s.firstMinute, lastMinute: s.lastMinute });
+    } else if (s.kind === SeriesKind.errors && names.has(Family.errors)) {
+      push({ type: "counter", labels: base(Family.errors, s), ids: [s.id], total: s.total, firstMinute: s.firstMinute, lastMinute: s.lastMinute });
+    } else if (s.kind === SeriesKind.actualValue || s.kind === SeriesKind.actualLabel) {
+      const key = `${s.version}\u0000${s.segment}`;
+      actuals.set(key, [...(actuals.get(key) ?? []), s]);
+    } else if (s.kind === SeriesKind.latency) {
+      const bucketName = `${Family.duration}_bucket`;
+      if (names.has(bucketName)) {
+        for (const bound of DURATION_BUCKETS_SECONDS) {
+          const labels = { ...base(bucketName, s), le: leLabel(bound) };
+          if (bound === Infinity) push({ type: "counter", labels, ids: [s.id], total: s.total, firstMinute: s.firstMinute, lastMinute: s.lastMinute });
+          else push({ type: "bucket", labels, series: s, boundSeconds: bound });
+        }
+      }
+      if (names.has(`${Family.duration}_count`)) push({ type: "counter", labels: base(`${Family.duration}_count`, s), ids: [s.id], total: s.total, firstMinute: s.firstMinute, lastMinute: s.lastMinute });
+      if (names.has(`${Family.duration}_sum`)) push({ type: "sum", labels: base(`${Family.duration}_sum`, s), series: s });
+    } else if (FEATURE_KINDS.includes(s.kind) || PREDICTION_KINDS.includes(s.kind)) {
+      gaugesOf(s, hasBaseline, names, (labels) => ({ ...base(labels.__name__, s), ...labels }), push);
+    }
+  }
+  if (names.has(Family.actuals)) {
+    for (const series of actuals.values()) {
+      const total = series.reduce((a, s) => a + s.total, 0);
+      const firstMinute = Math.min(...series.map((s) => s.firstMinute));
+      const lastMinute = Math.max(...series.map((s) => s.lastMinute));
+      push({ type: "counter", labels: base(Family.actuals, series[0]), ids: series.map((s) => s.id), total, firstMinute, lastMinute });
+    }
+  }
+  accuracyCatalog(accuracyRows, names, base, push);
+  if (names.has(Family.baselineQuantile)) {
+    for (const key of baselined) {
+      const [version, kind, name] = key.split("\u0000") as [string, SeriesKindType, string];
+      if (kind !== SeriesKind.numericFeature) continue;
+      for (const q of FEATURE_QUANTILES) {
+        push({ type: "baseline", labels: { __name__: Family.baselineQuantile, model, version, feature: name, quantile: numberLabel(q) }, version, kind, name, quantile: q });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * A custom metric's series: a sum's running total as a counter, or, for gauges and histograms
+ * (no sum of that name), a windowed summary of the values, computed like a feature's quantiles.
+ */
+function customEntries(s: StoredSeries, hasCounter: boolean, nameMatchers: readonly Matcher[], labelsOf: (extra: Labels) => Labels, push: (entry: CatalogEntry) => void): void {
+  if (s.kind === SeriesKind.customSum) {
+    const labels = labelsOf(customSeriesLabels(s.name, true));
+    if (matchesAll(labels, nameMatchers)) push({ type: "counter", labels, ids: [s.id], total: s.total, firstMinute: s.firstMinute, lastMinute: s.lastMinute });
+    return;
+  }
+  if (hasCounter) return;
+  const own = labelsOf(customSeriesLabels(s.name, false));
+  if (!matchesAll(own, nameMatchers)) return;
+  for (const window of WINDOW_LABELS) {
+    for (const q of CUSTOM_QUANTILES) {
+      push({ type: "gauge", labels: { ...own, quantile: numberLabel(q), window }, series: s, family: Family.featureQuantile, window, quantile: q });
+    }
+  }
+}
+
+function gaugesOf(s: StoredSeries, hasBaseline: boolean, names: ReadonlySet<string>, labelsOf: (extra: Labels) => Labels, push: (entry: CatalogEntry) => void): void {
+  const isPrediction = PREDICTION_KINDS.includes(s.kind);
+  const numeric = s.kind === SeriesKind.numericFeature || s.kind === SeriesKind.predictionValue;
+  const methodList = numeric ? driftMethods().numeric : driftMethods().categorical;
+  for (const window of WINDOW_LABELS) {
+    const gauge = (family: Family, extra: Labels, more: { method?: string; quantile?: number } = {}): void => {
+      if (names.has(family)) push({ type: "gauge", labels: labelsOf({ __name__: family, ...extra, window }), series: s, family, window, ...more });
+    };
+    if (hasBaseline) {
+      for (const method of methodList) {
+        if (isPrediction) gauge(Family.predictionDrift, { method }, { method });
+        else gauge(Family.featureDrift, { feature: s.name, method }, { method });
+      }
+      gauge(Family.driftStatus, { feature: isPrediction ? PREDICTION_FEATURE : s.name });
+    }
+    if (s.kind === SeriesKind.numericFeature) {
+      for (const q of FEATURE_QUANTILES) gauge(Family.featureQuantile, { feature: s.name, quantile: numberLabel(q) }, { quantile: q });
+      gauge(Family.missingRatio, { feature: s.name });
+    }
+  }
+}

@@ -1,0 +1,114 @@
+import { CategoricalCounts, TDigest, categoricalDrift, numericDrift, sketchTypeOf } from "@driftline/collector";
+import type { CategoricalDriftMethod, DriftResult, NumericDriftMethod, SeriesKind } from "@driftline/collector";
+import { DRIFT_WINDOWS } from "@driftline/collector/series";
+import { worstStatus } from "./drift.ts";
+import type { DriftWindow } from "@driftline/collector/series";
+import { Family } from "@driftline/collector/series";
+import type { Labels } from "@driftline/collector/promql";
+import type { Samples } from "./counters.ts";
+import { BINNED_METHODS, binnedDrift } from "./binned-window.ts";
+import { WindowReader } from "./window-reader.ts";
+import type { MergeBudget } from "./window-reader.ts";
+
+/** One windowed gauge series to compute: its labels and which number of the window it reports. */
+export type GaugeWant = { labels: Labels; family: Family; method?: string; quantile?: number };
+
+/** One stored series (a feature or the prediction) over one window, and the gauges wanted from it. */
+export type GaugeTarget = {
+  seriesId: number;
+  kind: SeriesKind;
+  window: DriftWindow;
+  /** The version's baseline sketch of this series, when it has one (drift needs it). */
+  baseline: Uint8Array | null;
+  wants: GaugeWant[];
+};
+
+const STATUS_VALUE = { ok: 0, warn: 1, alert: 2 } as const;
+
+/**
+ * Computes each wanted gauge at each time t in `timesMs` (ascending) over the window ending at t
+ * (see {@link WindowReader}). Drift reuses the methods and thresholds of GET
+ * /api/models/:model/drift (docs/drift.md). Returns the wants that have a value at some time.
+ */
+export function computeGauges(sql: SqlStorage, target: GaugeTarget, timesMs: readonly number[], categoriesCap: number, budget: MergeBudget): { labels: Labels; samples: Samples }[] {
+  const type = sketchTypeOf(target.kind) === "digest" ? "digest" : "counts";
+  const reader = new WindowReader(sql, {
+    seriesIds: [target.seriesId],
+    type,
+    windowMinutes: DRIFT_WINDOWS[target.window],
+    timesMs,
+    categoriesCap,
+    budget,
+    what: `window=${target.window}`,
+  });
+  const baseline = target.baseline === null ? null : type === "digest" ? TDigest.fromBytes(target.baseline) : CategoricalCounts.fromBytes(target.baseline);
+  const binned = baseline instanceof TDigest ? binnedGauges(sql, target, baseline, timesMs) : null;
+  if (binned !== null) return binned;
+  // Status needs every method (the worst); otherwise only the methods asked for are computed:
+  // PSI alone costs tens of µs, KS and Wasserstein milliseconds (docs/drift.md).
+  const methods = target.wants.some((w) => w.family === Family.driftStatus) ? undefined : [...new Set(target.wants.flatMap((w) => (w.method === undefined ? [] : [w.method])))];
+  const out = target.wants.map((want) => ({ labels: want.labels, timestamps: [] as number[], values: [] as number[] }));
+  for (const t of timesMs) {
+    const current = reader.at(t);
+    let drift: DriftResult[] | undefined;
+    const driftOf = (): DriftResult[] => {
+      if (drift === undefined) {
+        if (baseline === null) drift = [];
+        else if (type === "digest") drift = numericDrift(baseline as TDigest, current as TDigest, methods === undefined ? {} : { methods: methods as NumericDriftMethod[] });
+        else drift = categoricalDrift(baseline as CategoricalCounts, current as CategoricalCounts, methods === undefined ? {} : { methods: methods as CategoricalDriftMethod[] });
+      }
+      return drift;
+    };
+    target.wants.forEach((want, k) => {
+      const value = gaugeValue(want, current, driftOf);
+      if (value === undefined) return;
+      out[k].timestamps.push(t);
+      out[k].values.push(value);
+    });
+  }
+  return out
+    .filter((s) => s.timestamps.length > 0)
+    .map((s) => ({ labels: s.labels, samples: { timestamps: Float64Array.from(s.timestamps), values: Float64Array.from(s.values) } }));
+}
+
+/**
+ * PSI, JS and Hellinger alone need no merged digest (binned-window.ts): answered from prefix sums
+ * of the buckets' CDFs at the bin edges. Null when a want needs more (quantiles, status, KS,
+ * Wasserstein), and the window is merged instead.
+ */
+function binnedGauges(sql: SqlStorage, target: GaugeTarget, baseline: TDigest, timesMs: readonly number[]): { labels: Labels; samples: Samples }[] | null {
+  const drift = (w: GaugeWant): boolean => (w.family === Family.featureDrift || w.family === Family.predictionDrift) && w.method !== undefined && BINNED_METHODS.includes(w.method);
+  if (target.wants.length === 0 || !target.wants.every(drift)) return null;
+  const methods = [...new Set(target.wants.map((w) => w.method!))];
+  const series = binnedDrift(sql, { seriesIds: [target.seriesId], windowMinutes: DRIFT_WINDOWS[target.window], timesMs, baseline, methods });
+  if (series === null) return null;
+  return target.wants.flatMap((want) => {
+    const s = series.get(want.method!)!;
+    return s.timestamps.length === 0 ? [] : [{ labels: want.labels, samples: { timestamps: Float64Array.from(s.timestamps), values: Float64Array.from(s.values) } }];
+  });
+}
+
+function gaugeValue(want: GaugeWant, current: TDigest | CategoricalCounts, driftOf: () => DriftResult[]): number | undefined {
+  switch (want.family) {
+    case Family.featureDrift:
+    case Family.predictionDrift: {
+      const result = driftOf().find((r) => r.method === want.method);
+      return result !== undefined && result.status !== "no_data" && Number.isFinite(result.value) ? result.value : undefined;
+    }
+    case Family.driftStatus: {
+      const status = worstStatus(driftOf().map((r) => r.status));
+      return status === "no_data" ? undefined : STATUS_VALUE[status];
+    }
+    case Family.featureQuantile: {
+      const digest = current as TDigest;
+      return digest.count > 0 ? digest.quantile(want.quantile!) : undefined;
+    }
+    case Family.missingRatio: {
+      const digest = current as TDigest;
+      const seen = digest.count + digest.missing;
+      return seen > 0 ? digest.missing / seen : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
