@@ -3,8 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { instantQuery, rangeQuery } from "./engine.ts";
 import { errorResponse } from "./http.ts";
-import { loadSeries, MemorySource } from "./testing/memory-source.ts";
-import { expectVector } from "./testing/expect.ts";
+import { loadSeries, MemorySource } from "../../testing/promql/memory-source.ts";
+import { expectVector } from "../../testing/promql/expect.ts";
 
 const MIN = 60_000;
 
