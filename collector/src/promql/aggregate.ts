@@ -55,14 +55,16 @@ function reduce(op: AggregateExpr["op"], samples: Sample[], param: number): numb
     }
     case "stdvar":
     case "stddev": {
-      let count = 0;
-      let mean = 0;
+      // The first sample is the mean and adds no variance, as in Prometheus: a lone NaN gives 0.
+      let count = 1;
+      let mean = samples[0].value;
       let m2 = 0;
-      for (const s of samples) {
+      for (let i = 1; i < samples.length; i++) {
+        const v = samples[i].value;
         count++;
-        const delta = s.value - mean;
+        const delta = v - mean;
         mean += delta / count;
-        m2 += delta * (s.value - mean);
+        m2 += delta * (v - mean);
       }
       const variance = m2 / count;
       return op === "stddev" ? Math.sqrt(variance) : variance;

@@ -3,7 +3,7 @@
  * the way Prometheus' parser does, and refusing what the subset does not evaluate.
  */
 import type { SyntaxNode } from "@lezer/common";
-import type { AggregateOp, AtModifier, BinaryOp, Expr, MatrixSelector, SubqueryExpr, VectorMatching, VectorSelector } from "./ast.ts";
+import type { AggregateOp, AtModifier, BinaryExpr, BinaryOp, Expr, MatrixSelector, SubqueryExpr, VectorMatching, VectorSelector } from "./ast.ts";
 import { AGGREGATE_OPS, COMPARISON_OPS, SET_OPS } from "./ast.ts";
 import type { Matcher } from "./source.ts";
 import type { PromQLError } from "./errors.ts";
@@ -19,6 +19,20 @@ const OPERATOR_NODES: Readonly<Record<string, BinaryOp>> = {
   Eql: "==", Neq: "!=", Gtr: ">", Lss: "<", Gte: ">=", Lte: "<=",
   And: "and", Or: "or", Unless: "unless", Atan2: "atan2",
 };
+
+/** Binding strength of the binary operators, as in Prometheus' grammar (higher binds tighter). */
+const PRECEDENCE: Readonly<Record<BinaryOp, number>> = {
+  or: 1, and: 2, unless: 2,
+  "==": 3, "!=": 3, ">": 3, "<": 3, ">=": 3, "<=": 3,
+  "+": 4, "-": 4,
+  "*": 5, "/": 5, "%": 5, atan2: 5,
+  "^": 6,
+};
+
+/** True if `op` must group before `left` in `(x left y) op z`; `^` is right-associative. */
+function bindsTighter(op: BinaryOp, left: BinaryOp): boolean {
+  return PRECEDENCE[op] > PRECEDENCE[left] || (op === "^" && left === "^");
+}
 
 /** Aggregations whose first argument is a parameter, and its type. */
 const AGGREGATE_PARAM: Readonly<Record<string, "scalar" | "string">> = { topk: "scalar", bottomk: "scalar", quantile: "scalar", count_values: "string" };
@@ -247,7 +261,41 @@ export class Converter {
       const power = this.binaryOf(node, parts, magnitude);
       return { kind: "unary", op: signed[1] === "-" ? "-" : "+", expr: power, pos: node.from };
     }
-    return this.binaryOf(node, parts, this.expr(parts[0]));
+    const lhs = this.expr(parts[0]);
+    const built = this.binaryOf(node, parts, lhs);
+    // lezer closes `a unless b offset 1m / c` as ((a unless b) offset 1m) / c; the modifier moved
+    // down to b, the tree must be re-associated by precedence: a unless (b offset 1m / c). Without
+    // parentheses a looser operator never stands on the left of a tighter one otherwise.
+    return built.kind === "binary" ? this.reassociate(node, built) : built;
+  }
+
+  /** Rotates (a op1 b) op2 c into a op1 (b op2 c) while op2 binds tighter than op1, checking types again. */
+  private reassociate(node: SyntaxNode, e: BinaryExpr): Expr {
+    const l = e.lhs;
+    if (l.kind !== "binary" || !bindsTighter(e.op, l.op)) return e;
+    const inner = this.reassociate(node, { ...e, lhs: l.rhs });
+    this.checkBinary(node, inner.kind === "binary" ? inner : e);
+    const outer: BinaryExpr = { ...l, rhs: inner };
+    this.checkBinary(node, outer);
+    return outer;
+  }
+
+  /** Prometheus' type rules for a binary expression. */
+  private checkBinary(node: SyntaxNode, e: BinaryExpr): void {
+    const isComparison = (COMPARISON_OPS as readonly string[]).includes(e.op);
+    const isSet = (SET_OPS as readonly string[]).includes(e.op);
+    const lt = typeOf(e.lhs);
+    const rt = typeOf(e.rhs);
+    for (const t of [lt, rt]) {
+      if (t !== "scalar" && t !== "vector") throw this.fail(node, "binary expression must contain only scalar and instant vector types");
+    }
+    if (e.returnBool && !isComparison) throw this.fail(node, "bool modifier can only be used on comparison operators");
+    if (isComparison && !e.returnBool && lt === "scalar" && rt === "scalar") {
+      throw this.fail(node, "comparisons between scalars must use BOOL modifier");
+    }
+    if (isSet && (lt === "scalar" || rt === "scalar")) {
+      throw this.fail(node, `set operator ${JSON.stringify(e.op)} not allowed in binary scalar expression`);
+    }
   }
 
   private binaryOf(node: SyntaxNode, parts: SyntaxNode[], lhs: Expr): Expr {
@@ -264,20 +312,11 @@ export class Converter {
       else if (p.name === "MatchingModifierClause") clause = p;
       else if (p.name === "FillModifier") throw this.fail(p, "fill modifiers are not supported by Driftline's PromQL subset");
     }
-    const isComparison = (COMPARISON_OPS as readonly string[]).includes(op);
     const isSet = (SET_OPS as readonly string[]).includes(op);
     const lt = typeOf(lhs);
     const rt = typeOf(rhs);
-    for (const t of [lt, rt]) {
-      if (t !== "scalar" && t !== "vector") throw this.fail(node, "binary expression must contain only scalar and instant vector types");
-    }
-    if (returnBool && !isComparison) throw this.fail(node, "bool modifier can only be used on comparison operators");
-    if (isComparison && !returnBool && lt === "scalar" && rt === "scalar") {
-      throw this.fail(node, "comparisons between scalars must use BOOL modifier");
-    }
-    if (isSet && (lt === "scalar" || rt === "scalar")) {
-      throw this.fail(node, `set operator ${JSON.stringify(op)} not allowed in binary scalar expression`);
-    }
+    const unmatched: BinaryExpr = { kind: "binary", op, lhs, rhs, returnBool, matching: { card: "one-to-one", on: false, labels: [], include: [] }, pos: node.from };
+    this.checkBinary(node, unmatched);
     const matching: VectorMatching = { card: isSet ? "many-to-many" : "one-to-one", on: false, labels: [], include: [] };
     if (clause !== undefined) {
       if (lt !== "vector" || rt !== "vector") throw this.fail(clause, "vector matching only allowed between instant vectors");

@@ -76,7 +76,8 @@ export const FUNCTION_SIGNATURES: Readonly<Record<string, FunctionSignature>> = 
   timestamp: math,
   deriv: overTime,
   predict_linear: { args: ["matrix", "scalar"], returns: "vector" },
-  holt_winters: { args: ["matrix", "scalar", "scalar"], returns: "vector" },
+  // Prometheus 2's holt_winters, under its Prometheus 3 name (lezer's grammar knows only this one).
+  double_exponential_smoothing: { args: ["matrix", "scalar", "scalar"], returns: "vector" },
   year: date,
   month: date,
   day_of_month: date,

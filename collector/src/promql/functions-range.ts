@@ -72,17 +72,20 @@ function sum(s: RangeSeries): number {
 }
 
 function variance(s: RangeSeries): number {
-  // Welford's method, as Prometheus' stdvar_over_time.
+  // Welford's method with Kahan-compensated mean and sum of squares, as Prometheus' stdvar_over_time.
   let count = 0;
   let mean = 0;
-  let m2 = 0;
+  let cMean = 0;
+  let aux = 0;
+  let cAux = 0;
   for (let i = s.from; i < s.to; i++) {
+    const v = s.values[i];
     count++;
-    const delta = s.values[i] - mean;
-    mean += delta / count;
-    m2 += delta * (s.values[i] - mean);
+    const delta = v - (mean + cMean);
+    [mean, cMean] = kahanAdd(delta / count, mean, cMean);
+    [aux, cAux] = kahanAdd(delta * (v - (mean + cMean)), aux, cAux);
   }
-  return m2 / count;
+  return (aux + cAux) / count;
 }
 
 /** Every supported range function; `param` carries quantile_over_time's φ. */
@@ -126,7 +129,7 @@ export const RANGE_FUNCTIONS: Readonly<Record<string, RangeFunction>> = {
   quantile_over_time: (s, _a, _b, _r, [q]) => quantileOf(q, Array.from(s.values.subarray(s.from, s.to))),
   deriv: (s) => deriv(s),
   predict_linear: (s, _a, _b, _r, [durationS], t) => predictLinear(s, t, durationS),
-  holt_winters: (s, _a, _b, _r, [sf, tf]) => holtWinters(s, sf, tf),
+  double_exponential_smoothing: (s, _a, _b, _r, [sf, tf]) => holtWinters(s, sf, tf),
 };
 
 /** Range functions whose result keeps the metric name (Prometheus drops it for the others). */

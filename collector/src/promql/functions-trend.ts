@@ -1,7 +1,7 @@
 /**
  * Trend functions of a range vector: deriv and predict_linear (least-squares regression, ported
  * from prometheus/promql/functions.go `linearRegression`, times relative to an intercept time to
- * keep precision) and holt_winters (double exponential smoothing, as in Prometheus 2.x).
+ * keep precision) and double_exponential_smoothing (Prometheus 2's holt_winters).
  */
 import type { RangeSeries } from "./values.ts";
 import { kahanAdd } from "./values.ts";
@@ -52,7 +52,7 @@ export function predictLinear(s: RangeSeries, evalTimeMs: number, durationS: num
   return slope * durationS + intercept;
 }
 
-/** holt_winters(v[r], sf, tf): the smoothed value; both factors must lie strictly between 0 and 1. */
+/** double_exponential_smoothing(v[r], sf, tf) (holt_winters in Prometheus 2): the smoothed value; both factors must lie strictly between 0 and 1. */
 export function holtWinters(s: RangeSeries, sf: number, tf: number): number | undefined {
   if (!(sf > 0 && sf < 1)) throw executionError(`invalid smoothing factor. Expected: 0 < sf < 1, got: ${sf.toFixed(6)}`);
   if (!(tf > 0 && tf < 1)) throw executionError(`invalid trend factor. Expected: 0 < tf < 1, got: ${tf.toFixed(6)}`);

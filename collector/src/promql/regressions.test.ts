@@ -128,3 +128,31 @@ describe("issue 11: regex denial of service", () => {
     expectVector(await instantQuery(source, '{__name__=~"driftline_(a+)+"}', 0), { [`driftline_${"a".repeat(5000)}`]: 1 });
   });
 });
+
+describe("issue 12: found by the differential test against Prometheus", () => {
+  const source = new MemorySource(
+    loadSeries(
+      MIN,
+      `a{job="x"} 1 2 3 4 5 6
+       b{job="x", instance="i"} 10 20 30 40 50 60
+       c{job="x", instance="i"} 2 2 2 2 2 2
+       d{job="x", instance="i"} 5 5 5 5 5 5
+       d{job="x", instance="j"} 7 7 7 7 7 7`,
+    ),
+  );
+
+  it("keeps operator precedence around a modifier: a unless on(job, instance) b offset 1m / on(job, instance) c", async () => {
+    // Prometheus: a unless (b offset 1m / c); a has no instance, so nothing matches and a is kept.
+    expectVector(await instantQuery(source, "a unless on(job, instance) b offset 1m / on(job, instance) c", 5 * MIN), { 'a{job="x"}': 6 });
+    expectVector(await instantQuery(source, "c + b offset 1m * c * c", 5 * MIN), { '{job="x", instance="i"}': 202 });
+  });
+
+  it("checks one-to-one matching only among the samples a comparison filter keeps", async () => {
+    // Both d series match c on job; only one passes the filter, so there is no many-to-one error.
+    expectVector(await instantQuery(source, "d > on(job) c * 3", 5 * MIN), { '{job="x"}': 7 });
+  });
+
+  it("answers nothing, without a matching error, when one side of a vector operation is empty", async () => {
+    expectVector(await instantQuery(source, "absent(a) * on(job) group_left d", 5 * MIN), {});
+  });
+});
