@@ -33,6 +33,7 @@ export class Evaluator {
   private readonly pushed: Map<Call, PushedAnswer>;
   private readonly subqueryTimes: Map<SubqueryExpr, Float64Array>;
   private readonly subqueryData = new Map<SubqueryExpr, SeriesData[]>();
+  private readonly distinct = new Map<Call, boolean>();
   private readonly query: QueryTimes;
   private readonly lookbackMs: number;
 
@@ -77,7 +78,10 @@ export class Evaluator {
         if (r.type === "scalar") return unique(vectorScalar(expr, vectorOf(l), r.value, false));
         if (l.type === "scalar") return unique(vectorScalar(expr, vectorOf(r), l.value, true));
         const isSet = expr.op === "and" || expr.op === "or" || expr.op === "unless";
-        return unique(isSet ? setOperation(expr, vectorOf(l), vectorOf(r)) : vectorVector(expr, vectorOf(l), vectorOf(r)));
+        if (isSet) return unique(setOperation(expr, vectorOf(l), vectorOf(r)));
+        const out = vectorVector(expr, vectorOf(l), vectorOf(r));
+        // One-to-one matching already refuses two results with one signature, and the labels are the signature's.
+        return expr.matching.card === "one-to-one" ? { type: "vector", samples: out } : unique(out);
       }
       case "aggregate": {
         const v = vectorOf(this.evaluate(expr.expr, t));
@@ -86,7 +90,7 @@ export class Evaluator {
       }
       case "call": {
         const v = this.call(expr, t);
-        return v.type === "vector" ? unique(v.samples) : v;
+        return v.type === "vector" && !this.namesDistinct(expr) ? unique(v.samples) : v;
       }
     }
   }
@@ -120,6 +124,26 @@ export class Evaluator {
       }
     }
     return callInstant(expr, expr.args.map((a) => this.evaluate(a, t)), t);
+  }
+
+  /**
+   * True if a range function's result cannot hold two samples with the same labels: its range
+   * selector's series stay distinct without their names (decided once per query, so the common
+   * `rate(x[5m])` skips the per-step check).
+   */
+  private namesDistinct(call: Call): boolean {
+    let known = this.distinct.get(call);
+    if (known === undefined) {
+      const arg = call.args.find((a) => unwrapParens(a).kind === "matrixSelector");
+      const e = arg === undefined ? undefined : unwrapParens(arg);
+      known = false;
+      if (RANGE_FUNCTIONS[call.func] !== undefined && e?.kind === "matrixSelector") {
+        const keys = new Set((this.data.get(e.selector) ?? []).map((s) => labelsKey(dropMetricName(s.labels))));
+        known = keys.size === (this.data.get(e.selector) ?? []).length;
+      }
+      this.distinct.set(call, known);
+    }
+    return known;
   }
 
   /** The evaluation time a selector or subquery with `at` and `offsetMs` reads at. */
