@@ -27,7 +27,7 @@ alertsApi.put("/:model/alerts/:name", async (c) => {
   const body = await readJsonBody(c.req.raw, { maxBodyBytes: MAX_RULE_BODY_BYTES, maxDecompressedBytes: MAX_RULE_BODY_BYTES }, "alert rule", "MAX_RULE_BODY_BYTES");
   let rule: AlertRule;
   try {
-    rule = parseRule(c.req.param("name"), model, body, { minIntervalMs: configOf(c.env).alertMinIntervalSeconds * 1000, maxNameLength: limits.maxNameLength });
+    rule = parseRule(c.req.param("name"), model, body, { minIntervalMs: configOf(c.env).alertMinIntervalSeconds * 1000, maxNameLength: limits.maxNameLength, baseUrl: new URL(c.req.url).origin });
   } catch (error) {
     if (error instanceof AlertRuleError) throw new HttpError(400, `alert rule refused: ${error.message}`);
     throw error;
