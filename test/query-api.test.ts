@@ -119,6 +119,37 @@ describe("the Prometheus API over real traffic", () => {
     expect(body.data.driftline_genai_tokens_total?.[0]?.type).toBe("counter");
   });
 
+  it("answers {__name__=~\"driftline_(.|.)*#\"} at once and keeps /healthz answering (issue 11: regex denial of service)", async () => {
+    // On a backtracking engine this pattern takes 2^n steps on every n-character name and blocked
+    // the whole Worker; RE2 (re2js) matches in linear time. Both requests must come back in 10 s.
+    const [regex, health] = await Promise.all([
+      fetch(`${worker.url}/api/v1/query`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${worker.readToken}`, "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ query: '{__name__=~"driftline_(.|.)*#"}' }).toString(),
+        signal: AbortSignal.timeout(10_000),
+      }),
+      fetch(`${worker.url}/healthz`, { signal: AbortSignal.timeout(10_000) }),
+    ]);
+    expect(regex.status).toBe(200);
+    expect(((await regex.json()) as { data: Vector }).data.result).toEqual([]);
+    expect(health.status).toBe(200);
+  });
+
+  it("matches case-insensitively with (?i) and refuses a backreference with 400 bad_data", async () => {
+    const v = await query('driftline_predictions_total{model=~"(?i)CHURN", segment=""}');
+    expect(v.result.map((r) => r.value[1])).toEqual([String(sent)]);
+    const response = await fetch(`${worker.url}/api/v1/query`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${worker.readToken}`, "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ query: 'driftline_predictions_total{model=~"(c)\\\\1"}' }).toString(),
+    });
+    const body = (await response.json()) as { errorType: string; error: string };
+    expect(response.status).toBe(400);
+    expect(body.errorType).toBe("bad_data");
+    expect(body.error).toMatch(/backreferences are not supported/);
+  });
+
   it("serves /metrics in the text exposition format", async () => {
     const response = await fetch(`${worker.url}/metrics`, { headers: { Authorization: `Bearer ${worker.readToken}` } });
     expect(response.status).toBe(200);

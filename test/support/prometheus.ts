@@ -75,6 +75,8 @@ export type StartPrometheusOptions = {
   scrape?: { url: string; bearerToken: string; intervalSeconds: number };
   /** An existing TSDB directory (backfilled blocks); a fresh temporary one when absent. */
   dataDir?: string;
+  /** Accept remote-write requests on /api/v1/write (`--web.enable-remote-write-receiver`). */
+  remoteWriteReceiver?: boolean;
 };
 
 /** Starts Prometheus and resolves once /-/ready answers 200; rejects with its output if it does not. */
@@ -95,6 +97,7 @@ export async function startPrometheus(options: StartPrometheusOptions = {}): Pro
       // Backfilled samples are up to a day old; keep them.
       "--storage.tsdb.retention.time=15d",
       "--log.level=warn",
+      ...(options.remoteWriteReceiver === true ? ["--web.enable-remote-write-receiver"] : []),
     ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );

@@ -4,15 +4,18 @@
  */
 import type { AggregateExpr } from "./ast.ts";
 import type { Labels } from "./source.ts";
-import type { Sample } from "./values.ts";
-import { kahanAdd, quantileOf } from "./values.ts";
+import type { Sample, Value } from "./values.ts";
+import { kahanAdd, meanOf, quantileOf } from "./values.ts";
 import { executionError } from "./errors.ts";
-import { keepOnly, labelsKey, without } from "./labels.ts";
+import { isValidLabelName, keepOnly, labelsKey, without } from "./labels.ts";
+import { formatValue } from "./format.ts";
 
 type Group = { labels: Labels; samples: Sample[] };
 
-/** Applies the aggregation; `param` is topk/bottomk's k or quantile's φ at this step. */
-export function aggregate(expr: AggregateExpr, samples: Sample[], param: number): Sample[] {
+/** Applies the aggregation; `parameter` is topk/bottomk's k, quantile's φ or count_values' label at this step. */
+export function aggregate(expr: AggregateExpr, samples: Sample[], parameter: Value | undefined): Sample[] {
+  if (expr.op === "count_values") return countValues(expr, samples, parameter?.type === "string" ? parameter.value : "");
+  const param = parameter?.type === "scalar" ? parameter.value : NaN;
   const groups = new Map<string, Group>();
   for (const s of samples) {
     const labels = expr.without ? without(s.labels, expr.grouping) : keepOnly(s.labels, expr.grouping);
@@ -35,7 +38,7 @@ function reduce(op: AggregateExpr["op"], samples: Sample[], param: number): numb
     case "sum":
       return kahanSum(samples);
     case "avg":
-      return kahanSum(samples) / samples.length;
+      return meanOf(samples.map((s) => s.value), 0, samples.length);
     case "count":
       return samples.length;
     case "group":
@@ -52,14 +55,16 @@ function reduce(op: AggregateExpr["op"], samples: Sample[], param: number): numb
     }
     case "stdvar":
     case "stddev": {
-      let count = 0;
-      let mean = 0;
+      // The first sample is the mean and adds no variance, as in Prometheus: a lone NaN gives 0.
+      let count = 1;
+      let mean = samples[0].value;
       let m2 = 0;
-      for (const s of samples) {
+      for (let i = 1; i < samples.length; i++) {
+        const v = samples[i].value;
         count++;
-        const delta = s.value - mean;
+        const delta = v - mean;
         mean += delta / count;
-        m2 += delta * (s.value - mean);
+        m2 += delta * (v - mean);
       }
       const variance = m2 / count;
       return op === "stddev" ? Math.sqrt(variance) : variance;
@@ -93,4 +98,19 @@ function selectK(op: "topk" | "bottomk", groups: Map<string, Group>, param: numb
     out.push(...ranked.slice(0, k));
   }
   return out;
+}
+
+/** count_values("label", v): per group, how many samples have each value, the value written into `label`. */
+function countValues(expr: AggregateExpr, samples: Sample[], label: string): Sample[] {
+  if (!isValidLabelName(label)) throw executionError(`invalid label name ${JSON.stringify(label)}`);
+  const counts = new Map<string, Sample>();
+  for (const s of samples) {
+    const withValue: Labels = { ...s.labels, [label]: formatValue(s.value) };
+    const labels = expr.without ? without(withValue, expr.grouping) : keepOnly(withValue, [...expr.grouping, label]);
+    const key = labelsKey(labels);
+    const prior = counts.get(key);
+    if (prior === undefined) counts.set(key, { labels, value: 1 });
+    else prior.value++;
+  }
+  return [...counts.values()];
 }

@@ -14,11 +14,11 @@ export const COMPARISON_OPS = ["==", "!=", ">", "<", ">=", "<="] as const;
 /** Set operators, between instant vectors only. */
 export const SET_OPS = ["and", "or", "unless"] as const;
 
-/** Any binary operator. */
-export type BinaryOp = (typeof ARITHMETIC_OPS)[number] | (typeof COMPARISON_OPS)[number] | (typeof SET_OPS)[number];
+/** Any binary operator (`atan2` is arithmetic). */
+export type BinaryOp = (typeof ARITHMETIC_OPS)[number] | "atan2" | (typeof COMPARISON_OPS)[number] | (typeof SET_OPS)[number];
 
 /** The aggregation operators of the subset. */
-export const AGGREGATE_OPS = ["sum", "avg", "min", "max", "count", "group", "stddev", "stdvar", "topk", "bottomk", "quantile"] as const;
+export const AGGREGATE_OPS = ["sum", "avg", "min", "max", "count", "group", "stddev", "stdvar", "topk", "bottomk", "quantile", "count_values"] as const;
 /** One of {@link AGGREGATE_OPS}. */
 export type AggregateOp = (typeof AGGREGATE_OPS)[number];
 
@@ -32,10 +32,28 @@ export type VectorMatching = {
   include: string[];
 };
 
-/** `foo{a="b"} offset 5m`. */
-export type VectorSelector = { kind: "vectorSelector"; name: string | undefined; matchers: Matcher[]; offsetMs: number; pos: number };
+/**
+ * The `@` modifier: a fixed evaluation time in milliseconds, or the query's start or end
+ * (`@ start()`, `@ end()`), which are the same for every step of a range query.
+ */
+export type AtModifier = number | "start" | "end";
+
+/** `foo{a="b"} offset 5m @ 1700000000`. */
+export type VectorSelector = {
+  kind: "vectorSelector";
+  name: string | undefined;
+  matchers: Matcher[];
+  offsetMs: number;
+  at: AtModifier | undefined;
+  pos: number;
+};
 /** `foo[5m]`. */
 export type MatrixSelector = { kind: "matrixSelector"; selector: VectorSelector; rangeMs: number; pos: number };
+/**
+ * `expr[range:step] offset o @ t`: expr evaluated at every multiple of step (absolute time) in
+ * (t − o − range, t − o]. `stepMs` 0 means the default step (engine.ts, DEFAULT_SUBQUERY_STEP_MS).
+ */
+export type SubqueryExpr = { kind: "subquery"; expr: Expr; rangeMs: number; stepMs: number; offsetMs: number; at: AtModifier | undefined; pos: number };
 /** A number literal. */
 export type NumberLiteral = { kind: "number"; value: number; pos: number };
 /** A string literal (function arguments, or a whole query). */
@@ -52,7 +70,7 @@ export type Call = { kind: "call"; func: string; args: Expr[]; pos: number };
 export type ParenExpr = { kind: "paren"; expr: Expr; pos: number };
 
 /** Any expression of the subset. */
-export type Expr = VectorSelector | MatrixSelector | NumberLiteral | StringLiteral | UnaryExpr | BinaryExpr | AggregateExpr | Call | ParenExpr;
+export type Expr = VectorSelector | MatrixSelector | SubqueryExpr | NumberLiteral | StringLiteral | UnaryExpr | BinaryExpr | AggregateExpr | Call | ParenExpr;
 
 /** The expression with any parentheses around it removed. */
 export function unwrapParens(expr: Expr): Expr {
@@ -67,6 +85,7 @@ export function visit(expr: Expr, f: (node: Expr) => boolean): void {
   switch (expr.kind) {
     case "paren":
     case "unary":
+    case "subquery":
       visit(expr.expr, f);
       break;
     case "binary":

@@ -32,6 +32,8 @@ export function arithmetic(op: BinaryOp, a: number, b: number): number {
       if (a === 1 || b === 0) return 1;
       if (a === -1 && !Number.isFinite(b) && !Number.isNaN(b)) return 1;
       return Math.pow(a, b);
+    case "atan2":
+      return Math.atan2(a, b);
     default:
       throw new Error(`not an arithmetic operator: ${op}`);
   }
@@ -94,6 +96,8 @@ function signature(labels: Labels, matching: VectorMatching): string {
 /** vector <op> vector for arithmetic and comparison operators. */
 export function vectorVector(expr: BinaryExpr, lhs: Sample[], rhs: Sample[]): Sample[] {
   const { matching, op } = expr;
+  // As Prometheus: nothing can match, so duplicates on one side are no error.
+  if (lhs.length === 0 || rhs.length === 0) return [];
   const oneToMany = matching.card === "one-to-many";
   // Like Prometheus, make the "many" side the left one, and swap values back before the operator.
   const [many, one] = oneToMany ? [rhs, lhs] : [lhs, rhs];
@@ -117,12 +121,6 @@ export function vectorVector(expr: BinaryExpr, lhs: Sample[], rhs: Sample[]): Sa
     const sig = signature(m.labels, matching);
     const o = oneSide.get(sig);
     if (o === undefined) continue;
-    if (matching.card === "one-to-one") {
-      if (seen.has(sig)) {
-        throw executionError("multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)");
-      }
-      seen.add(sig);
-    }
     const [l, r] = oneToMany ? [o.value, m.value] : [m.value, o.value];
     let value: number;
     if (comparison) {
@@ -131,6 +129,13 @@ export function vectorVector(expr: BinaryExpr, lhs: Sample[], rhs: Sample[]): Sa
       value = expr.returnBool ? (keep ? 1 : 0) : l;
     } else {
       value = arithmetic(op, l, r);
+    }
+    // Checked after a comparison filter, as Prometheus does: samples it dropped cannot collide.
+    if (matching.card === "one-to-one") {
+      if (seen.has(sig)) {
+        throw executionError("multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)");
+      }
+      seen.add(sig);
     }
     out.push({ labels: resultLabels(m.labels, o.labels, matching, dropName), value });
   }

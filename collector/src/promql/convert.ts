@@ -3,7 +3,7 @@
  * the way Prometheus' parser does, and refusing what the subset does not evaluate.
  */
 import type { SyntaxNode } from "@lezer/common";
-import type { AggregateOp, BinaryOp, Expr, MatrixSelector, VectorMatching, VectorSelector } from "./ast.ts";
+import type { AggregateOp, AtModifier, BinaryExpr, BinaryOp, Expr, MatrixSelector, SubqueryExpr, VectorMatching, VectorSelector } from "./ast.ts";
 import { AGGREGATE_OPS, COMPARISON_OPS, SET_OPS } from "./ast.ts";
 import type { Matcher } from "./source.ts";
 import type { PromQLError } from "./errors.ts";
@@ -17,8 +17,25 @@ import { typeOf } from "./type-of.ts";
 const OPERATOR_NODES: Readonly<Record<string, BinaryOp>> = {
   Pow: "^", Mul: "*", Div: "/", Mod: "%", Add: "+", Sub: "-",
   Eql: "==", Neq: "!=", Gtr: ">", Lss: "<", Gte: ">=", Lte: "<=",
-  And: "and", Or: "or", Unless: "unless",
+  And: "and", Or: "or", Unless: "unless", Atan2: "atan2",
 };
+
+/** Binding strength of the binary operators, as in Prometheus' grammar (higher binds tighter). */
+const PRECEDENCE: Readonly<Record<BinaryOp, number>> = {
+  or: 1, and: 2, unless: 2,
+  "==": 3, "!=": 3, ">": 3, "<": 3, ">=": 3, "<=": 3,
+  "+": 4, "-": 4,
+  "*": 5, "/": 5, "%": 5, atan2: 5,
+  "^": 6,
+};
+
+/** True if `op` must group before `left` in `(x left y) op z`; `^` is right-associative. */
+function bindsTighter(op: BinaryOp, left: BinaryOp): boolean {
+  return PRECEDENCE[op] > PRECEDENCE[left] || (op === "^" && left === "^");
+}
+
+/** Aggregations whose first argument is a parameter, and its type. */
+const AGGREGATE_PARAM: Readonly<Record<string, "scalar" | "string">> = { topk: "scalar", bottomk: "scalar", quantile: "scalar", count_values: "string" };
 
 const SUPPORTED_AGGREGATIONS = AGGREGATE_OPS.join(", ");
 
@@ -70,9 +87,9 @@ export class Converter {
       case "FunctionCall":
         return this.call(node);
       case "SubqueryExpr":
-        throw this.fail(node, "subqueries (x[5m:1m]) are not supported by Driftline's PromQL subset; use a range selector on a stored series");
+        return this.subquery(node);
       case "StepInvariantExpr":
-        throw this.fail(node, "the @ modifier is not supported by Driftline's PromQL subset; use offset");
+        return this.at(node);
       case "AnchoredExpr":
       case "SmoothedExpr":
         throw this.fail(node, `the ${node.name === "AnchoredExpr" ? "anchored" : "smoothed"} modifier is not supported by Driftline's PromQL subset`);
@@ -120,7 +137,7 @@ export class Converter {
     if (!matchers.some((m) => !matchesEmpty(m))) {
       throw this.fail(node, "vector selector must contain at least one non-empty matcher");
     }
-    return { kind: "vectorSelector", name, matchers, offsetMs: 0, pos: node.from };
+    return { kind: "vectorSelector", name, matchers, offsetMs: 0, at: undefined, pos: node.from };
   }
 
   private matcher(node: SyntaxNode): Matcher {
@@ -142,7 +159,7 @@ export class Converter {
     const [inner, durationNode] = children(node);
     const selector = this.expr(inner);
     if (selector.kind !== "vectorSelector") throw this.fail(node, "ranges only allowed for vector selectors");
-    if (selector.offsetMs !== 0) throw this.fail(node, "offset must follow the range: write x[5m] offset 1m");
+    if (selector.offsetMs !== 0 || selector.at !== undefined) throw this.fail(node, "offset and @ must follow the range: write x[5m] offset 1m");
     const rangeMs = this.duration(durationNode);
     if (rangeMs <= 0) throw this.fail(durationNode, "range must be greater than zero");
     return { kind: "matrixSelector", selector, rangeMs, pos: node.from };
@@ -166,18 +183,62 @@ export class Converter {
     return Math.round(seconds * 1000);
   }
 
+  private subquery(node: SyntaxNode): SubqueryExpr {
+    const [inner, rangeNode, stepNode] = children(node);
+    const expr = this.expr(inner);
+    const type = typeOf(expr);
+    if (type !== "vector") throw this.fail(node, `subquery is only allowed on instant vector, got ${typeName(type)} instead`);
+    const rangeMs = this.duration(rangeNode);
+    if (rangeMs <= 0) throw this.fail(rangeNode, "range must be greater than zero");
+    const stepMs = stepNode === undefined ? 0 : this.duration(stepNode);
+    if (stepNode !== undefined && stepMs <= 0) throw this.fail(stepNode, "subquery step must be greater than zero");
+    return { kind: "subquery", expr, rangeMs, stepMs, offsetMs: 0, at: undefined, pos: node.from };
+  }
+
+  /**
+   * `offset`. lezer attaches it to the whole expression on its left (`a or b offset 5m` reads
+   * as `(a or b) offset 5m`); in Prometheus it binds to the selector or subquery just before it,
+   * so it is moved down to the rightmost operand (issue 12).
+   */
   private offset(node: SyntaxNode): Expr {
     const parts = children(node);
     const target = this.expr(parts[0]);
-    const durationNode = parts[parts.length - 1];
-    const offsetMs = this.duration(durationNode);
-    const selector = target.kind === "matrixSelector" ? target.selector : target.kind === "vectorSelector" ? target : undefined;
-    if (selector === undefined) {
-      throw this.fail(node, "offset modifier must be preceded by an instant vector selector or range vector selector");
-    }
-    if (selector.offsetMs !== 0) throw this.fail(node, "offset may not be set multiple times");
-    selector.offsetMs = offsetMs;
+    const offsetMs = this.duration(parts[parts.length - 1]);
+    const modified = this.modifierTarget(target, node, "offset");
+    if (modified.offsetMs !== 0) throw this.fail(node, "offset may not be set multiple times");
+    modified.offsetMs = offsetMs;
     return target;
+  }
+
+  /** `@ <time>`, `@ start()`, `@ end()`, moved down to its operand like `offset`. */
+  private at(node: SyntaxNode): Expr {
+    const parts = children(node);
+    const target = this.expr(parts[0]);
+    const last = parts[parts.length - 1];
+    let at: AtModifier;
+    if (last.name === "AtModifierPreprocessors") at = last.firstChild?.name === "AtStart" ? "start" : "end";
+    else {
+      const seconds = parseNumber(this.text(last).replace(/\s+/g, ""));
+      if (seconds === undefined || !Number.isFinite(seconds)) throw this.fail(last, `invalid @ time ${JSON.stringify(this.text(last))}: must be a finite number of seconds`);
+      at = Math.round(seconds * 1000);
+    }
+    const modified = this.modifierTarget(target, node, "@");
+    if (modified.at !== undefined) throw this.fail(node, "@ <timestamp> may not be set multiple times");
+    modified.at = at;
+    return target;
+  }
+
+  /** The selector or subquery a modifier applies to: the rightmost operand of `target`. */
+  private modifierTarget(target: Expr, node: SyntaxNode, modifier: string): VectorSelector | SubqueryExpr {
+    let e = target;
+    for (;;) {
+      if (e.kind === "binary") e = e.rhs;
+      else if (e.kind === "unary") e = e.expr;
+      else break;
+    }
+    if (e.kind === "matrixSelector") return e.selector;
+    if (e.kind === "vectorSelector" || e.kind === "subquery") return e;
+    throw this.fail(node, `${modifier} modifier must be preceded by an instant vector selector or range vector selector or a subquery`);
   }
 
   private unary(node: SyntaxNode): Expr {
@@ -200,7 +261,41 @@ export class Converter {
       const power = this.binaryOf(node, parts, magnitude);
       return { kind: "unary", op: signed[1] === "-" ? "-" : "+", expr: power, pos: node.from };
     }
-    return this.binaryOf(node, parts, this.expr(parts[0]));
+    const lhs = this.expr(parts[0]);
+    const built = this.binaryOf(node, parts, lhs);
+    // lezer closes `a unless b offset 1m / c` as ((a unless b) offset 1m) / c; the modifier moved
+    // down to b, the tree must be re-associated by precedence: a unless (b offset 1m / c). Without
+    // parentheses a looser operator never stands on the left of a tighter one otherwise.
+    return built.kind === "binary" ? this.reassociate(node, built) : built;
+  }
+
+  /** Rotates (a op1 b) op2 c into a op1 (b op2 c) while op2 binds tighter than op1, checking types again. */
+  private reassociate(node: SyntaxNode, e: BinaryExpr): Expr {
+    const l = e.lhs;
+    if (l.kind !== "binary" || !bindsTighter(e.op, l.op)) return e;
+    const inner = this.reassociate(node, { ...e, lhs: l.rhs });
+    this.checkBinary(node, inner.kind === "binary" ? inner : e);
+    const outer: BinaryExpr = { ...l, rhs: inner };
+    this.checkBinary(node, outer);
+    return outer;
+  }
+
+  /** Prometheus' type rules for a binary expression. */
+  private checkBinary(node: SyntaxNode, e: BinaryExpr): void {
+    const isComparison = (COMPARISON_OPS as readonly string[]).includes(e.op);
+    const isSet = (SET_OPS as readonly string[]).includes(e.op);
+    const lt = typeOf(e.lhs);
+    const rt = typeOf(e.rhs);
+    for (const t of [lt, rt]) {
+      if (t !== "scalar" && t !== "vector") throw this.fail(node, "binary expression must contain only scalar and instant vector types");
+    }
+    if (e.returnBool && !isComparison) throw this.fail(node, "bool modifier can only be used on comparison operators");
+    if (isComparison && !e.returnBool && lt === "scalar" && rt === "scalar") {
+      throw this.fail(node, "comparisons between scalars must use BOOL modifier");
+    }
+    if (isSet && (lt === "scalar" || rt === "scalar")) {
+      throw this.fail(node, `set operator ${JSON.stringify(e.op)} not allowed in binary scalar expression`);
+    }
   }
 
   private binaryOf(node: SyntaxNode, parts: SyntaxNode[], lhs: Expr): Expr {
@@ -217,20 +312,11 @@ export class Converter {
       else if (p.name === "MatchingModifierClause") clause = p;
       else if (p.name === "FillModifier") throw this.fail(p, "fill modifiers are not supported by Driftline's PromQL subset");
     }
-    const isComparison = (COMPARISON_OPS as readonly string[]).includes(op);
     const isSet = (SET_OPS as readonly string[]).includes(op);
     const lt = typeOf(lhs);
     const rt = typeOf(rhs);
-    for (const t of [lt, rt]) {
-      if (t !== "scalar" && t !== "vector") throw this.fail(node, "binary expression must contain only scalar and instant vector types");
-    }
-    if (returnBool && !isComparison) throw this.fail(node, "bool modifier can only be used on comparison operators");
-    if (isComparison && !returnBool && lt === "scalar" && rt === "scalar") {
-      throw this.fail(node, "comparisons between scalars must use BOOL modifier");
-    }
-    if (isSet && (lt === "scalar" || rt === "scalar")) {
-      throw this.fail(node, `set operator ${JSON.stringify(op)} not allowed in binary scalar expression`);
-    }
+    const unmatched: BinaryExpr = { kind: "binary", op, lhs, rhs, returnBool, matching: { card: "one-to-one", on: false, labels: [], include: [] }, pos: node.from };
+    this.checkBinary(node, unmatched);
     const matching: VectorMatching = { card: isSet ? "many-to-many" : "one-to-one", on: false, labels: [], include: [] };
     if (clause !== undefined) {
       if (lt !== "vector" || rt !== "vector") throw this.fail(clause, "vector matching only allowed between instant vectors");
@@ -265,7 +351,8 @@ export class Converter {
     let withoutLabels = false;
     let body: SyntaxNode | undefined;
     for (const c of children(node)) {
-      if (c.name === "AggregateOp") op = this.text(c);
+      // PromQL keywords are case-insensitive: SUM BY (job) (x) is sum by (job) (x).
+      if (c.name === "AggregateOp") op = this.text(c).toLowerCase();
       else if (c.name === "AggregateModifier") {
         const [kw, labels] = children(c);
         withoutLabels = kw.name === "Without";
@@ -277,7 +364,8 @@ export class Converter {
       throw this.fail(node, `aggregation ${JSON.stringify(op)} is not supported by Driftline's PromQL subset; supported: ${SUPPORTED_AGGREGATIONS}`);
     }
     const args = children(body).map((c) => this.expr(c));
-    const takesParam = op === "topk" || op === "bottomk" || op === "quantile";
+    const paramType = AGGREGATE_PARAM[op];
+    const takesParam = paramType !== undefined;
     const expected = takesParam ? 2 : 1;
     if (args.length !== expected) {
       throw this.fail(node, `wrong number of arguments for aggregate expression provided, expected ${expected}, got ${args.length}`);
@@ -286,8 +374,8 @@ export class Converter {
     const exprType = typeOf(expr);
     if (exprType !== "vector") throw this.fail(node, `expected type instant vector in aggregation expression, got ${typeName(exprType)}`);
     const param = takesParam ? args[0] : undefined;
-    if (param !== undefined && typeOf(param) !== "scalar") {
-      throw this.fail(node, `expected type scalar in aggregation parameter, got ${typeName(typeOf(param))}`);
+    if (param !== undefined && typeOf(param) !== paramType) {
+      throw this.fail(node, `expected type ${paramType} in aggregation parameter, got ${typeName(typeOf(param))}`);
     }
     return { kind: "aggregate", op: op as AggregateOp, expr, param, grouping, without: withoutLabels, pos: node.from };
   }

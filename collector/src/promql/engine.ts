@@ -9,13 +9,18 @@
  */
 import type { Call, Expr, VectorSelector } from "./ast.ts";
 import { visit } from "./ast.ts";
-import type { HistogramQuantileSeries, SelectHints, SeriesData, SeriesSource } from "./source.ts";
+import type { SeriesSource } from "./source.ts";
+import type { StoredSeries } from "./stale.ts";
+import { withoutStaleMarkers } from "./stale.ts";
 import type { QueryData, MatrixResult, VectorResult } from "./format.ts";
 import type { Sample } from "./values.ts";
 import { parseQuery } from "./parse.ts";
 import { ErrorType, executionError, PromQLError } from "./errors.ts";
 import { compareLabels, labelsKey, matchesAll } from "./labels.ts";
+import type { PushedAnswer } from "./evaluator.ts";
 import { Evaluator } from "./evaluator.ts";
+import type { QueryTimes } from "./plan.ts";
+import { plan } from "./plan.ts";
 import { matchHistogramQuantile } from "./pushdown.ts";
 import { formatTime, formatValue } from "./format.ts";
 
@@ -27,10 +32,12 @@ export type EngineOptions = {
   maxPointsPerSeries: number;
   /** Most series all selectors of one query may read together, and a result may hold. */
   maxSeries: number;
+  /** Most evaluations of subqueries' inner expressions in one query, all subqueries together. */
+  maxSubquerySteps: number;
 };
 
 /** Prometheus' defaults, and a series cap that keeps a query inside a Worker's 128 MB. */
-export const DEFAULT_ENGINE_OPTIONS: EngineOptions = { lookbackMs: 5 * 60_000, maxPointsPerSeries: 11_000, maxSeries: 10_000 };
+export const DEFAULT_ENGINE_OPTIONS: EngineOptions = { lookbackMs: 5 * 60_000, maxPointsPerSeries: 11_000, maxSeries: 10_000, maxSubquerySteps: 11_000 };
 
 /** Evaluates `query` at one time (`/api/v1/query`). */
 export async function instantQuery(source: SeriesSource, query: string, timeMs: number, options: Partial<EngineOptions> = {}): Promise<QueryData> {
@@ -38,7 +45,7 @@ export async function instantQuery(source: SeriesSource, query: string, timeMs: 
   const expr = parseQuery(query);
   const times = Float64Array.of(timeMs);
   const evaluator = await prepare(source, expr, times, 0, opts);
-  const value = evaluator.evaluate(expr, 0);
+  const value = evaluator.evaluate(expr, timeMs);
   switch (value.type) {
     case "scalar":
       return { resultType: "scalar", result: [formatTime(timeMs), formatValue(value.value)] };
@@ -86,7 +93,7 @@ export async function rangeQuery(
   const evaluator = await prepare(source, expr, times, stepMs, opts);
   const series = new Map<string, MatrixResult & { lastStep: number }>();
   for (let i = 0; i < steps; i++) {
-    const value = evaluator.evaluate(expr, i);
+    const value = evaluator.evaluate(expr, times[i]);
     let samples: Sample[];
     if (value.type === "scalar") samples = [{ labels: {}, value: value.value }];
     else if (value.type === "vector") samples = value.samples;
@@ -128,12 +135,20 @@ function checkSeriesLimit(count: number, opts: EngineOptions): void {
   }
 }
 
-/** Offers pushdowns, then reads every remaining selector once for the whole query. */
+/** Offers pushdowns, plans the reads (refusing a too costly subquery), then reads every remaining selector once. */
 async function prepare(source: SeriesSource, expr: Expr, times: Float64Array, stepMs: number, opts: EngineOptions): Promise<Evaluator> {
-  const pushed = new Map<Call, HistogramQuantileSeries[]>();
+  const pushed = new Map<Call, PushedAnswer>();
+  const query: QueryTimes = { startMs: times[0], endMs: times[times.length - 1] };
+  const span = { loMs: query.startMs, hiMs: query.endMs, stepMs };
+  // Checked before the pushdown is offered, so that a refused query costs the source nothing.
+  const planned = plan(expr, span, query, opts, () => false);
   if (source.histogramQuantile !== undefined) {
+    const stepOf = new Map<number, number>();
+    times.forEach((t, i) => stepOf.set(t, i));
     const offers: Promise<void>[] = [];
     visit(expr, (node) => {
+      // Only top-level calls are offered: a subquery evaluates at its own times.
+      if (node.kind === "subquery") return false;
       if (node.kind !== "call") return true;
       const shape = matchHistogramQuantile(node);
       if (shape === undefined) return true;
@@ -141,41 +156,21 @@ async function prepare(source: SeriesSource, expr: Expr, times: Float64Array, st
       const shifted = times.map((t) => t - offsetMs);
       offers.push(
         source.histogramQuantile!({ ...request, timesMs: shifted }).then((answer) => {
-          if (answer !== undefined) pushed.set(node, answer);
+          if (answer !== undefined) pushed.set(node, { series: answer, stepOf });
         }),
       );
       return false;
     });
     await Promise.all(offers);
   }
-  const selectors: { selector: VectorSelector; rangeMs: number; func?: string }[] = [];
-  const collect = (node: Expr, func?: string): boolean => {
-    if (node.kind === "call" && pushed.has(node)) return false;
-    if (node.kind === "call") {
-      for (const a of node.args) visit(a, (n) => collect(n, node.func));
-      return false;
-    }
-    if (node.kind === "matrixSelector") {
-      selectors.push({ selector: node.selector, rangeMs: node.rangeMs, func });
-      return false;
-    }
-    if (node.kind === "vectorSelector") selectors.push({ selector: node, rangeMs: 0 });
-    return true;
-  };
-  visit(expr, (n) => collect(n));
-  const first = times[0];
-  const last = times[times.length - 1];
-  const data = new Map<VectorSelector, SeriesData[]>();
+  const { reads, subqueryTimes } = pushed.size > 0 ? plan(expr, span, query, opts, (call) => pushed.has(call)) : planned;
+  const data = new Map<VectorSelector, StoredSeries[]>();
   await Promise.all(
-    selectors.map(async ({ selector, rangeMs, func }) => {
-      const window = rangeMs > 0 ? rangeMs : opts.lookbackMs;
-      const hints: SelectHints = { stepMs, rangeMs, lookbackMs: opts.lookbackMs, ...(func !== undefined ? { func } : {}) };
-      const startMs = first - selector.offsetMs - window;
-      const endMs = last - selector.offsetMs;
+    reads.map(async ({ selector, startMs, endMs, hints }) => {
       const series = await source.select(selector.matchers, startMs, endMs, hints);
       data.set(
         selector,
-        series.filter((s) => matchesAll(s.labels, selector.matchers)),
+        series.filter((s) => matchesAll(s.labels, selector.matchers)).map(withoutStaleMarkers),
       );
     }),
   );
@@ -184,5 +179,5 @@ async function prepare(source: SeriesSource, expr: Expr, times: Float64Array, st
   if (total > opts.maxSeries) {
     throw executionError(`the query selected ${total} series, more than the limit of ${opts.maxSeries} (maxSeries); narrow the selectors`);
   }
-  return new Evaluator(data, pushed, times, opts.lookbackMs);
+  return new Evaluator(data, pushed, subqueryTimes, query, opts.lookbackMs);
 }

@@ -14,6 +14,7 @@ export type FunctionSignature = {
 
 const overTime: FunctionSignature = { args: ["matrix"], returns: "vector" };
 const math: FunctionSignature = { args: ["vector"], returns: "vector" };
+const date: FunctionSignature = { args: [], optional: ["vector"], returns: "vector" };
 
 /** Every function of the subset, by name. */
 export const FUNCTION_SIGNATURES: Readonly<Record<string, FunctionSignature>> = {
@@ -58,6 +59,33 @@ export const FUNCTION_SIGNATURES: Readonly<Record<string, FunctionSignature>> = 
   absent: { args: ["vector"], returns: "vector" },
   sort: math,
   sort_desc: math,
+  acos: math,
+  acosh: math,
+  asin: math,
+  asinh: math,
+  atan: math,
+  atanh: math,
+  cos: math,
+  cosh: math,
+  sin: math,
+  sinh: math,
+  tan: math,
+  tanh: math,
+  deg: math,
+  rad: math,
+  timestamp: math,
+  deriv: overTime,
+  predict_linear: { args: ["matrix", "scalar"], returns: "vector" },
+  // Prometheus 2's holt_winters, under its Prometheus 3 name (lezer's grammar knows only this one).
+  double_exponential_smoothing: { args: ["matrix", "scalar", "scalar"], returns: "vector" },
+  year: date,
+  month: date,
+  day_of_month: date,
+  day_of_week: date,
+  day_of_year: date,
+  days_in_month: date,
+  hour: date,
+  minute: date,
 };
 
 /** The names of the supported functions, for error messages. */

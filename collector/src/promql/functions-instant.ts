@@ -9,8 +9,10 @@ import type { Labels } from "./source.ts";
 import type { Sample, Value } from "./values.ts";
 import { executionError } from "./errors.ts";
 import { dropMetricName, isValidLabelName, METRIC_NAME } from "./labels.ts";
+import type { PromRegex } from "./regex.ts";
 import { compileRegex } from "./regex.ts";
 import { histogramQuantile } from "./histogram.ts";
+import { DATE_FUNCTIONS } from "./functions-date.ts";
 
 const MATH: Readonly<Record<string, (x: number) => number>> = {
   abs: Math.abs,
@@ -22,6 +24,20 @@ const MATH: Readonly<Record<string, (x: number) => number>> = {
   log2: Math.log2,
   log10: Math.log10,
   sgn: (x) => (x > 0 ? 1 : x < 0 ? -1 : x),
+  acos: Math.acos,
+  acosh: Math.acosh,
+  asin: Math.asin,
+  asinh: Math.asinh,
+  atan: Math.atan,
+  atanh: Math.atanh,
+  cos: Math.cos,
+  cosh: Math.cosh,
+  sin: Math.sin,
+  sinh: Math.sinh,
+  tan: Math.tan,
+  tanh: Math.tanh,
+  deg: (x) => (x * 180) / Math.PI,
+  rad: (x) => (x * Math.PI) / 180,
 };
 
 /** Evaluates a non-range function call, given its evaluated arguments and the time in milliseconds. */
@@ -29,6 +45,11 @@ export function callInstant(call: Call, args: Value[], timeMs: number): Value {
   const f = call.func;
   const math = MATH[f];
   if (math !== undefined) return vector(mapValues(samples(args[0]), math));
+  const dateField = DATE_FUNCTIONS[f];
+  if (dateField !== undefined) {
+    if (args.length === 0) return vector([{ labels: {}, value: dateField(timeMs / 1000) }]);
+    return vector(mapValues(samples(args[0]), dateField));
+  }
   switch (f) {
     case "round": {
       const toNearest = args.length > 1 ? scalar(args[1]) : 1;
@@ -55,6 +76,9 @@ export function callInstant(call: Call, args: Value[], timeMs: number): Value {
       return vector(labelJoin(samples(args[0]), str(args[1]), str(args[2]), args.slice(3).map(str)));
     case "histogram_quantile":
       return vector(histogramQuantile(scalar(args[0]), samples(args[1])));
+    case "timestamp":
+      // A selector argument is answered by the evaluator with its samples' own times.
+      return vector(mapValues(samples(args[0]), () => timeMs / 1000));
     case "vector":
       return vector([{ labels: {}, value: scalar(args[0]) }]);
     case "scalar": {
@@ -82,20 +106,23 @@ export function callInstant(call: Call, args: Value[], timeMs: number): Value {
   }
 }
 
-/** The labels `absent(x{a="b"})` and `absent_over_time(x{a="b"}[r])` answer: the selector's equality matchers. */
+/**
+ * The labels `absent(x{a="b"})` and `absent_over_time(x{a="b"}[r])` answer: the selector's
+ * equality matchers, less every label that has any other matcher too (`job="a", job=~"b"` gives
+ * no `job`), as Prometheus' createLabelsForAbsentFunction does (issue 12).
+ */
 export function absentLabels(arg: Expr): Labels {
   let e = unwrapParens(arg);
   if (e.kind === "matrixSelector") e = e.selector;
   if (e.kind !== "vectorSelector") return {};
   const out: Labels = {};
-  const repeated = new Set<string>();
+  const dropped = new Set<string>();
   for (const m of e.matchers) {
     if (m.name === METRIC_NAME) continue;
-    if (m.type !== "=") continue;
-    if (m.name in out) repeated.add(m.name);
-    out[m.name] = m.value;
+    if (m.type === "=" && !(m.name in out)) out[m.name] = m.value;
+    else dropped.add(m.name);
   }
-  for (const n of repeated) delete out[n];
+  for (const n of dropped) delete out[n];
   return out;
 }
 
@@ -124,7 +151,7 @@ function mapValues(input: Sample[], f: (x: number) => number): Sample[] {
 
 function labelReplace(input: Sample[], dst: string, replacement: string, src: string, regex: string): Sample[] {
   if (!isValidLabelName(dst)) throw executionError(`invalid destination label name in label_replace(): ${dst}`);
-  let re: RegExp;
+  let re: PromRegex;
   try {
     re = compileRegex(regex);
   } catch (e) {
@@ -150,7 +177,7 @@ function withLabel(labels: Labels, name: string, value: string): Labels {
 }
 
 /** Go's Regexp.Expand: `$1`, `${1}`, `$name`, `${name}`, `$$`; an unknown group expands to "". */
-function expand(template: string, m: RegExpExecArray): string {
+function expand(template: string, m: NonNullable<ReturnType<PromRegex["exec"]>>): string {
   return template.replace(/\$(?:(\$)|\{(\w+)\}|(\w+))/g, (_all, dollar: string | undefined, braced: string | undefined, bare: string | undefined) => {
     if (dollar !== undefined) return "$";
     const name = (braced ?? bare) as string;

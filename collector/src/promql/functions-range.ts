@@ -7,10 +7,21 @@
  * extrapolated below zero.
  */
 import type { RangeSeries } from "./values.ts";
-import { kahanAdd, quantileOf } from "./values.ts";
+import { kahanAdd, meanOf, quantileOf } from "./values.ts";
+import { deriv, holtWinters, predictLinear } from "./functions-trend.ts";
 
-/** A range function: the value for one series' window, or undefined to drop the series at this step. */
-export type RangeFunction = (s: RangeSeries, rangeStartMs: number, rangeEndMs: number, rangeMs: number, param: number) => number | undefined;
+/**
+ * A range function: the value for one series' window, or undefined to drop the series at this
+ * step. `params` are the scalar arguments besides the range vector, in order.
+ */
+export type RangeFunction = (
+  s: RangeSeries,
+  rangeStartMs: number,
+  rangeEndMs: number,
+  rangeMs: number,
+  params: number[],
+  evalTimeMs: number,
+) => number | undefined;
 
 /** Prometheus' extrapolatedRate for float samples. */
 export function extrapolatedRate(s: RangeSeries, rangeStartMs: number, rangeEndMs: number, rangeMs: number, isCounter: boolean, isRate: boolean): number | undefined {
@@ -61,17 +72,20 @@ function sum(s: RangeSeries): number {
 }
 
 function variance(s: RangeSeries): number {
-  // Welford's method, as Prometheus' stdvar_over_time.
+  // Welford's method with Kahan-compensated mean and sum of squares, as Prometheus' stdvar_over_time.
   let count = 0;
   let mean = 0;
-  let m2 = 0;
+  let cMean = 0;
+  let aux = 0;
+  let cAux = 0;
   for (let i = s.from; i < s.to; i++) {
+    const v = s.values[i];
     count++;
-    const delta = s.values[i] - mean;
-    mean += delta / count;
-    m2 += delta * (s.values[i] - mean);
+    const delta = v - (mean + cMean);
+    [mean, cMean] = kahanAdd(delta / count, mean, cMean);
+    [aux, cAux] = kahanAdd(delta * (v - (mean + cMean)), aux, cAux);
   }
-  return m2 / count;
+  return (aux + cAux) / count;
 }
 
 /** Every supported range function; `param` carries quantile_over_time's φ. */
@@ -96,7 +110,7 @@ export const RANGE_FUNCTIONS: Readonly<Record<string, RangeFunction>> = {
     return n;
   },
   sum_over_time: (s) => sum(s),
-  avg_over_time: (s) => sum(s) / (s.to - s.from),
+  avg_over_time: (s) => meanOf(s.values, s.from, s.to),
   count_over_time: (s) => s.to - s.from,
   present_over_time: () => 1,
   last_over_time: (s) => s.values[s.to - 1],
@@ -112,7 +126,10 @@ export const RANGE_FUNCTIONS: Readonly<Record<string, RangeFunction>> = {
   },
   stdvar_over_time: (s) => variance(s),
   stddev_over_time: (s) => Math.sqrt(variance(s)),
-  quantile_over_time: (s, _a, _b, _r, q) => quantileOf(q, Array.from(s.values.subarray(s.from, s.to))),
+  quantile_over_time: (s, _a, _b, _r, [q]) => quantileOf(q, Array.from(s.values.subarray(s.from, s.to))),
+  deriv: (s) => deriv(s),
+  predict_linear: (s, _a, _b, _r, [durationS], t) => predictLinear(s, t, durationS),
+  double_exponential_smoothing: (s, _a, _b, _r, [sf, tf]) => holtWinters(s, sf, tf),
 };
 
 /** Range functions whose result keeps the metric name (Prometheus drops it for the others). */

@@ -6,7 +6,8 @@
  */
 import type { Sample } from "./values.ts";
 import type { Labels } from "./source.ts";
-import { labelsKey, METRIC_NAME } from "./labels.ts";
+import { dropMetricName, labelsKey } from "./labels.ts";
+import { executionError } from "./errors.ts";
 
 /** One classic bucket: the cumulative count of observations ≤ upperBound. */
 export type Bucket = { upperBound: number; count: number };
@@ -48,7 +49,11 @@ export function bucketQuantile(q: number, input: Bucket[]): number {
   return bucketStart + (bucketEnd - bucketStart) * (rank / count);
 }
 
-/** histogram_quantile over an instant vector of buckets: one output per label set without `le`. */
+/**
+ * histogram_quantile over an instant vector of buckets: one output per series without `le`, the
+ * metric name then dropped. Buckets of two metrics (`{__name__=~"x\\d*_bucket"}`) stay two
+ * histograms, and two answers with the same labels are an error, as in Prometheus (issue 12).
+ */
 export function histogramQuantile(q: number, samples: Sample[]): Sample[] {
   const groups = new Map<string, { labels: Labels; buckets: Bucket[] }>();
   for (const s of samples) {
@@ -58,7 +63,6 @@ export function histogramQuantile(q: number, samples: Sample[]): Sample[] {
     if (upperBound === undefined) continue;
     const labels: Labels = { ...s.labels };
     delete labels.le;
-    delete labels[METRIC_NAME];
     const key = labelsKey(labels);
     let group = groups.get(key);
     if (group === undefined) {
@@ -68,7 +72,14 @@ export function histogramQuantile(q: number, samples: Sample[]): Sample[] {
     group.buckets.push({ upperBound, count: s.value });
   }
   const out: Sample[] = [];
-  for (const g of groups.values()) out.push({ labels: g.labels, value: bucketQuantile(q, g.buckets) });
+  const seen = new Set<string>();
+  for (const g of groups.values()) {
+    const labels = dropMetricName(g.labels);
+    const key = labelsKey(labels);
+    if (seen.has(key)) throw executionError("vector cannot contain metrics with the same labelset");
+    seen.add(key);
+    out.push({ labels, value: bucketQuantile(q, g.buckets) });
+  }
   return out;
 }
 

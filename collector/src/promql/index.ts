@@ -18,6 +18,7 @@ export type {
 } from "./source.ts";
 export { matches, matchesAll } from "./labels.ts";
 export { compileRegex } from "./regex.ts";
+export { isStaleMarker, writeStaleMarker } from "./stale.ts";
 export { PromQLError, ErrorType } from "./errors.ts";
 export { formatValue } from "./format.ts";
 export type { MatrixResult, QueryData, SamplePair, VectorResult } from "./format.ts";

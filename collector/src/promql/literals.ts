@@ -22,7 +22,8 @@ export function parseNumber(text: string): number | undefined {
   let body = text;
   if (body.startsWith("-") || body.startsWith("+")) {
     if (body[0] === "-") sign = -1;
-    body = body.slice(1);
+    // lezer reads `- 1` (space after the sign) as one signed literal.
+    body = body.slice(1).trimStart();
   }
   const lower = body.toLowerCase();
   if (lower === "inf") return sign * Infinity;

@@ -27,6 +27,8 @@ export function parseQuery(query: string): Expr {
   const bad = firstError(tree.topNode);
   if (bad !== undefined) {
     const at = bad.from;
+    const unknown = unknownFunction(query, at);
+    if (unknown !== undefined) throw parseError(query, unknown.at, unknown.message);
     const message = at >= query.trimEnd().length ? "unexpected end of input" : `unexpected character: ${JSON.stringify(query[at])}`;
     throw parseError(query, at, message);
   }
@@ -41,10 +43,27 @@ export function parseQuery(query: string): Expr {
  */
 export function parseSeriesSelector(selector: string): Matcher[] {
   const expr = unwrapParens(parseQuery(selector));
-  if (expr.kind !== "vectorSelector" || expr.offsetMs !== 0) {
+  if (expr.kind !== "vectorSelector" || expr.offsetMs !== 0 || expr.at !== undefined) {
     throw parseError(selector, 0, "match[] must be a series selector such as up{job=\"x\"}");
   }
   return expr.matchers;
+}
+
+/** Functions of Prometheus 2 that Prometheus 3's grammar (and so lezer's) no longer has. */
+const RENAMED: Readonly<Record<string, string>> = { holt_winters: "double_exponential_smoothing" };
+
+/**
+ * lezer stops at the "(" after a name it does not know as a function; say which name, as
+ * Prometheus does ("unknown function with name ..."), in the wording of the subset's refusals.
+ */
+function unknownFunction(query: string, at: number): { at: number; message: string } | undefined {
+  if (query[at] !== "(") return undefined;
+  const m = /([a-zA-Z_][a-zA-Z0-9_]*)\s*$/.exec(query.slice(0, at));
+  if (m === null) return undefined;
+  const name = m[1];
+  const renamed = RENAMED[name];
+  const hint = renamed !== undefined ? `; Prometheus 3 renamed it ${renamed}, which is supported` : "";
+  return { at: at - m[0].length, message: `function ${JSON.stringify(name)} is not supported by Driftline's PromQL subset${hint}` };
 }
 
 function firstError(node: SyntaxNode): SyntaxNode | undefined {

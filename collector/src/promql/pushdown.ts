@@ -32,7 +32,7 @@ export function matchHistogramQuantile(call: Call): Omit<HistogramQuantileReques
   const selector = range.selector;
   const name = selector.name;
   if (name === undefined || !name.endsWith("_bucket")) return undefined;
-  if (selector.matchers.some((m) => m.name === "le")) return undefined;
+  if (selector.matchers.some((m) => m.name === "le") || selector.at !== undefined) return undefined;
   return {
     q,
     metric: name.slice(0, -"_bucket".length),

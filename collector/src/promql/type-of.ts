@@ -14,6 +14,7 @@ export function typeOf(expr: Expr): ValueType {
     case "vectorSelector":
       return "vector";
     case "matrixSelector":
+    case "subquery":
       return "matrix";
     case "unary":
     case "paren":
