@@ -15,6 +15,7 @@ export type { FoldResult, ModelBatch, SeriesDelta } from "./fold/batch.ts";
 export { MINUTE_COMPRESSION, ModelAccumulator } from "./fold/batch.ts";
 export { foldDelta } from "./fold/metrics.ts";
 export { cumulativeDelta } from "./fold/cumulative.ts";
+export { CounterRefusal, MAX_COUNT } from "./fold/counter-values.ts";
 export type { CumulativePoint, CumulativeValue, StreamState } from "./fold/cumulative.ts";
 export { Rejections } from "./fold/rejections.ts";
 export { DEFAULT_LIMITS, OTHER } from "./fold/limits.ts";
