@@ -100,7 +100,7 @@ describe("counter values that cannot be counts", () => {
       );
     const request = (asInt: bigint) => metricsRequestProtobuf([stringField(1, "ml.predictions"), lenField(7, point(asInt), varintField(2, DELTA), varintField(3, 1))]);
     for (const asInt of [-(2n ** 63n), 2n ** 63n - 1n, 4n]) {
-      const response = await fetch(`${worker.url}/v1/metrics`, { method: "POST", body: request(asInt), headers: { Authorization: `Bearer ${worker.ingestToken}`, "Content-Type": "application/x-protobuf" } });
+      const response = await fetch(`${worker.url}/v1/metrics`, { method: "POST", body: request(asInt) as BodyInit, headers: { Authorization: `Bearer ${worker.ingestToken}`, "Content-Type": "application/x-protobuf" } });
       expect(response.status).toBe(200);
       const bytes = new Uint8Array(await response.arrayBuffer());
       const answer = bytes.length === 0 ? {} : (ProtobufMetricsSerializer.deserializeResponse(bytes) as IExportMetricsServiceResponse);
