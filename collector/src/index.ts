@@ -20,7 +20,7 @@ export type { CumulativePoint, CumulativeValue, StreamState } from "./fold/cumul
 export { Rejections } from "./fold/rejections.ts";
 export { DEFAULT_LIMITS, OTHER } from "./fold/limits.ts";
 export type { Limits } from "./fold/limits.ts";
-export { JoinEvent, SeriesKind, SketchType, isCustomKind, isFeatureKind, parseSeriesKey, seriesKey, sketchTypeOf } from "./fold/series.ts";
+export { JoinEvent, SeriesKind, SketchType, exclusiveSlot, isCustomKind, isFeatureKind, parseSeriesKey, seriesKey, sketchTypeOf } from "./fold/series.ts";
 export type { SeriesRef } from "./fold/series.ts";
 export { Attr, Event, Instrument, UNKNOWN_VERSION } from "./fold/conventions.ts";
 export type { ActualJoinRecord, JoinRecord, JoinedPair, PredictionJoinRecord } from "./accuracy/join-record.ts";

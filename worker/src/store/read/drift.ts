@@ -1,4 +1,4 @@
-import { CategoricalCounts, SeriesKind, TDigest, categoricalDrift, numericDrift, sketchTypeOf } from "@driftline/collector";
+import { CategoricalCounts, SeriesKind, TDigest, categoricalDrift, exclusiveSlot, numericDrift, sketchTypeOf } from "@driftline/collector";
 import { DRIFT_WINDOWS } from "@driftline/collector/series";
 import type { DriftWindow } from "@driftline/collector/series";
 import type { DriftResult, DriftStatus, SeriesKind as SeriesKindType } from "@driftline/collector";
@@ -66,8 +66,11 @@ export function computeDrift(sql: SqlStorage, version: string, window: DriftWind
   const fromMinute = toMinute - DRIFT_WINDOWS[window];
   const features: SeriesDrift[] = [];
   let prediction: SeriesDrift | null = null;
+  const predictionKind = servedPredictionKind(sql, version, baselines);
   for (const row of baselines) {
     const kind = row.kind as SeriesKindType;
+    // A window baseline of a store that holds both prediction kinds has both: drift of the served one only.
+    if (exclusiveSlot(kind, row.name) === "prediction" && kind !== predictionKind) continue;
     const drift = seriesDrift(sql, version, kind, row.name, new Uint8Array(row.sketch), nowMs, DRIFT_WINDOWS[window], categoriesCap);
     if (kind === SeriesKind.predictionValue || kind === SeriesKind.predictionLabel) prediction = drift;
     else features.push(drift);
@@ -83,6 +86,18 @@ export function computeDrift(sql: SqlStorage, version: string, window: DriftWind
     features,
     prediction,
   };
+}
+
+/**
+ * The prediction kind a version is served with (issue 11, item 5): the kind of its oldest
+ * prediction series, as ingest keeps only that one and the query API serves only that one (catalog.ts);
+ * without prediction series, the baseline's first prediction kind.
+ */
+export function servedPredictionKind(sql: SqlStorage, version: string, baselines: readonly { kind: string }[]): string | undefined {
+  const stored = sql
+    .exec<{ kind: string }>("SELECT kind FROM series WHERE version = ? AND segment = '' AND kind IN (?, ?) ORDER BY id LIMIT 1", version, SeriesKind.predictionValue, SeriesKind.predictionLabel)
+    .toArray()[0];
+  return stored?.kind ?? baselines.find((b) => b.kind === SeriesKind.predictionValue || b.kind === SeriesKind.predictionLabel)?.kind;
 }
 
 function seriesDrift(sql: SqlStorage, version: string, kind: SeriesKindType, name: string, baselineBytes: Uint8Array, nowMs: number, windowMinutes: number, categoriesCap: number): SeriesDrift {
