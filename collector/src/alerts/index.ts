@@ -6,7 +6,9 @@
 export { RuleKind, RULE_ACCURACY_METRICS, ACCURACY_WINDOWS_MS, RULE_DRIFT_METHODS, RULE_NAME, DEFAULT_INTERVAL_MS, DEFAULT_REPEAT_INTERVAL_MS, MIN_WINDOW_MS, MAX_WINDOW_MS, firesAbove, parseRule } from "./rule.ts";
 export type { AlertRule, RuleLimits } from "./rule.ts";
 export { AlertRuleError } from "./errors.ts";
-export { MAX_RECEIVERS, publicReceiver } from "./receivers.ts";
+export { MAX_RECEIVERS, maskUrl, publicReceiver } from "./receivers.ts";
+export { ALLOW_LOCAL_RECEIVERS, receiverUrlRefusal } from "./receiver-address.ts";
+export type { ReceiverPolicy } from "./receiver-address.ts";
 export type { PublicReceiver, Receiver } from "./receivers.ts";
 export { AlertStatus, initialState, step } from "./state.ts";
 export type { AlertState, NotificationEvent, Reading, RuleHealth, StepRule } from "./state.ts";

@@ -30,7 +30,8 @@ alertsApi.put("/:model/alerts/:name", async (c) => {
   const body = await readJsonBody(c.req.raw, { maxBodyBytes: MAX_RULE_BODY_BYTES, maxDecompressedBytes: MAX_RULE_BODY_BYTES }, "alert rule", "MAX_RULE_BODY_BYTES");
   let rule: AlertRule;
   try {
-    rule = parseRule(c.req.param("name"), model, body, { minIntervalMs: minIntervalSeconds(c.env) * 1000, maxNameLength: limits.maxNameLength });
+    const receivers = { allowLoopback: allowLocalReceivers(c.env), ownHost: new URL(c.req.url).host };
+    rule = parseRule(c.req.param("name"), model, body, { minIntervalMs: minIntervalSeconds(c.env) * 1000, maxNameLength: limits.maxNameLength, receivers });
   } catch (error) {
     if (error instanceof AlertRuleError) throw new HttpError(400, `alert rule refused: ${error.message}`);
     throw error;
@@ -84,6 +85,13 @@ export function minIntervalSeconds(env: Pick<Env, "ALERT_MIN_INTERVAL_SECONDS">)
   return seconds;
 }
 
+/** ALLOW_LOCAL_RECEIVERS: "1" or "true" allows loopback receivers; unset, "" or "0" refuses them; anything else is a 500 naming it. */
+export function allowLocalReceivers(env: Pick<Env, "ALLOW_LOCAL_RECEIVERS">): boolean {
+  const text = (env.ALLOW_LOCAL_RECEIVERS ?? "").trim().toLowerCase();
+  if (text === "" || text === "0" || text === "false") return false;
+  if (text === "1" || text === "true") return true;
+  throw new HttpError(500, `ALLOW_LOCAL_RECEIVERS must be 1 (allow loopback alert receivers, local development only) or 0, got '${env.ALLOW_LOCAL_RECEIVERS}'`);
+}
 
 function noRule(model: string, name: string): HttpError {
   return new HttpError(404, `no alert rule ${JSON.stringify(name)} on model ${JSON.stringify(model)}: GET /api/models/${model}/alerts lists them`);
