@@ -9,16 +9,13 @@ import { AlertRuleError, parseRule } from "@driftline/collector/alerts";
 import type { AlertRule } from "@driftline/collector/alerts";
 import { HttpError } from "../http/http-error.ts";
 import { readJsonBody } from "../http/read-json.ts";
-import { limitsFromEnv } from "../config.ts";
+import { configOf, limitsFromEnv } from "../config.ts";
 import { requireKnownModel } from "./known-model.ts";
 import { admitModel, modelStore } from "../http/stores.ts";
 import type { AppEnv } from "../http/app-env.ts";
-import type { Env } from "../env.ts";
 
 /** Largest rule body: a rule with every label, annotation and receiver at its limits fits. */
 export const MAX_RULE_BODY_BYTES = 64 * 1024;
-/** The default shortest evaluation interval, in seconds (the issue's default period). */
-export const DEFAULT_MIN_INTERVAL_SECONDS = 60;
 
 /** The alert routes; mount at "/api/models". */
 export const alertsApi = new Hono<AppEnv>();
@@ -30,8 +27,11 @@ alertsApi.put("/:model/alerts/:name", async (c) => {
   const body = await readJsonBody(c.req.raw, { maxBodyBytes: MAX_RULE_BODY_BYTES, maxDecompressedBytes: MAX_RULE_BODY_BYTES }, "alert rule", "MAX_RULE_BODY_BYTES");
   let rule: AlertRule;
   try {
-    const receivers = { allowLoopback: allowLocalReceivers(c.env), ownHost: new URL(c.req.url).host };
-    rule = parseRule(c.req.param("name"), model, body, { minIntervalMs: minIntervalSeconds(c.env) * 1000, maxNameLength: limits.maxNameLength, receivers });
+    const config = configOf(c.env);
+    const requestUrl = new URL(c.req.url);
+    // The receiver host policy (docs/alerts.md, "Receiver URLs"): the Worker's own host is the one this PUT reached.
+    const receivers = { allowLoopback: config.allowLocalReceivers, ownHost: requestUrl.host };
+    rule = parseRule(c.req.param("name"), model, body, { minIntervalMs: config.alertMinIntervalSeconds * 1000, maxNameLength: limits.maxNameLength, receivers, baseUrl: requestUrl.origin });
   } catch (error) {
     if (error instanceof AlertRuleError) throw new HttpError(400, `alert rule refused: ${error.message}`);
     throw error;
@@ -75,23 +75,6 @@ alertsApi.get("/:model/alerts/:name/deliveries", async (c) => {
   if (deliveries === null) throw noRule(model, name);
   return c.json({ model, name, deliveries });
 });
-
-/** ALERT_MIN_INTERVAL_SECONDS, or 60; a value that is not a positive number is a 500 naming it. */
-export function minIntervalSeconds(env: Pick<Env, "ALERT_MIN_INTERVAL_SECONDS">): number {
-  const text = env.ALERT_MIN_INTERVAL_SECONDS;
-  if (text === undefined || text === "") return DEFAULT_MIN_INTERVAL_SECONDS;
-  const seconds = Number(text);
-  if (!(seconds >= 1) || !Number.isInteger(seconds)) throw new HttpError(500, `ALERT_MIN_INTERVAL_SECONDS must be a whole number of seconds ≥ 1, got '${text}'`);
-  return seconds;
-}
-
-/** ALLOW_LOCAL_RECEIVERS: "1" or "true" allows loopback receivers; unset, "" or "0" refuses them; anything else is a 500 naming it. */
-export function allowLocalReceivers(env: Pick<Env, "ALLOW_LOCAL_RECEIVERS">): boolean {
-  const text = (env.ALLOW_LOCAL_RECEIVERS ?? "").trim().toLowerCase();
-  if (text === "" || text === "0" || text === "false") return false;
-  if (text === "1" || text === "true") return true;
-  throw new HttpError(500, `ALLOW_LOCAL_RECEIVERS must be 1 (allow loopback alert receivers, local development only) or 0, got '${env.ALLOW_LOCAL_RECEIVERS}'`);
-}
 
 function noRule(model: string, name: string): HttpError {
   return new HttpError(404, `no alert rule ${JSON.stringify(name)} on model ${JSON.stringify(model)}: GET /api/models/${model}/alerts lists them`);
