@@ -88,7 +88,7 @@ export function computeDrift(sql: SqlStorage, version: string, window: DriftWind
   // A window baseline of a store that holds both prediction kinds from before the one-kind rule
   // has both: only the kind the version is served with counts (issue 11, item 5).
   const served = servedPredictionKind(sql, version, all);
-  const notServed = (kind: string) => (kind === SeriesKind.predictionValue || kind === SeriesKind.predictionLabel) && kind !== served;
+  const notServed = (kind: string) => served !== undefined && (kind === SeriesKind.predictionValue || kind === SeriesKind.predictionLabel) && kind !== served;
   for (const row of baselines) {
     const kind = row.kind as SeriesKindType;
     if (notServed(kind)) continue;
@@ -129,12 +129,12 @@ export function computeDrift(sql: SqlStorage, version: string, window: DriftWind
  * The prediction kind a version is served with (issue 11, item 5) when its baseline has both
  * value and label (a window baseline of a store written before the one-kind rule): the kind of
  * its oldest prediction series, as ingest keeps only that one and the query API serves only that
- * one (catalog.ts). Otherwise the baseline's own prediction kind, whatever the traffic sends (a
- * mismatch is then reported as such).
+ * one (catalog.ts). Undefined when the baseline has at most one prediction kind: that one is
+ * measured whatever the traffic sends (a mismatch is then reported as such).
  */
 export function servedPredictionKind(sql: SqlStorage, version: string, baselines: readonly { kind: string }[]): string | undefined {
   const kinds = baselines.map((b) => b.kind).filter((k) => k === SeriesKind.predictionValue || k === SeriesKind.predictionLabel);
-  if (kinds.length <= 1) return kinds[0];
+  if (kinds.length <= 1) return undefined;
   const stored = sql
     .exec<{ kind: string }>("SELECT kind FROM series WHERE version = ? AND segment = '' AND kind IN (?, ?) ORDER BY id LIMIT 1", version, SeriesKind.predictionValue, SeriesKind.predictionLabel)
     .toArray()[0];
