@@ -35,6 +35,9 @@ export default defineConfig({
                 READ_TOKENS: "acme:read-acme-0123456789abcdef,globex:read-globex-0123456789abcdef",
                 MAX_BODY_BYTES: "",
                 MAX_DECOMPRESSED_BYTES: "",
+                // Off, as on a deployed Worker: these tests use public receiver hosts, and
+                // worker/test/alert-receivers.test.ts checks what is refused (docs/alerts.md).
+                ALLOW_LOCAL_RECEIVERS: "",
               },
             },
           }),

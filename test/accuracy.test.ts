@@ -114,4 +114,22 @@ describe("accuracy through the query API", () => {
     const rank = errors.filter((e) => e <= Number(median[0].value[1])).length / n;
     expect(Math.abs(rank - 0.5)).toBeLessThanOrEqual(0.01);
   }, 60_000);
+
+  it("reports mapeExcluded, the pairs left out of MAPE for a zero actual, in GET /api/models/:model/accuracy", async () => {
+    const m = monitor("acc-mape");
+    const n = 40;
+    // Every fourth actual is 0: 10 of the 40 pairs have no percentage error.
+    const truth = Array.from({ length: n }, (_, i) => (i % 4 === 0 ? 0 : 100 + i));
+    for (let i = 0; i < n; i++) m.recordPrediction({ features: { rooms: i % 5 }, prediction: truth[i] + 5, id: `m-${i}` });
+    await m.flush();
+    for (let i = 0; i < n; i++) m.recordActual(`m-${i}`, truth[i]);
+    await m.shutdown();
+
+    const response = await fetch(`${worker.url}/api/models/acc-mape/accuracy?version=v1&window=1h`, { headers: { Authorization: `Bearer ${worker.readToken}` } });
+    expect(response.status).toBe(200);
+    const report = (await response.json()) as { pairs: number; mapeExcluded: number; metrics: { mape: number } };
+    expect(report.pairs).toBe(n);
+    expect(report.mapeExcluded).toBe(10);
+    expect(report.metrics.mape).toBeCloseTo(exactRegression(truth, truth.map((y) => y + 5)).mape, 9);
+  }, 60_000);
 });

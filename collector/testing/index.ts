@@ -35,6 +35,7 @@ export {
   recordLogs,
   recordSpans,
 } from "./otlp/otel-fixtures.ts";
+export { attributeField, doubleField, fixed64Field, lenField, metricsRequest as metricsRequestProtobuf, stringField, varintField } from "./otlp/protobuf-builder.ts";
 export { expandValues, loadSeries, MemorySource } from "./promql/memory-source.ts";
 export type { SelectCall } from "./promql/memory-source.ts";
 export { DISTRIBUTIONS, normalSampler, sample, seededRandom } from "./sketch/datasets.ts";

@@ -72,7 +72,7 @@ function tokensFrom(devVarsPath: string, env: Record<string, string | undefined>
 
 /** Starts wrangler dev in its own process group and resolves with its stop function once /healthz answers. */
 async function startWrangler(options: LocalWorkerOptions, endpoint: string): Promise<() => Promise<void>> {
-  const child = spawn(join(options.root, "node_modules", ".bin", "wrangler"), ["dev", "--ip", "127.0.0.1", "--port", String(options.port), "--show-interactive-dev-session=false"], {
+  const child = spawn(join(options.root, "node_modules", ".bin", "wrangler"), ["dev", "--ip", "127.0.0.1", "--port", String(options.port), "--show-interactive-dev-session=false", "--var", "ALLOW_LOCAL_RECEIVERS:1"], {
     cwd: options.root,
     // Its own process group, so that stopping it reaches workerd (wrangler's child) too.
     detached: true,

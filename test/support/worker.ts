@@ -70,6 +70,8 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
   const vars: Record<string, string> = {
     INGEST_TOKENS: `${tenant.tenant}:${tenant.ingestToken},${other.tenant}:${other.ingestToken}`,
     READ_TOKENS: `${tenant.tenant}:${tenant.readToken},${other.tenant}:${other.readToken}`,
+    // Alert tests run their receivers on 127.0.0.1, which only local development allows (docs/alerts.md).
+    ALLOW_LOCAL_RECEIVERS: "1",
     ...options.vars,
   };
   const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort)];

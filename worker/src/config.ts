@@ -39,6 +39,11 @@ export type Config = {
   body: BodyLimits;
   /** `ALERT_MIN_INTERVAL_SECONDS`: the shortest `interval` an alert rule may ask for. */
   alertMinIntervalSeconds: number;
+  /**
+   * `ALLOW_LOCAL_RECEIVERS`: alert receivers on loopback are allowed (local development only;
+   * `npm start` and the tests set it, a deployed Worker must not; docs/alerts.md).
+   */
+  allowLocalReceivers: boolean;
 };
 
 /** The vars this module reads; the rest of Env is bindings. */
@@ -62,6 +67,7 @@ export function configOf(env: object): Config {
         maxDecompressedBytes: wholeNumber(vars, "MAX_DECOMPRESSED_BYTES", DEFAULT_MAX_DECOMPRESSED_BYTES, MAX_CONFIGURABLE_BYTES, "bytes"),
       },
       alertMinIntervalSeconds: wholeNumber(vars, "ALERT_MIN_INTERVAL_SECONDS", DEFAULT_ALERT_MIN_INTERVAL_SECONDS, 86_400, "seconds"),
+      allowLocalReceivers: flag(vars, "ALLOW_LOCAL_RECEIVERS", "allow loopback alert receivers, local development only"),
     };
     parsed.set(env, config);
   }
@@ -96,6 +102,15 @@ function parseLimits(vars: Vars): Limits {
     limits[key] = wholeNumber(vars, name, DEFAULT_LIMITS[key], Number.MAX_SAFE_INTEGER, "");
   }
   return limits;
+}
+
+/** A boolean var: 1/true on, 0/false/unset/empty off; anything else is a ConfigError naming it. */
+function flag(vars: Vars, name: string, what: string): boolean {
+  const raw = vars[name];
+  const text = raw === undefined || raw === null ? "" : String(raw).trim().toLowerCase();
+  if (text === "" || text === "0" || text === "false") return false;
+  if (text === "1" || text === "true") return true;
+  throw new ConfigError(`${name} must be 1 (${what}) or 0, got ${JSON.stringify(String(raw))}`);
 }
 
 /** A whole number from 1 to `max` from a var, or `fallback` when it is unset or empty. */

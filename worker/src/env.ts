@@ -16,4 +16,9 @@ export type Env = Cloudflare.Env & {
   MAX_DECOMPRESSED_BYTES?: string;
   /** Shortest alert evaluation interval a rule may set, in seconds; default 60 (docs/alerts.md). Tests lower it. */
   ALERT_MIN_INTERVAL_SECONDS?: string;
+  /**
+   * "1" allows alert receivers on loopback (127.0.0.0/8, ::1, localhost): local development only.
+   * `npm start` and the tests set it; a deployed Worker must not (docs/alerts.md, "Receiver URLs").
+   */
+  ALLOW_LOCAL_RECEIVERS?: string;
 };

@@ -17,7 +17,7 @@ import { migrate } from "../src/store/schema.ts";
 const T0 = Math.floor(Date.now() / 60_000) * 60_000;
 let next = 0;
 const store = () => env.MODEL_STORE.getByName(`acme\u0000delivery-ids-${next++}`);
-const rule = parseRule("r", "m", { kind: "no_data", version: "v1", duration: "5m", receivers: [{ type: "slack", url: "https://hooks.slack.test/x" }] }, { minIntervalMs: 60_000, maxNameLength: 128 });
+const rule = parseRule("r", "m", { kind: "no_data", version: "v1", duration: "5m", receivers: [{ type: "slack", url: "https://hooks.slack.test/x" }] }, { minIntervalMs: 60_000, maxNameLength: 128, receivers: { allowLoopback: false, ownHost: "driftline.test" } });
 
 function notification(status: "firing" | "resolved"): Notification {
   return { version: "1", status, repeat: false, model: "m", rule: "r", kind: "no_data", summary: "s", labels: {}, annotations: {}, value: 0, threshold: 0, resolveThreshold: 0, query: "q", startsAt: "x", endsAt: null, evaluatedAt: "x" };

@@ -15,7 +15,7 @@ import { getStoredRule, putRule } from "../src/store/alerts/rules-table.ts";
 
 const MIN = 60_000;
 const T0 = Math.floor(Date.now() / MIN) * MIN;
-const LIMITS = { minIntervalMs: 60_000, maxNameLength: 128 };
+const LIMITS = { minIntervalMs: 60_000, maxNameLength: 128, receivers: { allowLoopback: false, ownHost: "driftline.test" } };
 
 function digestOf(xs: number[]): TDigest {
   const d = new TDigest();

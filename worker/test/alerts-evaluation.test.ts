@@ -41,7 +41,7 @@ function incomeAt(minute: number, xs: number[]): ModelBatch {
 }
 
 const driftRule = (receivers: unknown[] = []) =>
-  parseRule("income-drift", "credit", { kind: "drift", version: "v1", feature: "income", window: "2m", threshold: 1, resolveThreshold: 0.5, for: "1m", repeatInterval: "3m", receivers }, { minIntervalMs: 60_000, maxNameLength: 128 });
+  parseRule("income-drift", "credit", { kind: "drift", version: "v1", feature: "income", window: "2m", threshold: 1, resolveThreshold: 0.5, for: "1m", repeatInterval: "3m", receivers }, { minIntervalMs: 60_000, maxNameLength: 128, receivers: { allowLoopback: false, ownHost: "driftline.test" } });
 
 async function withBaseline() {
   const s = store();
@@ -116,7 +116,7 @@ describe("alert evaluation over the store's own data", () => {
       { kind: "errors", version: "v1", name: "", segment: "", minute, records: 7, value: 7, sketch: null },
       { kind: "latency", version: "v1", name: "", segment: "", minute, records: 100, value: 100, sketch: latency.toBytes() },
     ] }, DEFAULT_LIMITS);
-    const limits = { minIntervalMs: 60_000, maxNameLength: 128 };
+    const limits = { minIntervalMs: 60_000, maxNameLength: 128, receivers: { allowLoopback: false, ownHost: "driftline.test" } };
     await install(s, parseRule("p90", "m", { kind: "latency", quantile: 0.9, window: "5m", threshold: 0.5 }, limits));
     await install(s, parseRule("errors", "m", { kind: "error_rate", window: "5m", threshold: 0.05 }, limits));
     await install(s, parseRule("silence", "m", { kind: "no_data", duration: "10m" }, limits));
@@ -147,7 +147,7 @@ describe("alert evaluation over the store's own data", () => {
     // Four labelled pairs, two of them right: accuracy 0.5, recall of "yes" 0.5.
     await s.ingest(joins([predicted("a", "yes"), predicted("b", "no"), predicted("c", "yes"), predicted("d", "no")]), DEFAULT_LIMITS);
     await s.ingest(joins([actual("a", "yes"), actual("b", "yes"), actual("c", "yes"), actual("d", "yes")]), DEFAULT_LIMITS);
-    const limits = { minIntervalMs: 60_000, maxNameLength: 128 };
+    const limits = { minIntervalMs: 60_000, maxNameLength: 128, receivers: { allowLoopback: false, ownHost: "driftline.test" } };
     await install(s, parseRule("accuracy", "m", { kind: "accuracy", version: "v1", metric: "accuracy", window: "1h", threshold: 0.8, resolveThreshold: 0.9 }, limits));
     await install(s, parseRule("recall-yes", "m", { kind: "accuracy", version: "v1", metric: "recall", class: "yes", window: "1h", threshold: 0.6 }, limits));
     await runInDurableObject(s, (_i: ModelStore, state) => evaluateDue(state.storage.sql, nowMs, CONTEXT));

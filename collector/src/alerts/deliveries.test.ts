@@ -7,7 +7,7 @@ import { publicReceiver } from "./receivers.ts";
 import { parseRule } from "./rule.ts";
 import { initialState } from "./state.ts";
 
-const LIMITS = { minIntervalMs: 60_000, maxNameLength: 128, baseUrl: "https://driftline.example" };
+const LIMITS = { minIntervalMs: 60_000, maxNameLength: 128, baseUrl: "https://driftline.example", receivers: { allowLoopback: false, ownHost: "driftline.example" } };
 const T0 = Date.UTC(2026, 11, 3, 9, 0, 0);
 
 function ruleWith(receivers: unknown[], labels: Record<string, string> = {}) {
@@ -145,6 +145,7 @@ describe("receiver secrets", () => {
     ]);
     const shown = JSON.stringify(rule.receivers.map(publicReceiver));
     for (const secret of ["R0UT1NGK3Y-secret", "am-token-secret", "whsec-0123456789abcdef"]) expect(shown).not.toContain(secret);
-    expect(rule.receivers.map(publicReceiver).map((r) => r.url)).toEqual(["https://events.pagerduty.com/v2/enqueue", "https://am.example", "https://h.example"]);
+    // URLs masked too (issue 11, item 8): scheme, host and the last characters of a long path.
+    expect(rule.receivers.map(publicReceiver).map((r) => r.url)).toEqual(["https://events.pagerduty.com/…", "https://am.example/…", "https://h.example/…"]);
   });
 });

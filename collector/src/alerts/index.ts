@@ -6,8 +6,10 @@
 export { RuleKind, RULE_ACCURACY_METRICS, ACCURACY_WINDOWS_MS, RULE_DRIFT_METHODS, RULE_NAME, DEFAULT_INTERVAL_MS, DEFAULT_REPEAT_INTERVAL_MS, MIN_WINDOW_MS, MAX_WINDOW_MS, firesAbove, parseRule } from "./rule.ts";
 export type { AlertRule, RuleLimits } from "./rule.ts";
 export { AlertRuleError } from "./errors.ts";
-export { MAX_RECEIVERS, PAGERDUTY_EVENTS_URL, RECEIVER_TYPES, publicReceiver } from "./receivers.ts";
+export { MAX_RECEIVERS, PAGERDUTY_EVENTS_URL, RECEIVER_TYPES, maskUrl, publicReceiver } from "./receivers.ts";
 export type { PublicReceiver, Receiver, ReceiverAuth, ReceiverType } from "./receivers.ts";
+export { ALLOW_LOCAL_RECEIVERS, receiverUrlRefusal } from "./receiver-address.ts";
+export type { ReceiverPolicy } from "./receiver-address.ts";
 export { ALERTMANAGER_RESEND_MS, alertmanagerAlert, pagerDutyEvent, renderDelivery, resendsWhileFiring } from "./deliveries.ts";
 export type { AlertmanagerAlert, Delivery, DeliveryContext } from "./deliveries.ts";
 export { TEMPLATE_CONTENT_TYPES, TEMPLATE_PLACEHOLDERS, renderTemplate } from "./template.ts";

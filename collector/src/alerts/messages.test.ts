@@ -7,7 +7,7 @@ const rule = parseRule(
   "income-drift",
   "credit",
   { kind: "drift", version: "v1", feature: "income", window: "5m", threshold: 0.2, resolveThreshold: 0.1, labels: { team: "risk" }, annotations: { runbook: "https://wiki.test/<drift>" } },
-  { minIntervalMs: 60_000, maxNameLength: 128 },
+  { minIntervalMs: 60_000, maxNameLength: 128, receivers: { allowLoopback: false, ownHost: "driftline.example.com" } },
 );
 
 describe("notification messages", () => {

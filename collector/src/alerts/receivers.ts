@@ -6,6 +6,8 @@
  * write-only: {@link publicReceiver} is what any read returns.
  */
 import { AlertRuleError, isObject } from "./errors.ts";
+import { receiverUrlRefusal } from "./receiver-address.ts";
+import type { ReceiverPolicy } from "./receiver-address.ts";
 import { parseTemplate } from "./template.ts";
 import type { TemplateReceiver } from "./template.ts";
 
@@ -90,16 +92,16 @@ export const RECEIVER_TYPES: { [T in ReceiverType]: ReceiverType_<Extract<Receiv
   },
 };
 
-/** Parses the `receivers` field (absent: none, the rule is then only visible in the API and Grafana). */
-export function parseReceivers(value: unknown): Receiver[] {
+/** Parses the `receivers` field (absent: none, the rule is then only visible in the API and Grafana); `policy` says which hosts may receive. */
+export function parseReceivers(value: unknown, policy: ReceiverPolicy): Receiver[] {
   if (value === undefined) return [];
   const types = Object.keys(RECEIVER_TYPES).join(", ");
   if (!Array.isArray(value)) throw new AlertRuleError(`receivers must be an array of { type, url, ... } with type one of ${types}`);
   if (value.length > MAX_RECEIVERS) throw new AlertRuleError(`${value.length} receivers, more than the limit of ${MAX_RECEIVERS} per rule`);
-  return value.map((item, i) => parseReceiver(item, `receivers[${i}]`));
+  return value.map((item, i) => parseReceiver(item, `receivers[${i}]`, policy));
 }
 
-function parseReceiver(value: unknown, at: string): Receiver {
+function parseReceiver(value: unknown, at: string, policy: ReceiverPolicy): Receiver {
   if (!isObject(value)) throw new AlertRuleError(`${at} must be an object { type, url, ... }`);
   const type = value.type;
   if (typeof type !== "string" || !Object.hasOwn(RECEIVER_TYPES, type)) {
@@ -107,12 +109,19 @@ function parseReceiver(value: unknown, at: string): Receiver {
   }
   const kind = RECEIVER_TYPES[type as ReceiverType];
   for (const key of Object.keys(value)) if (!kind.fields.includes(key)) throw new AlertRuleError(`unknown field ${JSON.stringify(key)} in ${at} (fields: ${kind.fields.join(", ")})`);
-  return kind.parse(value, at);
+  const receiver = kind.parse(value, at);
+  // Every type's URL, its default (PagerDuty's) included, passes the same host policy.
+  const refused = receiverUrlRefusal(new URL(receiver.url), policy);
+  if (refused !== undefined) throw new AlertRuleError(`${at}.url is refused: ${refused}`);
+  return receiver;
 }
 
-/** What a read shows of a receiver: never a secret, a routing key, credentials or header values. */
+/**
+ * What a read shows of a receiver: never a secret, a routing key, credentials or header values,
+ * and the URL masked (a Slack webhook URL is itself a credential; issue 11, item 8).
+ */
 export function publicReceiver(receiver: Receiver): PublicReceiver {
-  const out: PublicReceiver = { type: receiver.type, url: receiver.url, timeoutSeconds: receiver.timeoutMs / 1000 };
+  const out: PublicReceiver = { type: receiver.type, url: maskUrl(receiver.url), timeoutSeconds: receiver.timeoutMs / 1000 };
   switch (receiver.type) {
     case "webhook":
     case "pagerduty":
@@ -129,6 +138,21 @@ export function publicReceiver(receiver: Receiver): PublicReceiver {
       break;
   }
   return out;
+}
+
+/** Characters of a URL's path and query that its mask keeps, from the end. */
+export const MASK_TAIL_CHARACTERS = 4;
+
+/**
+ * `https://hooks.slack.com/…Xy3Q`: scheme and host (port included, user info dropped), then the
+ * last {@link MASK_TAIL_CHARACTERS} characters of the path and query, enough to tell two receivers
+ * apart, never enough to use one. A path of at most three times that shows nothing of itself.
+ */
+export function maskUrl(text: string): string {
+  const parsed = new URL(text);
+  const rest = `${parsed.pathname}${parsed.search}`;
+  const tail = rest.length > 3 * MASK_TAIL_CHARACTERS ? rest.slice(-MASK_TAIL_CHARACTERS) : "";
+  return `${parsed.protocol}//${parsed.host}/…${tail}`;
 }
 
 function url(value: unknown, at: string): string {

@@ -6,7 +6,7 @@ import { publicRule } from "./rule-json.ts";
 import { firesAbove, parseRule } from "./rule.ts";
 import type { RuleLimits } from "./rule.ts";
 
-const LIMITS: RuleLimits = { minIntervalMs: 60_000, maxNameLength: 128 };
+const LIMITS: RuleLimits = { minIntervalMs: 60_000, maxNameLength: 128, receivers: { allowLoopback: false, ownHost: "driftline.example.com" } };
 const driftBody = { kind: "drift", version: "v1", feature: "income", method: "psi", window: "5m", threshold: 0.2, resolveThreshold: 0.1, for: "5m" };
 
 function refusal(body: unknown, name = "r", limits = LIMITS): string {
@@ -68,12 +68,12 @@ describe("alert rule parsing", () => {
     expect([rule.intervalMs, rule.repeatIntervalMs]).toEqual([2000, 5000]);
   });
 
-  it("shows a rule without its webhook secret, in a form that parses back to the same rule", () => {
+  it("shows a rule without its webhook secret and with its URL masked, in a form that parses back to the same rule", () => {
     const body = { ...driftBody, labels: { team: "risk" }, receivers: [{ type: "webhook", url: "https://hooks.test/a", secret: "s3cret-s3cret-s3cret" }] };
     const rule = parseRule("r", "credit", body, LIMITS);
     const shown = publicRule(rule);
     expect(JSON.stringify(shown)).not.toContain("s3cret");
-    expect(shown.receivers).toEqual([{ type: "webhook", url: "https://hooks.test/a", timeoutSeconds: 10, hasSecret: true }]);
+    expect(shown.receivers).toEqual([{ type: "webhook", url: "https://hooks.test/…", timeoutSeconds: 10, hasSecret: true }]);
     const back = { ...shown, receivers: [{ type: "webhook", url: "https://hooks.test/a", secret: "s3cret-s3cret-s3cret", timeoutSeconds: 10 }] };
     expect(parseRule("r", "credit", back, LIMITS)).toEqual(rule);
   });

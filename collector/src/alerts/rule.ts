@@ -6,6 +6,7 @@
 import { parseDurationMs } from "./duration.ts";
 import { AlertRuleError, isObject } from "./errors.ts";
 import { parseReceivers } from "./receivers.ts";
+import type { ReceiverPolicy } from "./receiver-address.ts";
 import type { Receiver } from "./receivers.ts";
 
 /** What a rule watches. Accuracy is listed but needs the accuracy store (see docs/alerts.md). */
@@ -99,6 +100,8 @@ export type RuleLimits = {
   /** Shortest evaluation period (default 60 s; lowered by ALERT_MIN_INTERVAL_SECONDS for tests). */
   minIntervalMs: number;
   maxNameLength: number;
+  /** Which hosts a receiver may point at (receiver-address.ts). */
+  receivers: ReceiverPolicy;
   /** The Worker's origin as the rule's author reached it, for links in notifications. */
   baseUrl?: string;
 };
@@ -153,7 +156,7 @@ export function parseRule(name: string, model: string, body: unknown, limits: Ru
     repeatIntervalMs: 0,
     labels: stringMap(body.labels, "labels"),
     annotations: stringMap(body.annotations, "annotations"),
-    receivers: parseReceivers(body.receivers),
+    receivers: parseReceivers(body.receivers, limits.receivers),
   };
   if (limits.baseUrl !== undefined) rule.generatorURL = `${limits.baseUrl}/api/models/${encodeURIComponent(model)}/alerts/${name}`;
   rule.repeatIntervalMs = optionalDuration(body.repeatInterval, "repeatInterval", DEFAULT_REPEAT_INTERVAL_MS, rule.intervalMs, MAX_PERIOD_MS);

@@ -6,6 +6,7 @@ import type { FoldContext } from "./context.ts";
 import { scalarString } from "./context.ts";
 import type { CumulativeValue } from "./cumulative.ts";
 import { exponentialHistogramCentroids, explicitHistogramCentroids, secondsPerUnit } from "./histogram.ts";
+import { CounterRefusal, histogramRefusal, sumRefusal } from "./counter-values.ts";
 import { streamId } from "./stream-id.ts";
 import { SeriesKind } from "./series.ts";
 import type { SeriesRef } from "./series.ts";
@@ -80,7 +81,7 @@ function foldPoint(metric: Metric, point: AnyPoint, modelId: string, version: st
       ctx.rejections.add(`gauge points for ${JSON.stringify(metric.name)}, which must be a counter or histogram`);
       return;
     }
-    if (!Number.isFinite(value)) return void ctx.rejections.add("metric point with a NaN or infinite value");
+    if (!Number.isFinite(value)) return void ctx.rejections.add(CounterRefusal.nonFinite);
     model.addNumber(route.digest.kind, version, route.digest.name, "", minute, value * route.valueScale);
     return;
   }
@@ -89,13 +90,15 @@ function foldPoint(metric: Metric, point: AnyPoint, modelId: string, version: st
     return;
   }
   const value = pointValue(data.type, point);
-  if (value === undefined) return void ctx.rejections.add("metric point with a NaN or infinite value");
+  if (value === undefined) return void ctx.rejections.add(CounterRefusal.nonFinite);
   if (data.type === "sum" && !data.isMonotonic) {
     // An UpDownCounter's value is a level, not an increment: keep its observed values.
     if (route.digest === null) return void ctx.rejections.add(`non-monotonic sum for ${JSON.stringify(metric.name)}, which must be monotonic`);
     model.addNumber(route.digest.kind, version, route.digest.name, "", minute, (value as { value: number }).value * route.valueScale);
     return;
   }
+  const refusal = countRefusal(value, route);
+  if (refusal !== undefined) return void ctx.rejections.add(refusal);
   if (data.aggregationTemporality === Temporality.Cumulative) {
     model.cumulative.push({
       stream: streamId(metric.name, scopeName, resource, point.attributes),
@@ -136,6 +139,17 @@ export function foldDelta(
   } else {
     exponentialHistogramCentroids(value.scale, value.zeroCount, value.positive, value.negative, value.min, value.max, route.valueScale, sink);
   }
+}
+
+/**
+ * Why a monotonic sum or histogram point cannot feed its counters (counter-values.ts), checked at
+ * the edge for delta and cumulative points alike: the store's deltas of valid cumulative points are
+ * then valid too. (An UpDownCounter's level may be any finite number: it feeds a digest.)
+ */
+function countRefusal(value: CumulativeValue, route: Route): string | undefined {
+  if (value.type !== "sum") return histogramRefusal(value);
+  const wholeNumber = route.counters.some((c) => c.kind === SeriesKind.predictions || c.kind === SeriesKind.errors);
+  return sumRefusal(value.value, wholeNumber);
 }
 
 function pointValue(type: "sum" | "histogram" | "exponentialHistogram", point: AnyPoint): CumulativeValue | undefined {

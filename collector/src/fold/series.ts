@@ -109,6 +109,18 @@ export function isFeatureKind(kind: SeriesKind): boolean {
   return kind === SeriesKind.numericFeature || kind === SeriesKind.categoricalFeature;
 }
 
+/**
+ * Kinds that exclude each other within a version: a feature is a number or a string, and a
+ * version's prediction is `ml.prediction.value` or `ml.prediction.label`, never both (issue 5
+ * and issue 11, item 5; docs/semantic-conventions.md). Returns the slot such kinds share (the
+ * first kind stored in it wins, per version), or undefined for any other kind.
+ */
+export function exclusiveSlot(kind: SeriesKind, name: string): string | undefined {
+  if (isFeatureKind(kind)) return `feature\u0000${name}`;
+  if (kind === SeriesKind.predictionValue || kind === SeriesKind.predictionLabel) return "prediction";
+  return undefined;
+}
+
 /** True for the kinds that count toward a model's custom-metric cap. */
 export function isCustomKind(kind: SeriesKind): boolean {
   return kind === SeriesKind.customSum || kind === SeriesKind.customValues;

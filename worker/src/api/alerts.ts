@@ -27,7 +27,11 @@ alertsApi.put("/:model/alerts/:name", async (c) => {
   const body = await readJsonBody(c.req.raw, { maxBodyBytes: MAX_RULE_BODY_BYTES, maxDecompressedBytes: MAX_RULE_BODY_BYTES }, "alert rule", "MAX_RULE_BODY_BYTES");
   let rule: AlertRule;
   try {
-    rule = parseRule(c.req.param("name"), model, body, { minIntervalMs: configOf(c.env).alertMinIntervalSeconds * 1000, maxNameLength: limits.maxNameLength, baseUrl: new URL(c.req.url).origin });
+    const config = configOf(c.env);
+    const requestUrl = new URL(c.req.url);
+    // The receiver host policy (docs/alerts.md, "Receiver URLs"): the Worker's own host is the one this PUT reached.
+    const receivers = { allowLoopback: config.allowLocalReceivers, ownHost: requestUrl.host };
+    rule = parseRule(c.req.param("name"), model, body, { minIntervalMs: config.alertMinIntervalSeconds * 1000, maxNameLength: limits.maxNameLength, receivers, baseUrl: requestUrl.origin });
   } catch (error) {
     if (error instanceof AlertRuleError) throw new HttpError(400, `alert rule refused: ${error.message}`);
     throw error;

@@ -1,7 +1,7 @@
 // Runs inside the ModelStore Durable Object. store/ is everything that object executes: its RPC
 // methods (model-store.ts), schema, ingest and rollups (write/), the read engine (read/) and rule
 // evaluation with its outbox (alerts/). It imports no edge folder and no Hono (a lint rule).
-import { CategoricalCounts, SeriesKind, TDigest, sketchTypeOf } from "@driftline/collector";
+import { CategoricalCounts, SeriesKind, TDigest, sketchTypeOf, exclusiveSlot } from "@driftline/collector";
 import type { SeriesKind as SeriesKindType } from "@driftline/collector";
 import { minuteToIso } from "./read/summary.ts";
 
@@ -114,7 +114,7 @@ export function entriesFromWindow(sql: SqlStorage, version: string, fromMinute: 
   let rows = 0;
   const cursor = sql.exec<{ kind: string; name: string; value: number; sketch: ArrayBuffer | null }>(
     `SELECT s.kind AS kind, s.name AS name, b.value AS value, b.sketch AS sketch FROM series s JOIN bucket_1m b ON b.series_id = s.id
-     WHERE s.version = ? AND s.segment = '' AND s.kind IN (${BASELINE_KINDS.map(() => "?").join(", ")}, ?) AND b.minute >= ? AND b.minute < ?`,
+     WHERE s.version = ? AND s.segment = '' AND s.kind IN (${BASELINE_KINDS.map(() => "?").join(", ")}, ?) AND b.minute >= ? AND b.minute < ? ORDER BY s.id`,
     version,
     ...BASELINE_KINDS,
     SeriesKind.predictions,
@@ -128,9 +128,11 @@ export function entriesFromWindow(sql: SqlStorage, version: string, fromMinute: 
       continue;
     }
     if (row.sketch === null) continue;
-    const key = `${kind}\u0000${row.name}`;
+    // One kind per slot (a feature's type, the prediction's kind): the oldest series' (rows come in id order), as ingest and reads keep.
+    const key = exclusiveSlot(kind, row.name) ?? `${kind}\u0000${row.name}`;
     let entry = merged.get(key);
     if (entry === undefined) merged.set(key, (entry = { kind, name: row.name, digests: [], counts: null }));
+    if (entry.kind !== kind) continue;
     const bytes = new Uint8Array(row.sketch);
     if (sketchTypeOf(kind) === "digest") entry.digests.push(TDigest.fromBytes(bytes));
     else (entry.counts ??= new CategoricalCounts(categoriesCap)).merge(CategoricalCounts.fromBytes(bytes));

@@ -4,6 +4,7 @@ import type { CumulativePoint, Limits, ModelBatch, SeriesDelta, SeriesKind, Seri
 import type { Env } from "../env.ts";
 import { OpenBuckets } from "./write/open-buckets.ts";
 import { SeriesTotals } from "./write/series-totals.ts";
+import { CEILING_REASON, CounterCeiling } from "./write/counter-ceiling.ts";
 import { RETENTION, hasData, markDirty, nextAlarmMs, rollUpAndExpire } from "./write/rollup.ts";
 import { migrate } from "./schema.ts";
 import { SeriesIndex, isRefusal } from "./write/series-index.ts";
@@ -108,9 +109,12 @@ export class ModelStore extends DurableObject<Env> {
       const nowMinute = Math.floor(nowMs / 60_000);
       const toMerge: { seriesId: number; delta: SeriesDelta }[] = [];
       const totals = new SeriesTotals();
+      const ceiling = new CounterCeiling(this.sql);
       for (const delta of deltas) {
         const id = this.seriesIdFor(delta, limits, rejections);
-        if (id === undefined) {
+        const refused = id === undefined || (delta.sketch === null && !ceiling.admit(id, delta.value));
+        if (refused) {
+          if (id !== undefined) rejections.add(CEILING_REASON, delta.records);
           lostRecords = Math.max(lostRecords, delta.records);
           continue;
         }

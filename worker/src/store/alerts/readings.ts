@@ -10,6 +10,7 @@ import type { AlertRule, Reading, RuleKind } from "@driftline/collector/alerts";
 import { WindowReader, newBudget } from "../read/window-reader.ts";
 import { ReadLimitError } from "../read/read-limit.ts";
 import { accuracyMetricAt } from "../read/accuracy.ts";
+import { servedPredictionKind } from "../read/drift.ts";
 import type { AccuracyMetric, AccuracyWindow } from "../read/accuracy.ts";
 import { ACCURACY_WINDOWS_MS } from "@driftline/collector/alerts";
 
@@ -56,9 +57,12 @@ function seriesIds(sql: SqlStorage, kinds: readonly string[], version: string | 
 function driftReading(sql: SqlStorage, rule: AlertRule, nowMs: number, context: ReadingContext): Reading {
   const what = rule.feature === undefined ? "the prediction" : `feature ${JSON.stringify(rule.feature)}`;
   const kinds = rule.feature === undefined ? [SeriesKind.predictionValue, SeriesKind.predictionLabel] : [SeriesKind.numericFeature, SeriesKind.categoricalFeature];
-  const baseline = sql
+  const baselines = sql
     .exec<{ kind: string; sketch: ArrayBuffer }>("SELECT kind, sketch FROM baselines WHERE version = ? AND name = ? AND kind IN (?, ?)", rule.version!, rule.feature ?? "", ...kinds)
-    .toArray()[0];
+    .toArray();
+  // A version is served with one prediction kind (read/drift.ts): its baseline, if it has both.
+  const served = rule.feature === undefined ? servedPredictionKind(sql, rule.version!, baselines) : undefined;
+  const baseline = baselines.find((b) => served === undefined || b.kind === served);
   if (baseline === undefined) return { error: `no baseline of ${what} for version ${JSON.stringify(rule.version)}: PUT /api/models/${rule.model}/versions/${rule.version}/baseline` };
   const numeric = baseline.kind === SeriesKind.numericFeature || baseline.kind === SeriesKind.predictionValue;
   const method = rule.method!;

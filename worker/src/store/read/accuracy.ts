@@ -32,6 +32,8 @@ export type AccuracyFigures = {
   coverage: number | null;
   /** Classification and regression figures, `precision`, `recall` and `f1` macro. */
   metrics: Record<AccuracyMetric, number | null>;
+  /** Regression pairs left out of MAPE because their actual was 0 (docs/accuracy.md). */
+  mapeExcluded: number;
   /** Per-class precision, recall and F1, with the class's actual count. */
   classes: { label: string; support: number; precision: number; recall: number; f1: number }[];
   /** Quantiles of predicted − actual (regression), by quantile. */
@@ -119,6 +121,7 @@ export class AccuracyReader {
         rmse: orNull(regression.rmse),
         mape: orNull(regression.mape),
       },
+      mapeExcluded: regression.mapeExcluded,
       classes: classification.classes.map(({ label, support, precision, recall, f1 }) => ({ label, support, precision, recall, f1 })),
       errorQuantiles: error.count > 0 ? ERROR_QUANTILES.map((q) => ({ quantile: q, value: error.quantile(q) })) : [],
       delay: { joined: delay.count, quantiles: delay.count > 0 ? DELAY_QUANTILES.map((q) => ({ quantile: q, seconds: delay.quantile(q) })) : [] },

@@ -1,4 +1,4 @@
-import { SeriesKind, TDigest, CategoricalCounts, categoricalDrift, numericDrift } from "@driftline/collector";
+import { SeriesKind, TDigest, CategoricalCounts, categoricalDrift, exclusiveSlot, numericDrift } from "@driftline/collector";
 import type { SeriesKind as SeriesKindType } from "@driftline/collector";
 import { matchesAll } from "@driftline/collector/promql";
 import type { Labels, Matcher } from "@driftline/collector/promql";
@@ -54,15 +54,17 @@ export function catalog(model: string, rows: readonly StoredSeries[], baselined:
   const base = (name: string, s: { version: string; segment: string }): Labels => ({ __name__: name, model, version: s.version, ...segmentLabels(s.segment) });
   const actuals = new Map<string, StoredSeries[]>();
   const accuracyRows: StoredSeries[] = [];
-  const featureKinds = new Map<string, SeriesKindType>();
+  const slotKinds = new Map<string, SeriesKindType>();
   const customCounters = new Set(rows.filter((s) => s.kind === SeriesKind.customSum).map((s) => `${s.version}\u0000${s.name}`));
   for (const s of rows) {
     const hasBaseline = baselined.has(`${s.version}\u0000${s.kind}\u0000${s.name}`);
-    if (FEATURE_KINDS.includes(s.kind)) {
-      // Stores written before the type rule may hold both types of a feature: serve the first.
-      const key = `${s.version}\u0000${s.segment}\u0000${s.name}`;
-      if ((featureKinds.get(key) ?? s.kind) !== s.kind) continue;
-      featureKinds.set(key, s.kind);
+    const slot = exclusiveSlot(s.kind, s.name);
+    if (slot !== undefined) {
+      // Stores written before the type rules may hold both types of a feature, or both kinds of
+      // prediction in a version: serve the first (lowest id), as ingest keeps only it.
+      const key = `${s.version}\u0000${s.segment}\u0000${slot}`;
+      if ((slotKinds.get(key) ?? s.kind) !== s.kind) continue;
+      slotKinds.set(key, s.kind);
     }
     if (ACCURACY_KINDS.has(s.kind)) {
       accuracyRows.push(s);

@@ -114,8 +114,13 @@ export function computeDrift(sql: SqlStorage, version: string, window: DriftWind
   const settings = readDriftSettings(sql);
   const predictionIds = sql.exec<{ id: number }>("SELECT id FROM series WHERE kind = ? AND version = ? AND segment = ''", SeriesKind.predictions, version).toArray().map((r) => r.id);
   const predictions = windowCount(sql, predictionIds, DRIFT_WINDOWS[window], nowMs);
+  // A window baseline of a store that holds both prediction kinds from before the one-kind rule
+  // has both: only the kind the version is served with counts (issue 11, item 5).
+  const served = servedPredictionKind(sql, version, all);
+  const notServed = (kind: string) => served !== undefined && (kind === SeriesKind.predictionValue || kind === SeriesKind.predictionLabel) && kind !== served;
   for (const row of baselines) {
     const kind = row.kind as SeriesKindType;
+    if (notServed(kind)) continue;
     const drift = driftOfSeries(sql, version, kind, row.name, new Uint8Array(row.sketch), nowMs, DRIFT_WINDOWS[window], categoriesCap, settings, feature !== undefined);
     drift.quality.missing = finiteOrNull(missingRatio(drift.currentCount, predictions));
     drift.quality.baselineMissing = finiteOrNull(missingRatio(row.count, row.rows));
@@ -124,7 +129,7 @@ export function computeDrift(sql: SqlStorage, version: string, window: DriftWind
     else features.push(drift);
   }
   const problems: string[] = [];
-  const mismatch = predictionMismatch(sql, version, new Set(all.map((row) => row.kind)));
+  const mismatch = predictionMismatch(sql, version, new Set(all.map((row) => row.kind).filter((kind) => !notServed(kind))), notServed);
   if (mismatch !== null) {
     problems.push(mismatch);
     for (const drift of [prediction, score]) {
@@ -153,6 +158,22 @@ export function computeDrift(sql: SqlStorage, version: string, window: DriftWind
   };
 }
 
+/**
+ * The prediction kind a version is served with (issue 11, item 5) when its baseline has both
+ * value and label (a window baseline of a store written before the one-kind rule): the kind of
+ * its oldest prediction series, as ingest keeps only that one and the query API serves only that
+ * one (catalog.ts). Undefined when the baseline has at most one prediction kind: that one is
+ * measured whatever the traffic sends (a mismatch is then reported as such).
+ */
+export function servedPredictionKind(sql: SqlStorage, version: string, baselines: readonly { kind: string }[]): string | undefined {
+  const kinds = baselines.map((b) => b.kind).filter((k) => k === SeriesKind.predictionValue || k === SeriesKind.predictionLabel);
+  if (kinds.length <= 1) return undefined;
+  const stored = sql
+    .exec<{ kind: string }>("SELECT kind FROM series WHERE version = ? AND segment = '' AND kind IN (?, ?) ORDER BY id LIMIT 1", version, SeriesKind.predictionValue, SeriesKind.predictionLabel)
+    .toArray()[0];
+  return stored?.kind ?? kinds[0];
+}
+
 /** The series names traffic uses for each prediction kind, for the mismatch message. */
 const KIND_ON_THE_WIRE: Record<PredictionKind, string> = {
   value: "ml.prediction.value",
@@ -170,13 +191,13 @@ const KIND_IN_BASELINE: Record<PredictionKind, string> = {
  * has (`baseline has prediction_value, traffic sends ml.prediction.label`), else null. Issue 15:
  * such a baseline left prediction drift at no_data forever while the status said ok.
  */
-function predictionMismatch(sql: SqlStorage, version: string, baselineKinds: ReadonlySet<string>): string | null {
+function predictionMismatch(sql: SqlStorage, version: string, baselineKinds: ReadonlySet<string>, notServed: (kind: string) => boolean): string | null {
   const expected = predictionKindOf(baselineKinds);
   if (expected === null) return null;
   const sent = sql
     .exec<{ kind: string }>("SELECT DISTINCT kind FROM series WHERE version = ? AND segment = '' AND kind IN (?, ?, ?)", version, SeriesKind.predictionValue, SeriesKind.predictionLabel, SeriesKind.predictionScore)
     .toArray();
-  const actual = predictionKindOf(new Set(sent.map((row) => row.kind)));
+  const actual = predictionKindOf(new Set(sent.map((row) => row.kind).filter((kind) => !notServed(kind))));
   if (actual === null || actual === expected) return null;
   // A label baseline without a score still measures the label of label-with-score traffic.
   if (expected === "label" && actual === "label_with_score") return null;

@@ -1,8 +1,10 @@
-import { OTHER, SeriesKind, isCustomKind, isFeatureKind, seriesKey } from "@driftline/collector";
+import { OTHER, SeriesKind, exclusiveSlot, isCustomKind, isFeatureKind, seriesKey } from "@driftline/collector";
 import type { Limits, SeriesRef } from "@driftline/collector";
 
 /** How a feature kind reads in a rejection message. */
 const TYPE_NAME: Readonly<Record<string, string>> = { [SeriesKind.numericFeature]: "a number", [SeriesKind.categoricalFeature]: "a string or bool" };
+/** How a prediction kind reads in a rejection message. */
+const PREDICTION_NAME: Readonly<Record<string, string>> = { [SeriesKind.predictionValue]: "ml.prediction.value (a number)", [SeriesKind.predictionLabel]: "ml.prediction.label (a string)" };
 
 /** Why a series was refused, naming the cap (docs/limits.md). */
 export type Refusal = { reason: string };
@@ -15,14 +17,15 @@ export type Refusal = { reason: string };
  *
  * A feature keeps, per version, the type it was first seen with (docs/semantic-conventions.md):
  * values of the other type are refused, so a query never meets two series with the same labels.
+ * A version's prediction likewise keeps its first kind, value or label (issue 11, item 5).
  */
 export class SeriesIndex {
   private readonly ids = new Map<string, number>();
   private readonly versions = new Set<string>();
   private readonly features = new Set<string>();
   private readonly segmentValues = new Map<string, Set<string>>();
-  /** Per "version\0feature": the feature's kind and the id of its oldest series (the first type wins). */
-  private readonly featureTypes = new Map<string, { kind: SeriesRef["kind"]; id: number }>();
+  /** Per "version\0slot" (exclusiveSlot): the kind and the id of its oldest series (the first kind wins). */
+  private readonly slotKinds = new Map<string, { kind: SeriesRef["kind"]; id: number }>();
   private customSeries = 0;
 
   /** Registers a series loaded from storage (in any order: the lowest id fixes a feature's type). */
@@ -76,12 +79,19 @@ export class SeriesIndex {
 
   /**
    * The refusal for a feature series of the other type than its version's feature was first
-   * seen with, or undefined. Asked for known series too: a store written before the rule may
-   * hold both types, and only the first one takes new values.
+   * seen with, or a prediction of the other kind than its version's first, or undefined. Asked
+   * for known series too: a store written before the rule may hold both, and only the first one
+   * takes new values.
    */
   typeConflict(ref: SeriesRef): Refusal | undefined {
-    const typed = isFeatureKind(ref.kind) ? this.featureTypes.get(`${ref.version}\u0000${ref.name}`) : undefined;
+    const slot = exclusiveSlot(ref.kind, ref.name);
+    const typed = slot === undefined ? undefined : this.slotKinds.get(`${ref.version}\u0000${slot}`);
     if (typed === undefined || typed.kind === ref.kind) return undefined;
+    if (!isFeatureKind(ref.kind)) {
+      return {
+        reason: `the prediction of version ${JSON.stringify(ref.version)} was first sent as ${PREDICTION_NAME[typed.kind]}; ${PREDICTION_NAME[ref.kind]} is rejected (a version keeps one prediction kind)`,
+      };
+    }
     return {
       reason: `feature ${JSON.stringify(ref.name)} of version ${JSON.stringify(ref.version)} was first sent as ${TYPE_NAME[typed.kind]}; values sent as ${TYPE_NAME[ref.kind]} are rejected (a feature keeps its first type per version)`,
     };
@@ -95,11 +105,12 @@ export class SeriesIndex {
 
   private count(ref: SeriesRef, id: number): void {
     this.versions.add(ref.version);
-    if (isFeatureKind(ref.kind)) {
-      this.features.add(ref.name);
-      const key = `${ref.version}\u0000${ref.name}`;
-      const typed = this.featureTypes.get(key);
-      if (typed === undefined || id < typed.id) this.featureTypes.set(key, { kind: ref.kind, id });
+    if (isFeatureKind(ref.kind)) this.features.add(ref.name);
+    const slot = exclusiveSlot(ref.kind, ref.name);
+    if (slot !== undefined) {
+      const key = `${ref.version}\u0000${slot}`;
+      const typed = this.slotKinds.get(key);
+      if (typed === undefined || id < typed.id) this.slotKinds.set(key, { kind: ref.kind, id });
     }
     if (isCustomKind(ref.kind)) this.customSeries += 1;
     if (ref.segment !== "") {
