@@ -4,7 +4,7 @@ import { TDigest } from "../sketch/tdigest.ts";
 import type { CumulativePoint } from "./cumulative.ts";
 import type { Limits } from "./limits.ts";
 import type { Rejections } from "./rejections.ts";
-import { SeriesKind, isFeatureKind, sketchTypeOf } from "./series.ts";
+import { SeriesKind, isFeatureKind, sketchTypeOf } from "../series/kinds.ts";
 import type { SeriesRef } from "./series.ts";
 
 /**

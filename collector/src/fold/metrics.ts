@@ -7,7 +7,7 @@ import { scalarString } from "./context.ts";
 import type { CumulativeValue } from "./cumulative.ts";
 import { exponentialHistogramCentroids, explicitHistogramCentroids, secondsPerUnit } from "./histogram.ts";
 import { streamId } from "./stream-id.ts";
-import { SeriesKind } from "./series.ts";
+import { SeriesKind } from "../series/kinds.ts";
 import type { SeriesRef } from "./series.ts";
 
 /** DataPointFlags.FLAG_NO_RECORDED_VALUE: the point is a gap marker, not a value. */

@@ -6,12 +6,11 @@ import { bodyLimits } from "../http/body-limits.ts";
 import { HttpError } from "../http/http-error.ts";
 import { readJsonBody } from "../http/read-json.ts";
 import { limitsFromEnv } from "../config.ts";
-import { DRIFT_WINDOWS } from "@driftline/collector/series";
+import { WINDOW_NAMES, isWindowName } from "@driftline/collector/series";
 import { modelStore } from "../http/stores.ts";
 import { requireKnownModel } from "./known-model.ts";
 import type { AppEnv } from "../http/app-env.ts";
 import type { Env } from "../env.ts";
-import type { AccuracyWindow } from "../store/read/accuracy.ts";
 import type { JoinSettings } from "../store/write/joins.ts";
 
 /**
@@ -29,10 +28,10 @@ accuracyApi.get("/:model/accuracy", async (c) => {
   const version = c.req.query("version");
   const window = c.req.query("window") ?? "1h";
   if (version === undefined || version === "") throw new HttpError(400, "accuracy needs ?version=<model version>: GET /api/models/:model lists the versions");
-  if (!Object.hasOwn(DRIFT_WINDOWS, window)) throw new HttpError(400, `window must be one of ${Object.keys(DRIFT_WINDOWS).join(", ")}, got ${JSON.stringify(window)}`);
+  if (!isWindowName(window)) throw new HttpError(400, `window must be one of ${WINDOW_NAMES.join(", ")}, got ${JSON.stringify(window)}`);
   await requireKnownModel(c.env, c.get("tenant"), model);
   const store = modelStore(c.env, c.get("tenant"), model);
-  const [report, join, settings] = await Promise.all([store.accuracy(version, window as AccuracyWindow, limitsFromEnv(c.env)), store.joinCounts(), store.joinSettings()]);
+  const [report, join, settings] = await Promise.all([store.accuracy(version, window, limitsFromEnv(c.env)), store.joinCounts(), store.joinSettings()]);
   if ("refused" in report) throw new HttpError(422, report.refused);
   return c.json({ model, ...report, join: { ...join, settings } });
 });

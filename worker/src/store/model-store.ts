@@ -13,7 +13,7 @@ import { entriesFromWindow, readBaseline, replaceBaseline } from "./baselines.ts
 import type { BaselineEntry, BaselineInfo, BaselineRefusal } from "./baselines.ts";
 import { computeDrift } from "./read/drift.ts";
 import type { DriftReport } from "./read/drift.ts";
-import type { DriftWindow } from "@driftline/collector/series";
+import type { WindowName } from "@driftline/collector/series";
 import type { ModelSummary } from "./read/summary.ts";
 import { currentSeries, latencyQuantiles, listSeries, selectSeries } from "./read/select.ts";
 import type { ReadContext, StoreQuantile, StoreQuantileSeries, StoreSelect, StoreSeries } from "./read/select.ts";
@@ -24,7 +24,7 @@ import type { JoinSettings, JoinSettingsRefusal } from "./write/joins.ts";
 import { eventDeltas, joinDeltas } from "./write/join-deltas.ts";
 import { isPastMinuteBuckets, mergeIntoHour } from "./write/late-buckets.ts";
 import { accuracyReport } from "./read/accuracy.ts";
-import type { AccuracyReport, AccuracyWindow } from "./read/accuracy.ts";
+import type { AccuracyReport } from "./read/accuracy.ts";
 import { earliest, runAlertStep } from "./alerts/evaluate.ts";
 import { READERS } from "./alerts/readings.ts";
 import { fetchSender, listDeliveries } from "./alerts/outbox.ts";
@@ -186,7 +186,7 @@ export class ModelStore extends DurableObject<Env> {
   }
 
   /** Drift of a version's baselined series over the window ending now, or null without a baseline. */
-  async drift(version: string, window: DriftWindow, limits: Limits): Promise<DriftReport | null> {
+  async drift(version: string, window: WindowName, limits: Limits): Promise<DriftReport | null> {
     return computeDrift(this.sql, version, window, Date.now(), limits.maxCategoriesPerSeries);
   }
 
@@ -262,7 +262,7 @@ export class ModelStore extends DurableObject<Env> {
    * Accuracy of `version` over the window ending at `atMs` (now when absent), every figure of
    * docs/accuracy.md; null figures where the window has no pairs. What alert rules read.
    */
-  async accuracy(version: string, window: AccuracyWindow, limits: Limits, atMs?: number): Promise<AccuracyReport | ReadRefusal> {
+  async accuracy(version: string, window: WindowName, limits: Limits, atMs?: number): Promise<AccuracyReport | ReadRefusal> {
     return refusingLimits(() => accuracyReport(this.sql, { version, window, atMs: atMs ?? Date.now(), categoriesCap: limits.maxCategoriesPerSeries }));
   }
 

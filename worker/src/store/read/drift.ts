@@ -1,6 +1,6 @@
 import { CategoricalCounts, SeriesKind, TDigest, categoricalDrift, numericDrift, sketchTypeOf } from "@driftline/collector";
-import { DRIFT_WINDOWS } from "@driftline/collector/series";
-import type { DriftWindow } from "@driftline/collector/series";
+import { WINDOW_MINUTES } from "@driftline/collector/series";
+import type { WindowName } from "@driftline/collector/series";
 import type { DriftResult, DriftStatus, SeriesKind as SeriesKindType } from "@driftline/collector";
 import { WindowReader, newBudget } from "./window-reader.ts";
 import { typeOfKind } from "../baselines.ts";
@@ -30,7 +30,7 @@ export type SeriesDrift = {
 /** What GET /api/models/:model/drift returns (beside the model id). */
 export type DriftReport = {
   version: string;
-  window: DriftWindow;
+  window: WindowName;
   /** The window is (from, to]: the minute buckets whose start lies in it, the current minute included. */
   from: string;
   to: string;
@@ -57,18 +57,18 @@ export function worstStatus(statuses: Iterable<DriftStatus>): DriftStatus {
  * Null when the version has no baseline. Cost: one decode per bucket in the window plus the
  * methods (a few ms per numeric feature, docs/drift.md).
  */
-export function computeDrift(sql: SqlStorage, version: string, window: DriftWindow, nowMs: number, categoriesCap: number): DriftReport | null {
+export function computeDrift(sql: SqlStorage, version: string, window: WindowName, nowMs: number, categoriesCap: number): DriftReport | null {
   const baselines = sql
     .exec<{ kind: string; name: string; sketch: ArrayBuffer; uploaded_ms: number }>("SELECT kind, name, sketch, uploaded_ms FROM baselines WHERE version = ? ORDER BY name", version)
     .toArray();
   if (baselines.length === 0) return null;
   const toMinute = Math.floor(nowMs / 60_000);
-  const fromMinute = toMinute - DRIFT_WINDOWS[window];
+  const fromMinute = toMinute - WINDOW_MINUTES[window];
   const features: SeriesDrift[] = [];
   let prediction: SeriesDrift | null = null;
   for (const row of baselines) {
     const kind = row.kind as SeriesKindType;
-    const drift = seriesDrift(sql, version, kind, row.name, new Uint8Array(row.sketch), nowMs, DRIFT_WINDOWS[window], categoriesCap);
+    const drift = seriesDrift(sql, version, kind, row.name, new Uint8Array(row.sketch), nowMs, WINDOW_MINUTES[window], categoriesCap);
     if (kind === SeriesKind.predictionValue || kind === SeriesKind.predictionLabel) prediction = drift;
     else features.push(drift);
   }

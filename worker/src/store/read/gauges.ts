@@ -1,8 +1,8 @@
 import { CategoricalCounts, TDigest, categoricalDrift, numericDrift, sketchTypeOf } from "@driftline/collector";
 import type { CategoricalDriftMethod, DriftResult, NumericDriftMethod, SeriesKind } from "@driftline/collector";
-import { DRIFT_WINDOWS } from "@driftline/collector/series";
+import { WINDOW_MINUTES } from "@driftline/collector/series";
 import { worstStatus } from "./drift.ts";
-import type { DriftWindow } from "@driftline/collector/series";
+import type { WindowName } from "@driftline/collector/series";
 import { Family } from "@driftline/collector/series";
 import type { Labels } from "@driftline/collector/promql";
 import type { Samples } from "./counters.ts";
@@ -17,7 +17,7 @@ export type GaugeWant = { labels: Labels; family: Family; method?: string; quant
 export type GaugeTarget = {
   seriesId: number;
   kind: SeriesKind;
-  window: DriftWindow;
+  window: WindowName;
   /** The version's baseline sketch of this series, when it has one (drift needs it). */
   baseline: Uint8Array | null;
   wants: GaugeWant[];
@@ -35,7 +35,7 @@ export function computeGauges(sql: SqlStorage, target: GaugeTarget, timesMs: rea
   const reader = new WindowReader(sql, {
     seriesIds: [target.seriesId],
     type,
-    windowMinutes: DRIFT_WINDOWS[target.window],
+    windowMinutes: WINDOW_MINUTES[target.window],
     timesMs,
     categoriesCap,
     budget,
@@ -80,7 +80,7 @@ function binnedGauges(sql: SqlStorage, target: GaugeTarget, baseline: TDigest, t
   const drift = (w: GaugeWant): boolean => (w.family === Family.featureDrift || w.family === Family.predictionDrift) && w.method !== undefined && BINNED_METHODS.includes(w.method);
   if (target.wants.length === 0 || !target.wants.every(drift)) return null;
   const methods = [...new Set(target.wants.map((w) => w.method!))];
-  const series = binnedDrift(sql, { seriesIds: [target.seriesId], windowMinutes: DRIFT_WINDOWS[target.window], timesMs, baseline, methods });
+  const series = binnedDrift(sql, { seriesIds: [target.seriesId], windowMinutes: WINDOW_MINUTES[target.window], timesMs, baseline, methods });
   if (series === null) return null;
   return target.wants.flatMap((want) => {
     const s = series.get(want.method!)!;
