@@ -11,8 +11,10 @@ export { CategoricalCounts, DEFAULT_MAX_CATEGORIES, OTHER_CATEGORY } from "./ske
 export { NumericSummary } from "./sketch/numeric-summary.ts";
 export { SketchDecodeError } from "./sketch/decode-error.ts";
 export { foldRequest } from "./fold/fold.ts";
-export type { FoldResult, ModelBatch, SeriesDelta } from "./fold/batch.ts";
-export { MINUTE_COMPRESSION, ModelAccumulator } from "./fold/batch.ts";
+export type { DecodedDelta, FoldResult, ModelBatch, SeriesDelta } from "./fold/batch.ts";
+export { MINUTE_COMPRESSION, ModelAccumulator, decodeDelta } from "./fold/batch.ts";
+export { AGGREGATORS, aggregatorOf, aggregatorOfType } from "./sketch/aggregator.ts";
+export type { Aggregator, BucketSketch } from "./sketch/aggregator.ts";
 export { foldDelta } from "./fold/metrics.ts";
 export { cumulativeDelta } from "./fold/cumulative.ts";
 export type { CumulativePoint, CumulativeValue, StreamState } from "./fold/cumulative.ts";

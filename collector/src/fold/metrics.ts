@@ -118,7 +118,7 @@ export function foldDelta(
   minute: number,
   value: CumulativeValue,
   route: Route,
-  ctx?: FoldContext,
+  ctx?: Pick<FoldContext, "rejections">,
 ): void {
   if (value.type === "sum") {
     for (const c of route.counters) model.addCount(c.kind, c.version, c.name, c.segment, minute, value.value);

@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
-import { ModelAccumulator, Rejections, cumulativeDelta, foldDelta } from "@driftline/collector";
-import type { CumulativePoint, Limits, ModelBatch, SeriesDelta, SeriesKind, SeriesRef, StreamState } from "@driftline/collector";
+import { ModelAccumulator, Rejections, cumulativeDelta, decodeDelta, foldDelta } from "@driftline/collector";
+import type { CumulativePoint, DecodedDelta, Limits, ModelBatch, SeriesKind, SeriesRef, StreamState } from "@driftline/collector";
 import type { Env } from "../env.ts";
 import { OpenBuckets } from "./write/open-buckets.ts";
 import { SeriesTotals } from "./write/series-totals.ts";
@@ -21,7 +21,7 @@ import type { Labels, Matcher } from "@driftline/collector/promql";
 import { refusingLimits } from "./read/read-limit.ts";
 import { JoinTable } from "./write/joins.ts";
 import type { JoinSettings, JoinSettingsRefusal } from "./write/joins.ts";
-import { eventDeltas, joinDeltas } from "./write/join-deltas.ts";
+import { eventDeltas, foldJoins } from "./write/join-deltas.ts";
 import { isPastMinuteBuckets, mergeIntoHour } from "./write/late-buckets.ts";
 import { accuracyReport } from "./read/accuracy.ts";
 import type { AccuracyReport } from "./read/accuracy.ts";
@@ -80,7 +80,9 @@ export class ModelStore extends DurableObject<Env> {
 
   /**
    * Merges one request's batch for this model and commits it. Series past a cap are refused
-   * (never written) and reported; everything else is durable when this returns.
+   * (never written) and reported; everything else is durable when this returns. Cumulative points
+   * and join records are folded here, under the same caps and the same `rejections`: a value they
+   * lose to a cap is counted and reported like any other (issue 10).
    */
   async ingest(batch: ModelBatch, limits: Limits): Promise<IngestReceipt> {
     const rejections = new Rejections();
@@ -89,11 +91,16 @@ export class ModelStore extends DurableObject<Env> {
     this.minuteRetention = Math.max(RETENTION.minutes, Math.ceil(limits.maxPastSeconds / 60) + 60);
     try {
       this.ctx.storage.transactionSync(() => {
-        let deltas = batch.cumulative.length === 0 ? batch.deltas : [...batch.deltas, ...this.cumulativeDeltas(batch.cumulative, limits)];
+        // The RPC's sketches are decoded once here; what the store folds itself stays decoded.
+        const deltas = batch.deltas.map(decodeDelta);
+        // One accumulator for both, so its per-request caps count them together, as the fold would.
+        const own = new ModelAccumulator(batch.modelId, limits, rejections);
+        if (batch.cumulative.length > 0) this.foldCumulative(own, batch.cumulative, rejections);
         const nowMs = Date.now();
-        if (batch.joins !== undefined && batch.joins.length > 0) deltas = [...deltas, ...joinDeltas(this.joins, batch.joins, limits, nowMs)];
+        if (batch.joins !== undefined && batch.joins.length > 0) foldJoins(own, this.joins, batch.joins, limits, nowMs, rejections);
+        deltas.push(...own.finishDecoded());
         const nowMinute = Math.floor(nowMs / 60_000);
-        const toMerge: { seriesId: number; delta: SeriesDelta }[] = [];
+        const toMerge: { seriesId: number; delta: DecodedDelta }[] = [];
         const totals = new SeriesTotals();
         for (const delta of deltas) {
           const id = this.seriesIdFor(delta, limits, rejections);
@@ -114,6 +121,8 @@ export class ModelStore extends DurableObject<Env> {
         this.countRejections(rejections);
         markDirty(this.sql, [...minutes].sort((a, b) => a - b));
       });
+      // Points and join records that lost a value to a cap were counted one each as they were folded.
+      lostRecords += rejections.records;
     } catch (error) {
       this.buckets.reset();
       throw error;
@@ -277,14 +286,16 @@ export class ModelStore extends DurableObject<Env> {
       const more = this.ctx.storage.transactionSync(() => {
         const { events, more } = this.joins.expire(nowMs);
         const minutes: number[] = [];
-        for (const delta of eventDeltas(events, limits, nowMs)) {
-          const id = this.seriesIdFor(delta, limits, new Rejections());
+        const rejections = new Rejections();
+        for (const delta of eventDeltas(events, limits, nowMs, rejections)) {
+          const id = this.seriesIdFor(delta, limits, rejections);
           if (id === undefined) continue;
           this.buckets.merge(id, delta, limits.maxCategoriesPerSeries);
           this.sql.exec("UPDATE series SET total = total + ?, last_minute = max(last_minute, ?) WHERE id = ?", delta.value, delta.minute, id);
           minutes.push(delta.minute);
         }
         markDirty(this.sql, minutes);
+        this.countRejections(rejections);
         return more;
       });
       if (more) return nowMs + 60_000;
@@ -300,7 +311,7 @@ export class ModelStore extends DurableObject<Env> {
     return { nowMs: Date.now(), minuteRetention: this.minuteRetention, categoriesCap: limits.maxCategoriesPerSeries };
   }
 
-  private seriesIdFor(delta: SeriesDelta, limits: Limits, rejections: Rejections): number | undefined {
+  private seriesIdFor(delta: DecodedDelta, limits: Limits, rejections: Rejections): number | undefined {
     const known = this.index.idOf(delta);
     const conflict = this.index.typeConflict(delta);
     if (known !== undefined && conflict === undefined) return known;
@@ -333,11 +344,11 @@ export class ModelStore extends DurableObject<Env> {
 
   /**
    * Turns cumulative points into deltas against each stream's previous point (kept in `streams`)
-   * and folds them like any delta. A stream unseen since before the streams' retention counts from
-   * its next point only, so a forgotten stream is never counted twice.
+   * and folds them into `acc` like any delta; a point that loses a value to a cap counts as one
+   * rejected record. A stream unseen since before the streams' retention counts from its next
+   * point only, so a forgotten stream is never counted twice.
    */
-  private cumulativeDeltas(points: CumulativePoint[], limits: Limits): SeriesDelta[] {
-    const acc = new ModelAccumulator("", limits, new Rejections());
+  private foldCumulative(acc: ModelAccumulator, points: CumulativePoint[], rejections: Rejections): void {
     const trustStartAfterNano = this.trackingSinceNano();
     for (const point of points) {
       const row = this.sql.exec<{ state: string }>("SELECT state FROM streams WHERE id = ?", point.stream).toArray()[0];
@@ -346,9 +357,11 @@ export class ModelStore extends DurableObject<Env> {
       if (state !== previous) {
         this.sql.exec("INSERT OR REPLACE INTO streams (id, state, updated_minute) VALUES (?, ?, ?)", point.stream, serializeStreamState(state), point.minute);
       }
-      if (delta !== null) foldDelta(acc, point.minute, delta, { digest: point.digest, counters: point.counters, valueScale: point.valueScale });
+      if (delta === null) continue;
+      rejections.beginRecord();
+      foldDelta(acc, point.minute, delta, { digest: point.digest, counters: point.counters, valueScale: point.valueScale }, { rejections });
+      rejections.endRecord();
     }
-    return acc.finish().deltas;
   }
 
   /**

@@ -4,8 +4,8 @@
  * rollups where they cover the window, minute buckets elsewhere). Pluggable: a kind is evaluated
  * only when {@link READERS} has a reader for it, and the rules API refuses the others.
  */
-import { CategoricalCounts, DRIFT_METHODS_OF, SeriesKind, TDigest, categoricalDrift, numericDrift } from "@driftline/collector";
-import type { CategoricalDriftMethod, DriftResult, NumericDriftMethod } from "@driftline/collector";
+import { DRIFT_METHODS_OF, SeriesKind, aggregatorOf, categoricalDrift, numericDrift } from "@driftline/collector";
+import type { CategoricalCounts, CategoricalDriftMethod, DriftResult, NumericDriftMethod, SeriesKind as SeriesKindType, TDigest } from "@driftline/collector";
 import type { AlertRule, Reading, RuleKind } from "@driftline/collector/alerts";
 import { WindowReader, newBudget } from "../read/window-reader.ts";
 import { ReadLimitError } from "../read/read-limit.ts";
@@ -65,8 +65,9 @@ function driftReading(sql: SqlStorage, rule: AlertRule, nowMs: number, context: 
   const reader = new WindowReader(sql, { seriesIds: ids, type: numeric ? "digest" : "counts", windowMinutes: rule.windowMs / 60_000, timesMs: [nowMs], categoriesCap: context.categoriesCap, budget: newBudget(), what: `alert ${rule.name}` });
   const current = reader.at(nowMs);
   let result: DriftResult;
-  if (numeric) result = numericDrift(TDigest.fromBytes(new Uint8Array(baseline.sketch)), current as TDigest, { methods: [method as NumericDriftMethod] })[0];
-  else result = categoricalDrift(CategoricalCounts.fromBytes(new Uint8Array(baseline.sketch)), current as CategoricalCounts, { methods: [method as CategoricalDriftMethod] })[0];
+  const reference = aggregatorOf(baseline.kind as SeriesKindType).decode(0, new Uint8Array(baseline.sketch));
+  if (numeric) result = numericDrift(reference as TDigest, current as TDigest, { methods: [method as NumericDriftMethod] })[0];
+  else result = categoricalDrift(reference as CategoricalCounts, current as CategoricalCounts, { methods: [method as CategoricalDriftMethod] })[0];
   return { value: result.status === "no_data" || !Number.isFinite(result.value) ? null : result.value };
 }
 

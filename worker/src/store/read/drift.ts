@@ -1,4 +1,5 @@
-import { CategoricalCounts, SeriesKind, TDigest, categoricalDrift, numericDrift, sketchTypeOf } from "@driftline/collector";
+import { SeriesKind, TDigest, aggregatorOf, categoricalDrift, numericDrift } from "@driftline/collector";
+import type { CategoricalCounts } from "@driftline/collector";
 import { WINDOW_MINUTES } from "@driftline/collector/series";
 import type { WindowName } from "@driftline/collector/series";
 import type { DriftResult, DriftStatus, SeriesKind as SeriesKindType } from "@driftline/collector";
@@ -92,19 +93,20 @@ function seriesDrift(sql: SqlStorage, version: string, kind: SeriesKindType, nam
     .map((row) => row.id);
   // The same window read as driftline_feature_drift in the query API: clean hour rollups where
   // they cover the window, minutes elsewhere, so a 7d window is whole, not only the 48 h of minutes.
-  const type = sketchTypeOf(kind) === "digest" ? "digest" : "counts";
+  const aggregator = aggregatorOf(kind);
+  const type = aggregator.type === "digest" ? "digest" : "counts";
   const window = new WindowReader(sql, { seriesIds: ids, type, windowMinutes, timesMs: [nowMs], categoriesCap, budget: newBudget(), what: `drift of ${name}` });
   const current = window.at(nowMs);
   let results: DriftResult[];
   let baselineCount: number;
   let currentCount: number;
   if (current instanceof TDigest) {
-    const baseline = TDigest.fromBytes(baselineBytes);
+    const baseline = aggregator.decode(0, baselineBytes) as TDigest;
     results = numericDrift(baseline, current);
     baselineCount = baseline.count;
     currentCount = current.count;
   } else {
-    const baseline = CategoricalCounts.fromBytes(baselineBytes);
+    const baseline = aggregator.decode(0, baselineBytes) as CategoricalCounts;
     results = categoricalDrift(baseline, current);
     baselineCount = baseline.total;
     currentCount = current.total;

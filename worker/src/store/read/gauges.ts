@@ -1,4 +1,5 @@
-import { CategoricalCounts, TDigest, categoricalDrift, numericDrift, sketchTypeOf } from "@driftline/collector";
+import { TDigest, aggregatorOf, categoricalDrift, numericDrift } from "@driftline/collector";
+import type { CategoricalCounts } from "@driftline/collector";
 import type { CategoricalDriftMethod, DriftResult, NumericDriftMethod, SeriesKind } from "@driftline/collector";
 import { WINDOW_MINUTES } from "@driftline/collector/series";
 import { worstStatus } from "./drift.ts";
@@ -31,7 +32,8 @@ const STATUS_VALUE = { ok: 0, warn: 1, alert: 2 } as const;
  * /api/models/:model/drift (docs/drift.md). Returns the wants that have a value at some time.
  */
 export function computeGauges(sql: SqlStorage, target: GaugeTarget, timesMs: readonly number[], categoriesCap: number, budget: MergeBudget): { labels: Labels; samples: Samples }[] {
-  const type = sketchTypeOf(target.kind) === "digest" ? "digest" : "counts";
+  const aggregator = aggregatorOf(target.kind);
+  const type = aggregator.type === "digest" ? "digest" : "counts";
   const reader = new WindowReader(sql, {
     seriesIds: [target.seriesId],
     type,
@@ -41,7 +43,7 @@ export function computeGauges(sql: SqlStorage, target: GaugeTarget, timesMs: rea
     budget,
     what: `window=${target.window}`,
   });
-  const baseline = target.baseline === null ? null : type === "digest" ? TDigest.fromBytes(target.baseline) : CategoricalCounts.fromBytes(target.baseline);
+  const baseline = target.baseline === null ? null : (aggregator.decode(0, target.baseline) as TDigest | CategoricalCounts);
   const binned = baseline instanceof TDigest ? binnedGauges(sql, target, baseline, timesMs) : null;
   if (binned !== null) return binned;
   // Status needs every method (the worst); otherwise only the methods asked for are computed:
