@@ -1,7 +1,6 @@
 import { Hono } from "hono";
 import { requireKnownModel } from "./known-model.ts";
 import { HttpError } from "../http/http-error.ts";
-import { limitsFromEnv } from "../config.ts";
 import { WINDOW_NAMES, isWindowName } from "@driftline/collector/series";
 import { modelStore } from "../http/stores.ts";
 import type { AppEnv } from "../http/app-env.ts";
@@ -21,7 +20,7 @@ driftApi.get("/:model/drift", async (c) => {
   if (!isWindowName(window)) throw new HttpError(400, `window must be one of ${WINDOW_NAMES.join(", ")}, got ${JSON.stringify(window)}`);
   const tenant = c.get("tenant");
   await requireKnownModel(c.env, tenant, model);
-  const report = await modelStore(c.env, tenant, model).drift(version, window, limitsFromEnv(c.env));
+  const report = await modelStore(c.env, tenant, model).drift(version, window);
   if (report === null) {
     throw new HttpError(404, `no baseline for model ${JSON.stringify(model)} version ${JSON.stringify(version)}: PUT /api/models/${model}/versions/${version}/baseline first`);
   }
