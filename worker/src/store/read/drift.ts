@@ -4,7 +4,8 @@ import { WINDOW_MINUTES } from "@driftline/collector/series";
 import type { WindowName } from "@driftline/collector/series";
 import type { DriftResult, DriftStatus, SeriesKind as SeriesKindType } from "@driftline/collector";
 import { WindowReader, newBudget } from "./window-reader.ts";
-import { typeOfKind } from "../baselines.ts";
+import { predictionKindOf, typeOfKind } from "../baselines.ts";
+import type { PredictionKind } from "../baselines.ts";
 
 
 /** One method's outcome, JSON-safe: NaN (no data) becomes null. */
@@ -26,6 +27,8 @@ export type SeriesDrift = {
   currentCount: number;
   status: DriftStatus;
   methods: MethodDrift[];
+  /** Set when the baseline's prediction kind is not what traffic sends; the status is then no_data. */
+  mismatch?: string;
 };
 
 /** What GET /api/models/:model/drift returns (beside the model id). */
@@ -40,6 +43,10 @@ export type DriftReport = {
   status: DriftStatus;
   features: SeriesDrift[];
   prediction: SeriesDrift | null;
+  /** The score's drift, when the baseline is a label with score. */
+  score?: SeriesDrift | null;
+  /** What makes part of the answer unmeasurable (a prediction-kind mismatch), by name. */
+  problems?: string[];
 };
 
 /** Severity order for "worst": no_data only when nothing has data. */
@@ -67,23 +74,70 @@ export function computeDrift(sql: SqlStorage, version: string, window: WindowNam
   const fromMinute = toMinute - WINDOW_MINUTES[window];
   const features: SeriesDrift[] = [];
   let prediction: SeriesDrift | null = null;
+  let score: SeriesDrift | null = null;
   for (const row of baselines) {
     const kind = row.kind as SeriesKindType;
     const drift = seriesDrift(sql, version, kind, row.name, new Uint8Array(row.sketch), nowMs, WINDOW_MINUTES[window], categoriesCap);
     if (kind === SeriesKind.predictionValue || kind === SeriesKind.predictionLabel) prediction = drift;
+    else if (kind === SeriesKind.predictionScore) score = drift;
     else features.push(drift);
   }
-  const all = prediction === null ? features : [...features, prediction];
+  const problems: string[] = [];
+  const mismatch = predictionMismatch(sql, version, new Set(baselines.map((row) => row.kind)));
+  if (mismatch !== null) {
+    problems.push(mismatch);
+    for (const drift of [prediction, score]) {
+      if (drift === null) continue;
+      drift.mismatch = mismatch;
+      drift.status = "no_data";
+    }
+  }
+  const all = [...features, ...(prediction === null ? [] : [prediction]), ...(score === null ? [] : [score])];
+  let status = worstStatus(all.map((d) => d.status));
+  // A part that cannot be measured must not read as healthy: never "ok" beside a mismatch.
+  if (mismatch !== null && status === "ok") status = "no_data";
   return {
     version,
     window,
     from: new Date((fromMinute + 1) * 60_000).toISOString(),
     to: new Date(nowMs).toISOString(),
     baselineUploadedAt: new Date(baselines[0].uploaded_ms).toISOString(),
-    status: worstStatus(all.map((d) => d.status)),
+    status,
     features,
     prediction,
+    ...(score === null ? {} : { score }),
+    ...(problems.length === 0 ? {} : { problems }),
   };
+}
+
+/** The series names traffic uses for each prediction kind, for the mismatch message. */
+const KIND_ON_THE_WIRE: Record<PredictionKind, string> = {
+  value: "ml.prediction.value",
+  label: "ml.prediction.label",
+  label_with_score: "ml.prediction.label with ml.prediction.score",
+};
+const KIND_IN_BASELINE: Record<PredictionKind, string> = {
+  value: "prediction_value",
+  label: "prediction_label",
+  label_with_score: "prediction_label with prediction_score",
+};
+
+/**
+ * Names the mismatch when the version's traffic sends another prediction kind than the baseline
+ * has (`baseline has prediction_value, traffic sends ml.prediction.label`), else null. Issue 15:
+ * such a baseline left prediction drift at no_data forever while the status said ok.
+ */
+function predictionMismatch(sql: SqlStorage, version: string, baselineKinds: ReadonlySet<string>): string | null {
+  const expected = predictionKindOf(baselineKinds);
+  if (expected === null) return null;
+  const sent = sql
+    .exec<{ kind: string }>("SELECT DISTINCT kind FROM series WHERE version = ? AND segment = '' AND kind IN (?, ?, ?)", version, SeriesKind.predictionValue, SeriesKind.predictionLabel, SeriesKind.predictionScore)
+    .toArray();
+  const actual = predictionKindOf(new Set(sent.map((row) => row.kind)));
+  if (actual === null || actual === expected) return null;
+  // A label baseline without a score still measures the label of label-with-score traffic.
+  if (expected === "label" && actual === "label_with_score") return null;
+  return `baseline has ${KIND_IN_BASELINE[expected]}, traffic sends ${KIND_ON_THE_WIRE[actual]}: upload a baseline whose prediction column matches (--prediction <label column> [--score <score column>], or a numeric --prediction for ml.prediction.value)`;
 }
 
 function seriesDrift(sql: SqlStorage, version: string, kind: SeriesKindType, name: string, baselineBytes: Uint8Array, nowMs: number, windowMinutes: number, categoriesCap: number): SeriesDrift {
