@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// `npm test`: type check, lint, every Vitest project (Node, workerd, end to end), then the
-// Python package's unit tests (python/run_tests.py). Ends with one line `N passed, N failed`
-// that sums them all: the type check and the lint count as one check each, every Vitest and
-// every Python test as one. (The Python end-to-end tests are Vitest files under test/.)
+// `npm test`: type check, lint, the console's build, every Vitest project (Node, workerd, end to
+// end), then the Python package's unit tests (python/run_tests.py). Ends with one line
+// `N passed, N failed` that sums them all: the type check, the lint and the build count as one
+// check each, every Vitest and every Python test as one. (The Python end-to-end tests are Vitest
+// files under test/.)
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -22,6 +23,9 @@ function step(name, command, args, env = {}) {
 for (const [name, args] of [
   ["type check", ["run", "typecheck"]],
   ["lint", ["run", "lint"]],
+  // The Worker serves console/dist as static assets (wrangler.toml [assets]); wrangler dev builds
+  // it too ([build]), but the workerd project reads [assets] without running [build].
+  ["console build", ["run", "build:console"]],
 ]) {
   if (step(name, "npm", args)) passed += 1;
   else {

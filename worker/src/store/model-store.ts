@@ -234,9 +234,12 @@ export class ModelStore extends DurableObject<Env> {
     return readBaseline(this.sql, version);
   }
 
-  /** Drift of a version's baselined series over the window ending now, or null without a baseline. */
-  async drift(version: string, window: WindowName, limits: Limits = this.limits): Promise<DriftReport | null> {
-    return computeDrift(this.sql, version, window, Date.now(), limits.maxCategoriesPerSeries);
+  /**
+   * Drift of a version's baselined series (or of one feature, with its counts per category) over
+   * the window ending now, or null without a baseline.
+   */
+  async drift(version: string, window: WindowName, limits: Limits = this.limits, feature?: string): Promise<DriftReport | null> {
+    return computeDrift(this.sql, version, window, Date.now(), limits.maxCategoriesPerSeries, feature);
   }
 
   /**

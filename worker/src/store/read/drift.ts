@@ -29,7 +29,16 @@ export type SeriesDrift = {
   methods: MethodDrift[];
   /** Set when the baseline's prediction kind is not what traffic sends; the status is then no_data. */
   mismatch?: string;
+  /**
+   * Counts per category of both sides: the baseline's categories, most frequent first, then the
+   * new ones, most frequent first (ties by name); only for the one
+   * categorical feature a request names (`?feature=`): the console's bars.
+   */
+  categories?: CategoryCounts[];
 };
+
+/** One category of a categorical feature: its count in the baseline and in the window. */
+export type CategoryCounts = { category: string; baseline: number; current: number };
 
 /** What GET /api/models/:model/drift returns (beside the model id). */
 export type DriftReport = {
@@ -65,11 +74,13 @@ export function worstStatus(statuses: Iterable<DriftStatus>): DriftStatus {
  * Null when the version has no baseline. Cost: one decode per bucket in the window plus the
  * methods (a few ms per numeric feature, docs/drift.md).
  */
-export function computeDrift(sql: SqlStorage, version: string, window: WindowName, nowMs: number, categoriesCap: number): DriftReport | null {
-  const baselines = sql
+export function computeDrift(sql: SqlStorage, version: string, window: WindowName, nowMs: number, categoriesCap: number, feature?: string): DriftReport | null {
+  const all = sql
     .exec<{ kind: string; name: string; sketch: ArrayBuffer; uploaded_ms: number }>("SELECT kind, name, sketch, uploaded_ms FROM baselines WHERE version = ? ORDER BY name", version)
     .toArray();
-  if (baselines.length === 0) return null;
+  if (all.length === 0) return null;
+  // One feature (with its categories) when the request names it; an unknown name gives no feature.
+  const baselines = feature === undefined ? all : all.filter((row) => row.name === feature && (row.kind === SeriesKind.numericFeature || row.kind === SeriesKind.categoricalFeature));
   const toMinute = Math.floor(nowMs / 60_000);
   const fromMinute = toMinute - WINDOW_MINUTES[window];
   const features: SeriesDrift[] = [];
@@ -77,13 +88,13 @@ export function computeDrift(sql: SqlStorage, version: string, window: WindowNam
   let score: SeriesDrift | null = null;
   for (const row of baselines) {
     const kind = row.kind as SeriesKindType;
-    const drift = seriesDrift(sql, version, kind, row.name, new Uint8Array(row.sketch), nowMs, WINDOW_MINUTES[window], categoriesCap);
+    const drift = seriesDrift(sql, version, kind, row.name, new Uint8Array(row.sketch), nowMs, WINDOW_MINUTES[window], categoriesCap, feature !== undefined);
     if (kind === SeriesKind.predictionValue || kind === SeriesKind.predictionLabel) prediction = drift;
     else if (kind === SeriesKind.predictionScore) score = drift;
     else features.push(drift);
   }
   const problems: string[] = [];
-  const mismatch = predictionMismatch(sql, version, new Set(baselines.map((row) => row.kind)));
+  const mismatch = predictionMismatch(sql, version, new Set(all.map((row) => row.kind)));
   if (mismatch !== null) {
     problems.push(mismatch);
     for (const drift of [prediction, score]) {
@@ -92,8 +103,8 @@ export function computeDrift(sql: SqlStorage, version: string, window: WindowNam
       drift.status = "no_data";
     }
   }
-  const all = [...features, ...(prediction === null ? [] : [prediction]), ...(score === null ? [] : [score])];
-  let status = worstStatus(all.map((d) => d.status));
+  const measured = [...features, ...(prediction === null ? [] : [prediction]), ...(score === null ? [] : [score])];
+  let status = worstStatus(measured.map((d) => d.status));
   // A part that cannot be measured must not read as healthy: never "ok" beside a mismatch.
   if (mismatch !== null && status === "ok") status = "no_data";
   return {
@@ -101,7 +112,7 @@ export function computeDrift(sql: SqlStorage, version: string, window: WindowNam
     window,
     from: new Date((fromMinute + 1) * 60_000).toISOString(),
     to: new Date(nowMs).toISOString(),
-    baselineUploadedAt: new Date(baselines[0].uploaded_ms).toISOString(),
+    baselineUploadedAt: new Date(all[0].uploaded_ms).toISOString(),
     status,
     features,
     prediction,
@@ -140,7 +151,7 @@ function predictionMismatch(sql: SqlStorage, version: string, baselineKinds: Rea
   return `baseline has ${KIND_IN_BASELINE[expected]}, traffic sends ${KIND_ON_THE_WIRE[actual]}: upload a baseline whose prediction column matches (--prediction <label column> [--score <score column>], or a numeric --prediction for ml.prediction.value)`;
 }
 
-function seriesDrift(sql: SqlStorage, version: string, kind: SeriesKindType, name: string, baselineBytes: Uint8Array, nowMs: number, windowMinutes: number, categoriesCap: number): SeriesDrift {
+function seriesDrift(sql: SqlStorage, version: string, kind: SeriesKindType, name: string, baselineBytes: Uint8Array, nowMs: number, windowMinutes: number, categoriesCap: number, withCategories: boolean): SeriesDrift {
   const ids = sql
     .exec<{ id: number }>("SELECT id FROM series WHERE kind = ? AND version = ? AND name = ? AND segment = ''", kind, version, name)
     .toArray()
@@ -152,6 +163,7 @@ function seriesDrift(sql: SqlStorage, version: string, kind: SeriesKindType, nam
   const window = new WindowReader(sql, { seriesIds: ids, type, windowMinutes, timesMs: [nowMs], categoriesCap, budget: newBudget(), what: `drift of ${name}` });
   const current = window.at(nowMs);
   let results: DriftResult[];
+  let categories: CategoryCounts[] | undefined;
   let baselineCount: number;
   let currentCount: number;
   if (current instanceof TDigest) {
@@ -164,9 +176,27 @@ function seriesDrift(sql: SqlStorage, version: string, kind: SeriesKindType, nam
     results = categoricalDrift(baseline, current);
     baselineCount = baseline.total;
     currentCount = current.total;
+    if (withCategories) categories = categoryCounts(baseline, current);
   }
   const methods = results.map(toJsonSafe);
-  return { name, type: typeOfKind(kind), baselineCount, currentCount, status: worstStatus(methods.map((m) => m.status)), methods };
+  const drift: SeriesDrift = { name, type: typeOfKind(kind), baselineCount, currentCount, status: worstStatus(methods.map((m) => m.status)), methods };
+  if (categories !== undefined) drift.categories = categories;
+  return drift;
+}
+
+/** Every category of either side with both counts (bounded by the two sketches' caps). */
+function categoryCounts(baseline: CategoricalCounts, current: CategoricalCounts): CategoryCounts[] {
+  const out: CategoryCounts[] = [];
+  const seen = new Set<string>();
+  for (const [category, count] of baseline.entries()) {
+    seen.add(category);
+    out.push({ category, baseline: count, current: current.get(category) });
+  }
+  const added: CategoryCounts[] = [];
+  for (const [category, count] of current.entries()) if (!seen.has(category)) added.push({ category, baseline: 0, current: count });
+  out.sort((a, b) => b.baseline - a.baseline || a.category.localeCompare(b.category));
+  added.sort((a, b) => b.current - a.current || a.category.localeCompare(b.category));
+  return [...out, ...added];
 }
 
 function toJsonSafe(result: DriftResult): MethodDrift {
