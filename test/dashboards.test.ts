@@ -10,14 +10,15 @@ import { DASHBOARDS } from "../dashboards/src/catalog.ts";
 import { exportDashboard, renderDashboard } from "../dashboards/src/export.ts";
 import { allTargets, allVariableQueries } from "../dashboards/src/all-targets.ts";
 import { SAMPLE_VARIABLES, dashboardTargets, substituteVariables } from "../dashboards/src/targets.ts";
-import { DRIFT_METHODS, WINDOWS } from "../dashboards/src/variables.ts";
+import { DRIFT_METHODS, WINDOW_NAMES } from "@driftline/collector/series";
 
 const DASHBOARD_DIR = new URL("../dashboards/", import.meta.url);
 const GRAFANA_BUILTINS = new Set(["__rate_interval", "__interval", "__range"]);
 
 /**
- * The series the Worker serves (SERIES_NAMES in collector/src/series/families.ts, which this Node test
- * cannot import: it pulls in Workers-only types); a typo in a query fails here.
+ * The series the Worker serves, written out rather than taken from the vocabulary's SERIES_NAMES:
+ * the names are what users' queries and saved dashboards depend on, so renaming a family in the
+ * vocabulary (which the dashboards import) must fail a test, and fails here.
  */
 const KNOWN_SERIES = new Set([
   "driftline_predictions_total",
@@ -82,7 +83,7 @@ function seriesOf(mv: Record<string, string>): SeriesData[] {
   for (const side of ["prediction", "actual"]) out.push(series({ __name__: "driftline_join_expired_total", ...mv, side }, (i) => i));
   for (const reason of ["duplicate", "full"]) out.push(series({ __name__: "driftline_join_refused_total", ...mv, reason }, (i) => i));
   for (const type of ["input", "output"]) out.push(series({ __name__: "driftline_genai_tokens_total", ...mv, type }, (i) => 500 * i));
-  for (const window of WINDOWS) {
+  for (const window of WINDOW_NAMES) {
     for (const method of DRIFT_METHODS) {
       out.push(series({ __name__: "driftline_feature_drift", ...mv, feature: "income", method, window }, () => 0.15));
       out.push(series({ __name__: "driftline_prediction_drift", ...mv, method, window }, () => 0.05));

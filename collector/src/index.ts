@@ -11,8 +11,10 @@ export { CategoricalCounts, DEFAULT_MAX_CATEGORIES, OTHER_CATEGORY } from "./ske
 export { NumericSummary } from "./sketch/numeric-summary.ts";
 export { SketchDecodeError } from "./sketch/decode-error.ts";
 export { foldRequest } from "./fold/fold.ts";
-export type { FoldResult, ModelBatch, SeriesDelta } from "./fold/batch.ts";
-export { MINUTE_COMPRESSION, ModelAccumulator } from "./fold/batch.ts";
+export type { DecodedDelta, FoldResult, ModelBatch, SeriesDelta } from "./fold/batch.ts";
+export { MINUTE_COMPRESSION, ModelAccumulator, decodeDelta } from "./fold/batch.ts";
+export { AGGREGATORS, aggregatorOf, aggregatorOfType } from "./sketch/aggregator.ts";
+export type { Aggregator, BucketSketch } from "./sketch/aggregator.ts";
 export { foldDelta } from "./fold/metrics.ts";
 export { cumulativeDelta } from "./fold/cumulative.ts";
 export { CounterRefusal, MAX_COUNT } from "./fold/counter-values.ts";
@@ -20,7 +22,8 @@ export type { CumulativePoint, CumulativeValue, StreamState } from "./fold/cumul
 export { Rejections } from "./fold/rejections.ts";
 export { DEFAULT_LIMITS, OTHER } from "./fold/limits.ts";
 export type { Limits } from "./fold/limits.ts";
-export { JoinEvent, SeriesKind, SketchType, exclusiveSlot, isCustomKind, isFeatureKind, parseSeriesKey, seriesKey, sketchTypeOf } from "./fold/series.ts";
+export { JoinEvent, exclusiveSlot, parseSeriesKey, seriesKey } from "./fold/series.ts";
+export { SeriesKind, SketchType, isCustomKind, isFeatureKind, sketchTypeOf } from "./series/kinds.ts";
 export type { SeriesRef } from "./fold/series.ts";
 export { Attr, Event, Instrument, UNKNOWN_VERSION } from "./fold/conventions.ts";
 export type { ActualJoinRecord, JoinRecord, JoinedPair, PredictionJoinRecord } from "./accuracy/join-record.ts";
@@ -32,7 +35,8 @@ export type { RegressionMetrics } from "./accuracy/regression.ts";
 export { binaryAucFromLabelDigests, digestScores, reflectedScores, rocAuc } from "./accuracy/auc.ts";
 export type { ScoreDistribution } from "./accuracy/auc.ts";
 export { pairLogLoss } from "./accuracy/log-loss.ts";
-export { DriftMethod } from "./drift/types.ts";
+export { CATEGORICAL_DRIFT_METHODS, DRIFT_METHODS, DRIFT_METHODS_OF, DriftMethod, NUMERIC_DRIFT_METHODS } from "./series/drift-methods.ts";
+export type { CategoricalDriftMethod, NumericDriftMethod } from "./series/drift-methods.ts";
 export type {
   BinnedDriftOptions,
   CategoricalDistribution,
@@ -45,7 +49,6 @@ export type {
 } from "./drift/types.ts";
 export { DEFAULT_DRIFT_THRESHOLDS, THRESHOLD_SUBJECT, classify, resolveThresholds } from "./drift/thresholds.ts";
 export {
-  NUMERIC_DRIFT_METHODS,
   numericDrift,
   numericHellinger,
   numericJensenShannon,
@@ -53,16 +56,15 @@ export {
   numericPsi,
   numericWasserstein,
 } from "./drift/numeric.ts";
-export type { NumericDriftMethod, NumericDriftOptions } from "./drift/numeric.ts";
+export type { NumericDriftOptions } from "./drift/numeric.ts";
 export {
-  CATEGORICAL_DRIFT_METHODS,
   ChiSquareForm,
   categoricalChiSquare,
   categoricalDrift,
   categoricalJensenShannon,
   categoricalPsi,
 } from "./drift/categorical.ts";
-export type { CategoricalDriftMethod, CategoricalDriftOptions, ChiSquareOptions } from "./drift/categorical.ts";
+export type { CategoricalDriftOptions, ChiSquareOptions } from "./drift/categorical.ts";
 export { chiSquaredSurvival, kolmogorovSurvival, ksTwoSamplePValue } from "./drift/special.ts";
 export { SMALL_WINDOW_VALUES, defaultStatusMethod, statusFrom } from "./drift/status-rule.ts";
 export { methodsOf, seriesDrift, statusMethodOf } from "./drift/series-drift.ts";

@@ -10,20 +10,21 @@ import { PanelBuilder as StatPanel } from "@grafana/grafana-foundation-sdk/stat"
 import { PanelBuilder as TimeseriesPanel } from "@grafana/grafana-foundation-sdk/timeseries";
 import { MODEL_VERSION, driftlineDashboard, instantQuery, promQuery } from "./defaults.ts";
 import { datasourceVariable, modelVariable, versionVariable, windowVariable } from "./variables.ts";
+import { Family, accuracyMetricsOf } from "@driftline/collector/series";
 
 const WINDOWED = `${MODEL_VERSION}, window="$window"`;
 /** The macro and whole-model figures: per-class series carry a `class` label. */
 const ACCURACY = `${WINDOWED}, class=""`;
-/** Metrics of a classifier, each a ratio in [0, 1]. */
-const CLASSIFICATION = "accuracy|precision|recall|f1|auc";
+/** Metrics of a classifier that are scores, each a ratio in [0, 1] (log loss has its own panel). */
+const CLASSIFICATION = accuracyMetricsOf("classification", "low").join("|");
 /** Metrics of a regressor, in the unit of the prediction (MAPE as a ratio). */
-const REGRESSION = "mae|rmse|mape";
+const REGRESSION = accuracyMetricsOf("regression").join("|");
 
 /** Current value of each classification metric per version. */
 export function classificationStat(): StatPanel {
   return new StatPanel()
     .title("Classification metrics, now")
-    .withTarget(instantQuery(`max by (metric, version) (driftline_accuracy{${ACCURACY}, metric=~"${CLASSIFICATION}"})`, "{{metric}} {{version}}"))
+    .withTarget(instantQuery(`max by (metric, version) (${Family.accuracy}{${ACCURACY}, metric=~"${CLASSIFICATION}"})`, "{{metric}} {{version}}"))
     .reduceOptions(new ReduceDataOptionsBuilder().calcs(["lastNotNull"]))
     .unit("percentunit")
     .decimals(3)
@@ -36,7 +37,7 @@ export function classificationStat(): StatPanel {
 export function classificationOverTime(): TimeseriesPanel {
   return new TimeseriesPanel()
     .title("Classification metrics over $window")
-    .withTarget(promQuery(`max by (metric, version) (driftline_accuracy{${ACCURACY}, metric=~"${CLASSIFICATION}"})`, "{{metric}} {{version}}"))
+    .withTarget(promQuery(`max by (metric, version) (${Family.accuracy}{${ACCURACY}, metric=~"${CLASSIFICATION}"})`, "{{metric}} {{version}}"))
     .unit("percentunit")
     .min(0)
     .max(1)
@@ -48,7 +49,7 @@ export function classificationOverTime(): TimeseriesPanel {
 export function f1PerClass(): TimeseriesPanel {
   return new TimeseriesPanel()
     .title("F1 per class over $window")
-    .withTarget(promQuery(`max by (class, version) (driftline_accuracy{${WINDOWED}, metric="f1", class!=""})`, "{{class}} {{version}}"))
+    .withTarget(promQuery(`max by (class, version) (${Family.accuracy}{${WINDOWED}, metric="f1", class!=""})`, "{{class}} {{version}}"))
     .unit("percentunit")
     .min(0)
     .max(1)
@@ -60,7 +61,7 @@ export function f1PerClass(): TimeseriesPanel {
 export function logLossOverTime(): TimeseriesPanel {
   return new TimeseriesPanel()
     .title("Log loss over $window")
-    .withTarget(promQuery(`max by (version) (driftline_accuracy{${ACCURACY}, metric="log_loss"})`, "{{version}}"))
+    .withTarget(promQuery(`max by (version) (${Family.accuracy}{${ACCURACY}, metric="log_loss"})`, "{{version}}"))
     .min(0)
     .height(9)
     .span(12);
@@ -70,8 +71,8 @@ export function logLossOverTime(): TimeseriesPanel {
 export function regressionOverTime(): TimeseriesPanel {
   return new TimeseriesPanel()
     .title("Regression errors over $window")
-    .withTarget(promQuery(`max by (metric, version) (driftline_accuracy{${ACCURACY}, metric=~"${REGRESSION}"})`, "{{metric}} {{version}}"))
-    .withTarget(promQuery(`max by (quantile, version) (driftline_prediction_error{${WINDOWED}, quantile=~"0.25|0.5|0.75"})`, "error q{{quantile}} {{version}}", "B"))
+    .withTarget(promQuery(`max by (metric, version) (${Family.accuracy}{${ACCURACY}, metric=~"${REGRESSION}"})`, "{{metric}} {{version}}"))
+    .withTarget(promQuery(`max by (quantile, version) (${Family.predictionError}{${WINDOWED}, quantile=~"0.25|0.5|0.75"})`, "error q{{quantile}} {{version}}", "B"))
     .height(9)
     .span(12);
 }
@@ -80,7 +81,7 @@ export function regressionOverTime(): TimeseriesPanel {
 export function actualsRate(): TimeseriesPanel {
   return new TimeseriesPanel()
     .title("Actuals received")
-    .withTarget(promQuery(`sum by (version) (rate(driftline_actuals_total{${MODEL_VERSION}}[$__rate_interval]))`, "{{version}}"))
+    .withTarget(promQuery(`sum by (version) (rate(${Family.actuals}{${MODEL_VERSION}}[$__rate_interval]))`, "{{version}}"))
     .unit("reqps")
     .min(0)
     .height(9)
@@ -92,7 +93,7 @@ export function actualsCoverage(): TimeseriesPanel {
   return new TimeseriesPanel()
     .title("Predictions with their actual, over $window")
     .description("Of the predictions with an id made in the window, the share joined with their actual so far; it grows as late actuals arrive.")
-    .withTarget(promQuery(`max by (version) (driftline_actuals_joined_ratio{${WINDOWED}})`, "{{version}}"))
+    .withTarget(promQuery(`max by (version) (${Family.actualsJoinedRatio}{${WINDOWED}})`, "{{version}}"))
     .unit("percentunit")
     .min(0)
     .max(1)
@@ -104,7 +105,7 @@ export function actualsCoverage(): TimeseriesPanel {
 export function actualDelay(): TimeseriesPanel {
   return new TimeseriesPanel()
     .title("Delay of actuals over $window")
-    .withTarget(promQuery(`max by (quantile, version) (driftline_actual_delay_seconds{${WINDOWED}})`, "p{{quantile}} {{version}}"))
+    .withTarget(promQuery(`max by (quantile, version) (${Family.actualDelay}{${WINDOWED}})`, "p{{quantile}} {{version}}"))
     .unit("s")
     .min(0)
     .height(9)
@@ -116,9 +117,9 @@ export function joinEvents(): TimeseriesPanel {
   return new TimeseriesPanel()
     .title("Joins")
     .description("Joined pairs, predictions and actuals that expired unjoined (side), and records refused (reason: duplicate id or full join table).")
-    .withTarget(promQuery(`sum by (version) (rate(driftline_actuals_joined_total{${MODEL_VERSION}}[$__rate_interval]))`, "joined {{version}}"))
-    .withTarget(promQuery(`sum by (side, version) (rate(driftline_join_expired_total{${MODEL_VERSION}}[$__rate_interval]))`, "expired {{side}} {{version}}", "B"))
-    .withTarget(promQuery(`sum by (reason, version) (rate(driftline_join_refused_total{${MODEL_VERSION}}[$__rate_interval]))`, "refused {{reason}} {{version}}", "C"))
+    .withTarget(promQuery(`sum by (version) (rate(${Family.actualsJoined}{${MODEL_VERSION}}[$__rate_interval]))`, "joined {{version}}"))
+    .withTarget(promQuery(`sum by (side, version) (rate(${Family.joinExpired}{${MODEL_VERSION}}[$__rate_interval]))`, "expired {{side}} {{version}}", "B"))
+    .withTarget(promQuery(`sum by (reason, version) (rate(${Family.joinRefused}{${MODEL_VERSION}}[$__rate_interval]))`, "refused {{reason}} {{version}}", "C"))
     .unit("reqps")
     .min(0)
     .height(9)

@@ -13,6 +13,7 @@ import { PanelBuilder as TimeseriesPanel } from "@grafana/grafana-foundation-sdk
 import { PromQueryFormat } from "@grafana/grafana-foundation-sdk/prometheus";
 import { DRIFT_STATUS_MAPPINGS, DRIFT_STATUS_THRESHOLDS, MODEL_VERSION, MODEL_VERSION_SEGMENT, driftlineDashboard, instantQuery, promQuery } from "./defaults.ts";
 import { datasourceVariable, featureVariable, methodVariable, modelVariable, segmentVariable, versionVariable, windowVariable } from "./variables.ts";
+import { Family } from "@driftline/collector/series";
 
 const FEATURES = `${MODEL_VERSION}, feature=~"$feature", window="$window"`;
 
@@ -24,7 +25,7 @@ export function driftStatusByFeature(): StatusHistoryPanel {
   return new StatusHistoryPanel()
     .title("Drift status by feature")
     .description("0 ok, 1 warn, 2 alert, for every feature of the chosen versions over $window; __prediction__ is the model's output.")
-    .withTarget(promQuery(`max by (feature) (driftline_drift_status{${MODEL_VERSION}, window="$window"})`, "{{feature}}"))
+    .withTarget(promQuery(`max by (feature) (${Family.driftStatus}{${MODEL_VERSION}, window="$window"})`, "{{feature}}"))
     .mappings(DRIFT_STATUS_MAPPINGS)
     .thresholds(DRIFT_STATUS_THRESHOLDS)
     .height(9)
@@ -36,7 +37,7 @@ export function driftScoreByFeature(): TimeseriesPanel {
   return new TimeseriesPanel()
     .title("Drift ($method) by feature")
     .description("Each point compares the window ending there ($window) with the version's baseline.")
-    .withTarget(promQuery(`max by (feature, version) (driftline_feature_drift{${FEATURES}, method="$method"})`, "{{feature}} {{version}}"))
+    .withTarget(promQuery(`max by (feature, version) (${Family.featureDrift}{${FEATURES}, method="$method"})`, "{{feature}} {{version}}"))
     .min(0)
     .height(9)
     .span(12);
@@ -50,7 +51,7 @@ export function driftScoreByFeature(): TimeseriesPanel {
 export function driftHeatmap(): HeatmapPanel {
   return new HeatmapPanel()
     .title("Drift ($method) heatmap across features")
-    .withTarget(promQuery(`max by (feature) (driftline_feature_drift{${FEATURES}, method="$method"})`, "{{feature}}").format(PromQueryFormat.TimeSeries))
+    .withTarget(promQuery(`max by (feature) (${Family.featureDrift}{${FEATURES}, method="$method"})`, "{{feature}}").format(PromQueryFormat.TimeSeries))
     .calculate(false)
     .rowsFrame(new RowsHeatmapOptionsBuilder().layout(HeatmapCellLayout.Unknown))
     .color(new HeatmapColorOptionsBuilder().mode(HeatmapColorMode.Scheme).scheme("YlOrRd").scale(HeatmapColorScale.Exponential).exponent(0.5).steps(64).fill("dark-orange").reverse(false))
@@ -62,7 +63,7 @@ export function driftHeatmap(): HeatmapPanel {
 export function driftMethodsTable(): TablePanel {
   return new TablePanel()
     .title("Drift by feature and method, now")
-    .withTarget(instantQuery(`max by (feature, method) (driftline_feature_drift{${FEATURES}})`, "").format(PromQueryFormat.Table))
+    .withTarget(instantQuery(`max by (feature, method) (${Family.featureDrift}{${FEATURES}})`, "").format(PromQueryFormat.Table))
     .height(9)
     .span(12);
 }
@@ -71,7 +72,7 @@ export function driftMethodsTable(): TablePanel {
 export function predictionDrift(): TimeseriesPanel {
   return new TimeseriesPanel()
     .title("Prediction drift ($method)")
-    .withTarget(promQuery(`driftline_prediction_drift{${MODEL_VERSION}, method="$method", window="$window"}`, "{{version}}"))
+    .withTarget(promQuery(`${Family.predictionDrift}{${MODEL_VERSION}, method="$method", window="$window"}`, "{{version}}"))
     .min(0)
     .height(9)
     .span(12);
@@ -87,8 +88,8 @@ export function featureQuantiles(): TimeseriesPanel {
     .repeat("feature")
     .repeatDirection("h")
     .maxPerRow(3)
-    .withTarget(promQuery(`max by (quantile, version) (driftline_feature_quantile{${MODEL_VERSION}, feature="$feature", window="$window"})`, "q{{quantile}} {{version}}", "A"))
-    .withTarget(promQuery(`max by (quantile, version) (driftline_baseline_quantile{${MODEL_VERSION}, feature="$feature"})`, "q{{quantile}} {{version}} baseline", "B"))
+    .withTarget(promQuery(`max by (quantile, version) (${Family.featureQuantile}{${MODEL_VERSION}, feature="$feature", window="$window"})`, "q{{quantile}} {{version}}", "A"))
+    .withTarget(promQuery(`max by (quantile, version) (${Family.baselineQuantile}{${MODEL_VERSION}, feature="$feature"})`, "q{{quantile}} {{version}} baseline", "B"))
     .overrideByQuery("B", [{ id: "custom.lineStyle", value: { fill: "dash", dash: [10, 10] } }])
     .height(9)
     .span(8);
@@ -98,7 +99,7 @@ export function featureQuantiles(): TimeseriesPanel {
 export function missingRatioByFeature(): TimeseriesPanel {
   return new TimeseriesPanel()
     .title("Missing values by feature")
-    .withTarget(promQuery(`max by (feature) (driftline_feature_missing_ratio{${FEATURES}})`, "{{feature}}"))
+    .withTarget(promQuery(`max by (feature) (${Family.missingRatio}{${FEATURES}})`, "{{feature}}"))
     .unit("percentunit")
     .min(0)
     .height(9)
@@ -153,7 +154,7 @@ export function driftStatusBySegment(): StatusHistoryPanel {
   return new StatusHistoryPanel()
     .title("Drift status by $segment")
     .description("The worst status of any feature or the prediction within each value of the segment attribute $segment, over $window.")
-    .withTarget(promQuery(`max by (segment_value) (driftline_drift_status{${MODEL_VERSION_SEGMENT}, window="$window"})`, "{{segment_value}}"))
+    .withTarget(promQuery(`max by (segment_value) (${Family.driftStatus}{${MODEL_VERSION_SEGMENT}, window="$window"})`, "{{segment_value}}"))
     .mappings(DRIFT_STATUS_MAPPINGS)
     .thresholds(DRIFT_STATUS_THRESHOLDS)
     .height(9)
@@ -164,7 +165,7 @@ export function driftStatusBySegment(): StatusHistoryPanel {
 export function driftScoreBySegment(): TimeseriesPanel {
   return new TimeseriesPanel()
     .title("Drift ($method) by $segment")
-    .withTarget(promQuery(`max by (segment_value, feature) (driftline_feature_drift{${MODEL_VERSION_SEGMENT}, feature=~"$feature", window="$window", method="$method"})`, "{{feature}} {{segment_value}}"))
+    .withTarget(promQuery(`max by (segment_value, feature) (${Family.featureDrift}{${MODEL_VERSION_SEGMENT}, feature=~"$feature", window="$window", method="$method"})`, "{{feature}} {{segment_value}}"))
     .min(0)
     .height(9)
     .span(12);

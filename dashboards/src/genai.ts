@@ -9,6 +9,7 @@ import { PanelBuilder as StatPanel } from "@grafana/grafana-foundation-sdk/stat"
 import { PanelBuilder as TimeseriesPanel } from "@grafana/grafana-foundation-sdk/timeseries";
 import { MODEL_VERSION, driftlineDashboard, instantQuery, promQuery } from "./defaults.ts";
 import { datasourceVariable, modelVariable, versionVariable } from "./variables.ts";
+import { Family } from "@driftline/collector/series";
 
 const RATE = "[$__rate_interval]";
 
@@ -16,7 +17,7 @@ const RATE = "[$__rate_interval]";
 export function tokensInRangeStat(): StatPanel {
   return new StatPanel()
     .title("Tokens in range")
-    .withTarget(instantQuery(`sum by (type) (increase(driftline_genai_tokens_total{${MODEL_VERSION}}[$__range]))`, "{{type}}"))
+    .withTarget(instantQuery(`sum by (type) (increase(${Family.genAiTokens}{${MODEL_VERSION}}[$__range]))`, "{{type}}"))
     .reduceOptions(new ReduceDataOptionsBuilder().calcs(["lastNotNull"]))
     .unit("short")
     .graphMode(BigValueGraphMode.None)
@@ -28,7 +29,7 @@ export function tokensInRangeStat(): StatPanel {
 export function requestsInRangeStat(): StatPanel {
   return new StatPanel()
     .title("Requests in range")
-    .withTarget(instantQuery(`sum(increase(driftline_predictions_total{${MODEL_VERSION}}[$__range]))`, "requests"))
+    .withTarget(instantQuery(`sum(increase(${Family.predictions}{${MODEL_VERSION}}[$__range]))`, "requests"))
     .reduceOptions(new ReduceDataOptionsBuilder().calcs(["lastNotNull"]))
     .unit("short")
     .graphMode(BigValueGraphMode.None)
@@ -40,7 +41,7 @@ export function requestsInRangeStat(): StatPanel {
 export function tokenRate(): TimeseriesPanel {
   return new TimeseriesPanel()
     .title("Tokens per second")
-    .withTarget(promQuery(`sum by (type, version) (rate(driftline_genai_tokens_total{${MODEL_VERSION}}${RATE}))`, "{{type}} {{version}}"))
+    .withTarget(promQuery(`sum by (type, version) (rate(${Family.genAiTokens}{${MODEL_VERSION}}${RATE}))`, "{{type}} {{version}}"))
     .unit("short")
     .min(0)
     .height(9)
@@ -53,7 +54,7 @@ export function tokensPerRequest(): TimeseriesPanel {
     .title("Tokens per request")
     .withTarget(
       promQuery(
-        `sum by (type) (rate(driftline_genai_tokens_total{${MODEL_VERSION}}${RATE})) / ignoring (type) group_left sum(rate(driftline_predictions_total{${MODEL_VERSION}}${RATE}))`,
+        `sum by (type) (rate(${Family.genAiTokens}{${MODEL_VERSION}}${RATE})) / ignoring (type) group_left sum(rate(${Family.predictions}{${MODEL_VERSION}}${RATE}))`,
         "{{type}}",
       ),
     )
@@ -66,7 +67,7 @@ export function tokensPerRequest(): TimeseriesPanel {
 /** Request latency quantiles per version. */
 export function generationLatency(): TimeseriesPanel {
   const quantile = (q: number): string =>
-    `histogram_quantile(${q}, sum by (le, version) (rate(driftline_prediction_duration_seconds_bucket{${MODEL_VERSION}}${RATE})))`;
+    `histogram_quantile(${q}, sum by (le, version) (rate(${Family.duration}_bucket{${MODEL_VERSION}}${RATE})))`;
   return new TimeseriesPanel()
     .title("Request latency")
     .withTarget(promQuery(quantile(0.5), "p50 {{version}}", "A"))
@@ -81,7 +82,7 @@ export function generationLatency(): TimeseriesPanel {
 export function requestRate(): TimeseriesPanel {
   return new TimeseriesPanel()
     .title("Requests per second")
-    .withTarget(promQuery(`sum by (version) (rate(driftline_predictions_total{${MODEL_VERSION}}${RATE}))`, "{{version}}"))
+    .withTarget(promQuery(`sum by (version) (rate(${Family.predictions}{${MODEL_VERSION}}${RATE}))`, "{{version}}"))
     .unit("reqps")
     .min(0)
     .height(9)

@@ -10,6 +10,7 @@ import { PanelBuilder as TimeseriesPanel } from "@grafana/grafana-foundation-sdk
 import { PanelBuilder as StatusHistoryPanel } from "@grafana/grafana-foundation-sdk/statushistory";
 import { DRIFT_STATUS_MAPPINGS, DRIFT_STATUS_THRESHOLDS, driftlineDashboard, instantQuery, promQuery, thresholds } from "./defaults.ts";
 import { datasourceVariable, modelVariable, windowVariable } from "./variables.ts";
+import { Family } from "@driftline/collector/series";
 
 /** The chosen models, whole-model series only (segment series count the same predictions again). */
 const MODEL = `model=~"$model", segment=""`;
@@ -20,7 +21,7 @@ export function modelsReportingStat(): StatPanel {
   return new StatPanel()
     .title("Models reporting")
     .description("Models with at least one prediction in the dashboard's time range.")
-    .withTarget(instantQuery(`count(sum by (model) (increase(driftline_predictions_total{${MODEL}}[$__range])) > 0)`, "models"))
+    .withTarget(instantQuery(`count(sum by (model) (increase(${Family.predictions}{${MODEL}}[$__range])) > 0)`, "models"))
     .reduceOptions(lastValue())
     .graphMode(BigValueGraphMode.None)
     .height(5)
@@ -32,7 +33,7 @@ export function modelsInAlertStat(): StatPanel {
   return new StatPanel()
     .title("Models with drift alerts")
     .description("Models with at least one feature (or the prediction) at drift status 2, alert, over $window.")
-    .withTarget(instantQuery(`count(max by (model) (driftline_drift_status{${MODEL}, window="$window"}) == 2) or vector(0)`, "models"))
+    .withTarget(instantQuery(`count(max by (model) (${Family.driftStatus}{${MODEL}, window="$window"}) == 2) or vector(0)`, "models"))
     .reduceOptions(lastValue())
     .thresholds(thresholds("green", [[1, "red"]]))
     .colorMode(BigValueColorMode.Background)
@@ -45,7 +46,7 @@ export function modelsInAlertStat(): StatPanel {
 export function totalThroughputStat(): StatPanel {
   return new StatPanel()
     .title("Predictions per second")
-    .withTarget(instantQuery(`sum(rate(driftline_predictions_total{${MODEL}}[$__rate_interval]))`, "all models"))
+    .withTarget(instantQuery(`sum(rate(${Family.predictions}{${MODEL}}[$__rate_interval]))`, "all models"))
     .reduceOptions(lastValue())
     .unit("reqps")
     .graphMode(BigValueGraphMode.Area)
@@ -59,7 +60,7 @@ export function totalErrorRatioStat(): StatPanel {
     .title("Error ratio")
     .withTarget(
       instantQuery(
-        `sum(rate(driftline_prediction_errors_total{${MODEL}}[$__rate_interval])) / sum(rate(driftline_predictions_total{${MODEL}}[$__rate_interval]))`,
+        `sum(rate(${Family.errors}{${MODEL}}[$__rate_interval])) / sum(rate(${Family.predictions}{${MODEL}}[$__rate_interval]))`,
         "all models",
       ),
     )
@@ -77,7 +78,7 @@ export function driftStatusByModel(): StatusHistoryPanel {
   return new StatusHistoryPanel()
     .title("Drift status by model")
     .description("The worst status of any feature or the prediction of each model, over $window: ok, warn or alert.")
-    .withTarget(promQuery(`max by (model) (driftline_drift_status{${MODEL}, window="$window"})`, "{{model}}"))
+    .withTarget(promQuery(`max by (model) (${Family.driftStatus}{${MODEL}, window="$window"})`, "{{model}}"))
     .mappings(DRIFT_STATUS_MAPPINGS)
     .thresholds(DRIFT_STATUS_THRESHOLDS)
     .height(8)
@@ -88,7 +89,7 @@ export function driftStatusByModel(): StatusHistoryPanel {
 export function throughputByModel(): TimeseriesPanel {
   return new TimeseriesPanel()
     .title("Throughput by model")
-    .withTarget(promQuery(`sum by (model) (rate(driftline_predictions_total{${MODEL}}[$__rate_interval]))`, "{{model}}"))
+    .withTarget(promQuery(`sum by (model) (rate(${Family.predictions}{${MODEL}}[$__rate_interval]))`, "{{model}}"))
     .unit("reqps")
     .min(0)
     .height(8)
@@ -101,7 +102,7 @@ export function errorRatioByModel(): TimeseriesPanel {
     .title("Error ratio by model")
     .withTarget(
       promQuery(
-        `sum by (model) (rate(driftline_prediction_errors_total{${MODEL}}[$__rate_interval])) / sum by (model) (rate(driftline_predictions_total{${MODEL}}[$__rate_interval]))`,
+        `sum by (model) (rate(${Family.errors}{${MODEL}}[$__rate_interval])) / sum by (model) (rate(${Family.predictions}{${MODEL}}[$__rate_interval]))`,
         "{{model}}",
       ),
     )
@@ -117,7 +118,7 @@ export function p99LatencyByModel(): TimeseriesPanel {
     .title("p99 latency by model")
     .withTarget(
       promQuery(
-        `histogram_quantile(0.99, sum by (le, model) (rate(driftline_prediction_duration_seconds_bucket{${MODEL}}[$__rate_interval])))`,
+        `histogram_quantile(0.99, sum by (le, model) (rate(${Family.duration}_bucket{${MODEL}}[$__rate_interval])))`,
         "{{model}}",
       ),
     )

@@ -11,12 +11,13 @@ import { PanelBuilder as TablePanel } from "@grafana/grafana-foundation-sdk/tabl
 import { PromQueryFormat } from "@grafana/grafana-foundation-sdk/prometheus";
 import { DRIFT_STATUS_MAPPINGS, MODEL_VERSION, MODEL_VERSION_SEGMENT, driftlineDashboard, instantQuery, promQuery, thresholds } from "./defaults.ts";
 import { datasourceVariable, modelVariable, segmentVariable, versionVariable, windowVariable } from "./variables.ts";
+import { Family } from "@driftline/collector/series";
 
 const RATE = "[$__rate_interval]";
-const predictionsRate = (by: string): string => `sum by (${by}) (rate(driftline_predictions_total{${MODEL_VERSION}}${RATE}))`;
-const errorsRate = (by: string): string => `sum by (${by}) (rate(driftline_prediction_errors_total{${MODEL_VERSION}}${RATE}))`;
+const predictionsRate = (by: string): string => `sum by (${by}) (rate(${Family.predictions}{${MODEL_VERSION}}${RATE}))`;
+const errorsRate = (by: string): string => `sum by (${by}) (rate(${Family.errors}{${MODEL_VERSION}}${RATE}))`;
 const latencyQuantile = (q: number, by: string): string =>
-  `histogram_quantile(${q}, sum by (le, ${by}) (rate(driftline_prediction_duration_seconds_bucket{${MODEL_VERSION}}${RATE})))`;
+  `histogram_quantile(${q}, sum by (le, ${by}) (rate(${Family.duration}_bucket{${MODEL_VERSION}}${RATE})))`;
 
 function stat(title: string, expr: string, unit: string): StatPanel {
   return new StatPanel()
@@ -71,7 +72,7 @@ export function meanLatencyByVersion(): TimeseriesPanel {
     .title("Mean latency by version")
     .withTarget(
       promQuery(
-        `sum by (version) (rate(driftline_prediction_duration_seconds_sum{${MODEL_VERSION}}${RATE})) / sum by (version) (rate(driftline_prediction_duration_seconds_count{${MODEL_VERSION}}${RATE}))`,
+        `sum by (version) (rate(${Family.duration}_sum{${MODEL_VERSION}}${RATE})) / sum by (version) (rate(${Family.duration}_count{${MODEL_VERSION}}${RATE}))`,
         "{{version}}",
       ),
     )
@@ -120,7 +121,7 @@ const segmentRate = (series: string): string => `sum by (segment_value) (rate(${
 export function throughputBySegment(): TimeseriesPanel {
   return new TimeseriesPanel()
     .title("Throughput by $segment")
-    .withTarget(promQuery(segmentRate("driftline_predictions_total"), "{{segment_value}}"))
+    .withTarget(promQuery(segmentRate(Family.predictions), "{{segment_value}}"))
     .unit("reqps")
     .min(0)
     .height(9)
@@ -131,7 +132,7 @@ export function throughputBySegment(): TimeseriesPanel {
 export function errorRatioBySegment(): TimeseriesPanel {
   return new TimeseriesPanel()
     .title("Error ratio by $segment")
-    .withTarget(promQuery(`${segmentRate("driftline_prediction_errors_total")} / ${segmentRate("driftline_predictions_total")}`, "{{segment_value}}"))
+    .withTarget(promQuery(`${segmentRate(Family.errors)} / ${segmentRate(Family.predictions)}`, "{{segment_value}}"))
     .unit("percentunit")
     .min(0)
     .height(9)
@@ -142,7 +143,7 @@ export function errorRatioBySegment(): TimeseriesPanel {
 export function p99LatencyBySegment(): TimeseriesPanel {
   return new TimeseriesPanel()
     .title("p99 latency by $segment")
-    .withTarget(promQuery(`histogram_quantile(0.99, sum by (le, segment_value) (rate(driftline_prediction_duration_seconds_bucket{${MODEL_VERSION_SEGMENT}}${RATE})))`, "{{segment_value}}"))
+    .withTarget(promQuery(`histogram_quantile(0.99, sum by (le, segment_value) (rate(${Family.duration}_bucket{${MODEL_VERSION_SEGMENT}}${RATE})))`, "{{segment_value}}"))
     .unit("s")
     .min(0)
     .height(9)
@@ -157,16 +158,16 @@ export function p99LatencyBySegment(): TimeseriesPanel {
 export function versionComparison(): TablePanel {
   const over = "[$__range]";
   const byVersion = (series: string): string => `sum by (version) (increase(${series}{${MODEL_VERSION}}${over}))`;
-  const quantile = (q: number): string => `histogram_quantile(${q}, sum by (le, version) (rate(driftline_prediction_duration_seconds_bucket{${MODEL_VERSION}}${over})))`;
+  const quantile = (q: number): string => `histogram_quantile(${q}, sum by (le, version) (rate(${Family.duration}_bucket{${MODEL_VERSION}}${over})))`;
   const table = (expr: string, refId: string) => instantQuery(expr, "", refId).format(PromQueryFormat.Table);
   return new TablePanel()
     .title("Champion vs challengers")
     .description("Per version over the dashboard's time range; drift status over $window (0 ok, 1 warn, 2 alert).")
-    .withTarget(table(`sum by (version) (rate(driftline_predictions_total{${MODEL_VERSION}}${over}))`, "A"))
-    .withTarget(table(`${byVersion("driftline_prediction_errors_total")} / ${byVersion("driftline_predictions_total")}`, "B"))
+    .withTarget(table(`sum by (version) (rate(${Family.predictions}{${MODEL_VERSION}}${over}))`, "A"))
+    .withTarget(table(`${byVersion(Family.errors)} / ${byVersion(Family.predictions)}`, "B"))
     .withTarget(table(quantile(0.5), "C"))
     .withTarget(table(quantile(0.99), "D"))
-    .withTarget(table(`max by (version) (driftline_drift_status{${MODEL_VERSION}, window="$window"})`, "E"))
+    .withTarget(table(`max by (version) (${Family.driftStatus}{${MODEL_VERSION}, window="$window"})`, "E"))
     .withTransformation({ id: "merge", options: {} })
     .withTransformation({
       id: "organize",
@@ -184,7 +185,7 @@ export function versionComparison(): TablePanel {
 export function driftStatusByVersion(): TimeseriesPanel {
   return new TimeseriesPanel()
     .title("Worst drift status by version")
-    .withTarget(promQuery(`max by (version) (driftline_drift_status{${MODEL_VERSION}, window="$window"})`, "{{version}}"))
+    .withTarget(promQuery(`max by (version) (${Family.driftStatus}{${MODEL_VERSION}, window="$window"})`, "{{version}}"))
     .min(0)
     .max(2)
     .height(9)

@@ -1,16 +1,12 @@
 /**
  * The template variables of the Driftline dashboards. `model`, `version`, `feature` and `segment` come from
  * label values (Grafana asks `/api/v1/label/<name>/values` with `match[]`), `window` and `method`
- * are fixed lists because the Worker computes exactly those windows and methods.
+ * are fixed lists because the Worker computes exactly those windows and methods: the vocabulary's
+ * (`@driftline/collector/series`), so a new window or method reaches the dashboards by itself.
  */
 import { CustomVariableBuilder, DatasourceVariableBuilder, QueryVariableBuilder, VariableHide, VariableRefresh, VariableSort } from "@grafana/grafana-foundation-sdk/dashboard";
 import { DS_INPUT_NAME, PROMETHEUS, PROVISIONED_DATASOURCE } from "./defaults.ts";
-
-/** The windows a windowed gauge carries in its `window` label (DESIGN.md, "Query API"). */
-export const WINDOWS = ["5m", "1h", "1d", "7d"] as const;
-
-/** The drift methods of `driftline_feature_drift` and `driftline_prediction_drift`. */
-export const DRIFT_METHODS = ["psi", "ks", "js", "wasserstein", "hellinger", "chisquare"] as const;
+import { DRIFT_METHODS, Family, WINDOW_NAMES } from "@driftline/collector/series";
 
 /** The data-source variable: provisioning resolves `${DS_PROMETHEUS}` through it. */
 export function datasourceVariable(): DatasourceVariableBuilder {
@@ -32,18 +28,18 @@ function labelValues(name: string, label: string, metric: string, selector: stri
 
 /** Models that have reported predictions; multi-select with "All" where a dashboard compares models. */
 export function modelVariable(multi: boolean): QueryVariableBuilder {
-  const variable = labelValues("model", "Model", "driftline_predictions_total", "");
+  const variable = labelValues("model", "Model", Family.predictions, "");
   return multi ? variable.multi(true).includeAll(true).allValue(".+") : variable;
 }
 
 /** Versions of the chosen model(s), all by default so a dashboard compares champion and challenger. */
 export function versionVariable(): QueryVariableBuilder {
-  return labelValues("version", "Version", "driftline_predictions_total", `model=~"$model"`).multi(true).includeAll(true).allValue(".+");
+  return labelValues("version", "Version", Family.predictions, `model=~"$model"`).multi(true).includeAll(true).allValue(".+");
 }
 
 /** Features of the chosen model with a drift score; the prediction has its own panels. */
 export function featureVariable(multi: boolean): QueryVariableBuilder {
-  const variable = labelValues("feature", "Feature", "driftline_feature_drift", `model=~"$model", version=~"$version"`);
+  const variable = labelValues("feature", "Feature", Family.featureDrift, `model=~"$model", version=~"$version"`);
   return multi ? variable.multi(true).includeAll(true).allValue(".+") : variable;
 }
 
@@ -52,14 +48,14 @@ export function featureVariable(multi: boolean): QueryVariableBuilder {
  * segment names come from the `segment` label of the predictions counter.
  */
 export function segmentVariable(): QueryVariableBuilder {
-  return labelValues("segment", "Segment", "driftline_predictions_total", `model=~"$model"`);
+  return labelValues("segment", "Segment", Family.predictions, `model=~"$model"`);
 }
 
 /** The window of the windowed gauges; 1h by default. */
 export function windowVariable(): CustomVariableBuilder {
   return new CustomVariableBuilder("window")
     .label("Window")
-    .values(WINDOWS.join(","))
+    .values(WINDOW_NAMES.join(","))
     .current({ text: "1h", value: "1h", selected: true });
 }
 

@@ -1,5 +1,6 @@
 import type { ModelAccumulator } from "../fold/batch.ts";
-import { JoinEvent, SeriesKind } from "../fold/series.ts";
+import { JoinEvent } from "../fold/series.ts";
+import { SeriesKind } from "../series/kinds.ts";
 import type { JoinedPair } from "./join-record.ts";
 import { pairLogLoss } from "./log-loss.ts";
 

@@ -3,7 +3,7 @@
  * of alerting, shared by the Worker (which stores, evaluates and delivers) and receivers written
  * in JS (verifySignature). Web-standard globals only.
  */
-export { RuleKind, RULE_ACCURACY_METRICS, ACCURACY_WINDOWS_MS, RULE_DRIFT_METHODS, RULE_NAME, DEFAULT_INTERVAL_MS, DEFAULT_REPEAT_INTERVAL_MS, MIN_WINDOW_MS, MAX_WINDOW_MS, firesAbove, parseRule } from "./rule.ts";
+export { RuleKind, RULE_NAME, DEFAULT_INTERVAL_MS, DEFAULT_REPEAT_INTERVAL_MS, MIN_WINDOW_MS, MAX_WINDOW_MS, firesAbove, parseRule } from "./rule.ts";
 export type { AlertRule, RuleLimits } from "./rule.ts";
 export { AlertRuleError } from "./errors.ts";
 export { MAX_RECEIVERS, PAGERDUTY_EVENTS_URL, RECEIVER_TYPES, maskUrl, publicReceiver } from "./receivers.ts";

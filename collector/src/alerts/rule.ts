@@ -8,6 +8,11 @@ import { AlertRuleError, isObject } from "./errors.ts";
 import { parseReceivers } from "./receivers.ts";
 import type { ReceiverPolicy } from "./receiver-address.ts";
 import type { Receiver } from "./receivers.ts";
+import { ACCURACY_METRICS, PER_CLASS_METRICS, isAccuracyMetric, isErrorMetric } from "../series/accuracy-metrics.ts";
+import type { AccuracyMetric } from "../series/accuracy-metrics.ts";
+import { DRIFT_METHODS, isDriftMethod } from "../series/drift-methods.ts";
+import type { DriftMethod } from "../series/drift-methods.ts";
+import { LONGEST_WINDOW_MINUTES, WINDOW_NAMES, windowOfMinutes } from "../series/windows.ts";
 
 /** What a rule watches. Accuracy is listed but needs the accuracy store (see docs/alerts.md). */
 export const RuleKind = {
@@ -28,26 +33,12 @@ export const RuleKind = {
 export type RuleKind = (typeof RuleKind)[keyof typeof RuleKind];
 
 /**
- * Accuracy metrics a rule may name (the accuracy store's, docs/accuracy.md). The first five are
- * scores, bad when low; the errors are bad when high, so a rule on them fires above its bound.
- */
-export const RULE_ACCURACY_METRICS = ["accuracy", "precision", "recall", "f1", "auc", "log_loss", "mae", "rmse", "mape"] as const;
-const ERROR_METRICS: readonly string[] = ["log_loss", "mae", "rmse", "mape"];
-/** Metrics that exist per class as well as macro-averaged. */
-const PER_CLASS_METRICS: readonly string[] = ["precision", "recall", "f1"];
-/** The windows the accuracy store reads (the query API's `window` label values), in ms. */
-export const ACCURACY_WINDOWS_MS: Readonly<Record<string, number>> = { "5m": 300_000, "1h": 3_600_000, "1d": 86_400_000, "7d": 604_800_000 };
-
-/**
  * Whether a rule fires when its value is above the threshold, or below: below for accuracy
  * scores (accuracy, precision, recall, f1, auc), above for everything else, error metrics included.
  */
 export function firesAbove(rule: { kind: RuleKind; metric?: string }): boolean {
-  return rule.kind !== RuleKind.accuracy || (rule.metric !== undefined && ERROR_METRICS.includes(rule.metric));
+  return rule.kind !== RuleKind.accuracy || (rule.metric !== undefined && isErrorMetric(rule.metric));
 }
-
-/** Drift methods a rule may name (docs/drift.md); which apply depends on the series' type. */
-export const RULE_DRIFT_METHODS = ["psi", "ks", "js", "wasserstein", "hellinger", "chisquare"] as const;
 
 /**
  * Data-quality ratios a rule may name, each the drift API's ratio of the same name and a
@@ -67,13 +58,13 @@ export type AlertRule = {
   /** Drift: the feature, or absent for the prediction. */
   feature?: string;
   /** Drift: the method whose statistic is compared (`value` of docs/drift.md). */
-  method?: (typeof RULE_DRIFT_METHODS)[number];
+  method?: DriftMethod;
   /** Data quality: which ratio, one of {@link RULE_QUALITY_RATIOS}. */
   quality?: (typeof RULE_QUALITY_RATIOS)[number];
   /** Latency: the quantile in (0, 1). */
   quantile?: number;
-  /** Accuracy: the metric name, one of {@link RULE_ACCURACY_METRICS}. */
-  metric?: string;
+  /** Accuracy: the metric name, one of the vocabulary's `ACCURACY_METRICS`. */
+  metric?: AccuracyMetric;
   /** Accuracy: a class, for a per-class precision, recall or f1; absent for the macro average. */
   className?: string;
   /** The window read at each evaluation, (t − window, t]; whole minutes. 0 for no_data. */
@@ -110,7 +101,10 @@ export type RuleLimits = {
 export const DEFAULT_INTERVAL_MS = 60_000;
 /** Default reminder period while firing (Alertmanager's default repeat_interval). */
 export const DEFAULT_REPEAT_INTERVAL_MS = 4 * 3_600_000;
-/** Shortest and longest rule window: minute buckets are the unit; a day keeps a read bounded. */
+/**
+ * Shortest and longest rule window: minute buckets are the unit; a day keeps a read bounded.
+ * Accuracy rules read the accuracy store's windows instead, the vocabulary's, up to its longest.
+ */
 export const MIN_WINDOW_MS = 60_000;
 export const MAX_WINDOW_MS = 24 * 3_600_000;
 /** Longest `for`, interval and repeat interval. */
@@ -168,13 +162,13 @@ export function parseRule(name: string, model: string, body: unknown, limits: Ru
     return rule;
   }
   if (body.window === undefined) throw new AlertRuleError(`a ${k} rule needs window, e.g. "5m": the span (t - window, t] each evaluation reads`);
-  rule.windowMs = duration(body.window, "window", MIN_WINDOW_MS, MAX_WINDOW_MS);
+  rule.windowMs = duration(body.window, "window", MIN_WINDOW_MS, k === RuleKind.accuracy ? LONGEST_WINDOW_MINUTES * 60_000 : MAX_WINDOW_MS);
   if (rule.windowMs % 60_000 !== 0) throw new AlertRuleError(`window must be whole minutes (buckets are minutes), got ${JSON.stringify(body.window)}`);
   rule.threshold = finite(body.threshold, "threshold");
   rule.resolveThreshold = body.resolveThreshold === undefined ? rule.threshold : finite(body.resolveThreshold, "resolveThreshold");
   if (k === RuleKind.accuracy) {
-    if (typeof body.metric !== "string" || !(RULE_ACCURACY_METRICS as readonly string[]).includes(body.metric)) {
-      throw new AlertRuleError(`metric must be one of ${RULE_ACCURACY_METRICS.join(", ")}, got ${JSON.stringify(body.metric)}`);
+    if (typeof body.metric !== "string" || !isAccuracyMetric(body.metric)) {
+      throw new AlertRuleError(`metric must be one of ${ACCURACY_METRICS.join(", ")}, got ${JSON.stringify(body.metric)}`);
     }
     rule.metric = body.metric;
     if (body.class !== undefined) {
@@ -190,10 +184,10 @@ export function parseRule(name: string, model: string, body: unknown, limits: Ru
     if (rule.version === undefined) throw new AlertRuleError("a drift rule needs version: baselines are per model version");
     if (body.feature !== undefined) rule.feature = nameField(body.feature, "feature", limits);
     const method = body.method ?? "psi";
-    if (typeof method !== "string" || !(RULE_DRIFT_METHODS as readonly string[]).includes(method)) {
-      throw new AlertRuleError(`method must be one of ${RULE_DRIFT_METHODS.join(", ")}, got ${JSON.stringify(method)}`);
+    if (typeof method !== "string" || !isDriftMethod(method)) {
+      throw new AlertRuleError(`method must be one of ${DRIFT_METHODS.join(", ")}, got ${JSON.stringify(method)}`);
     }
-    rule.method = method as AlertRule["method"];
+    rule.method = method;
   } else if (k === RuleKind.dataQuality) {
     if (rule.version === undefined) throw new AlertRuleError("a data_quality rule needs version: the ratios compare with the version's baseline");
     if (body.feature === undefined) throw new AlertRuleError("a data_quality rule needs feature: the ratios are per feature");
@@ -212,8 +206,8 @@ export function parseRule(name: string, model: string, body: unknown, limits: Ru
     if (rule.threshold < 0 || rule.threshold > 1) throw new AlertRuleError(`threshold is a fraction of predictions, from 0 to 1, got ${rule.threshold}`);
   } else if (k === RuleKind.accuracy) {
     if (rule.version === undefined) throw new AlertRuleError("an accuracy rule needs version: accuracy is computed per model version");
-    if (!Object.values(ACCURACY_WINDOWS_MS).includes(rule.windowMs)) {
-      throw new AlertRuleError(`an accuracy rule's window must be one of ${Object.keys(ACCURACY_WINDOWS_MS).join(", ")} (the windows the accuracy store reads), got ${JSON.stringify(body.window)}`);
+    if (windowOfMinutes(rule.windowMs / 60_000) === undefined) {
+      throw new AlertRuleError(`an accuracy rule's window must be one of ${WINDOW_NAMES.join(", ")} (the windows the accuracy store reads), got ${JSON.stringify(body.window)}`);
     }
   }
   return rule;

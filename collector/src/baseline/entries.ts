@@ -1,5 +1,5 @@
-import { SeriesKind } from "../fold/series.ts";
-import type { SeriesKind as SeriesKindType } from "../fold/series.ts";
+import { SeriesKind } from "../series/kinds.ts";
+import type { SeriesKind as SeriesKindType } from "../series/kinds.ts";
 import type { Baseline } from "./build.ts";
 import type { BaselineColumn } from "./column.ts";
 

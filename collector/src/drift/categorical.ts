@@ -1,7 +1,9 @@
 import { jensenShannonDistance, populationStabilityIndex } from "./divergence.ts";
 import { chiSquaredSurvival } from "./special.ts";
 import { driftResult, noDataResult } from "./thresholds.ts";
-import type { CategoricalDistribution, DriftMethod, DriftOptions, DriftResult } from "./types.ts";
+import type { CategoricalDistribution, DriftOptions, DriftResult } from "./types.ts";
+import { CATEGORICAL_DRIFT_METHODS } from "../series/drift-methods.ts";
+import type { CategoricalDriftMethod } from "../series/drift-methods.ts";
 
 /**
  * Categorical drift between a baseline and a current set of counts. The categories are the
@@ -159,12 +161,6 @@ function goodnessOfFitStatistic(aligned: AlignedCounts): number {
   }
   return statistic;
 }
-
-/** The categorical methods, in the order {@link categoricalDrift} reports them. */
-export const CATEGORICAL_DRIFT_METHODS = ["psi", "js", "chisquare"] as const satisfies readonly DriftMethod[];
-
-/** One of {@link CATEGORICAL_DRIFT_METHODS}. */
-export type CategoricalDriftMethod = (typeof CATEGORICAL_DRIFT_METHODS)[number];
 
 /** Per-method options for {@link categoricalDrift}. */
 export type CategoricalDriftOptions = {

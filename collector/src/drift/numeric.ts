@@ -3,7 +3,9 @@ import { hellingerDistance, jensenShannonDistance, populationStabilityIndex } fr
 import { quantileGrid } from "./quantile-grid.ts";
 import { ksTwoSamplePValue } from "./special.ts";
 import { driftResult, noDataResult } from "./thresholds.ts";
-import type { BinnedDriftOptions, DriftMethod, DriftOptions, DriftResult, NumericDistribution } from "./types.ts";
+import type { BinnedDriftOptions, DriftOptions, DriftResult, NumericDistribution } from "./types.ts";
+import { NUMERIC_DRIFT_METHODS } from "../series/drift-methods.ts";
+import type { NumericDriftMethod } from "../series/drift-methods.ts";
 
 /**
  * Numeric drift between a baseline and a current distribution (two t-digests in production,
@@ -109,12 +111,6 @@ export function numericWasserstein(
   const norm = Math.max(Math.sqrt(Math.max(0, baseline.variance)), MIN_WASSERSTEIN_NORM);
   return driftResult("wasserstein", distance / norm, undefined, options);
 }
-
-/** The numeric methods, in the order {@link numericDrift} reports them. */
-export const NUMERIC_DRIFT_METHODS = ["psi", "ks", "js", "wasserstein", "hellinger"] as const satisfies readonly DriftMethod[];
-
-/** One of {@link NUMERIC_DRIFT_METHODS}. */
-export type NumericDriftMethod = (typeof NUMERIC_DRIFT_METHODS)[number];
 
 /** Per-method options for {@link numericDrift}. */
 export type NumericDriftOptions = {

@@ -1,10 +1,12 @@
-import { CATEGORICAL_DRIFT_METHODS, categoricalDrift } from "./categorical.ts";
-import type { CategoricalDriftMethod, CategoricalDriftOptions } from "./categorical.ts";
-import { NUMERIC_DRIFT_METHODS, numericDrift } from "./numeric.ts";
-import type { NumericDriftMethod, NumericDriftOptions } from "./numeric.ts";
+import { CATEGORICAL_DRIFT_METHODS, NUMERIC_DRIFT_METHODS } from "../series/drift-methods.ts";
+import type { CategoricalDriftMethod, DriftMethod, NumericDriftMethod } from "../series/drift-methods.ts";
+import { categoricalDrift } from "./categorical.ts";
+import type { CategoricalDriftOptions } from "./categorical.ts";
+import { numericDrift } from "./numeric.ts";
+import type { NumericDriftOptions } from "./numeric.ts";
 import type { ResolvedFeatureSettings } from "./settings.ts";
 import { defaultStatusMethod, statusFrom } from "./status-rule.ts";
-import type { CategoricalDistribution, DriftMethod, DriftResult, DriftStatus, NumericDistribution } from "./types.ts";
+import type { CategoricalDistribution, DriftResult, DriftStatus, NumericDistribution } from "./types.ts";
 
 /**
  * One series' drift as every read path reports it (the drift API, `driftline_feature_drift`,

@@ -1,5 +1,5 @@
 import { resolveThresholds } from "./thresholds.ts";
-import { DriftMethod } from "./types.ts";
+import { DriftMethod } from "../series/drift-methods.ts";
 
 /**
  * Drift settings of one model, per version and feature (docs/drift.md, "Settings"): which method

@@ -1,4 +1,5 @@
-import type { DriftMethod, DriftResult, DriftStatus } from "./types.ts";
+import type { DriftMethod } from "../series/drift-methods.ts";
+import type { DriftResult, DriftStatus } from "./types.ts";
 
 /**
  * Which method decides a feature's drift status. Every applicable method is still computed and

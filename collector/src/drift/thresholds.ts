@@ -1,4 +1,5 @@
-import type { DriftMethod, DriftOptions, DriftResult, DriftStatus, DriftThresholds, ThresholdSubject } from "./types.ts";
+import type { DriftOptions, DriftResult, DriftStatus, DriftThresholds, ThresholdSubject } from "./types.ts";
+import type { DriftMethod } from "../series/drift-methods.ts";
 
 /**
  * Default warn/alert levels, from Evidently's defaults. Evidently gives one "drift detected"

@@ -4,6 +4,7 @@
  * distribution over a sorted array, which is how the tests check the formulas apart from the
  * sketch error.
  */
+import type { DriftMethod } from "../series/drift-methods.ts";
 
 /**
  * A one-dimensional numeric distribution, as a t-digest summarizes one.
@@ -44,28 +45,6 @@ export interface CategoricalDistribution {
   /** Every category with its count; counts are non-negative. */
   entries(): Iterable<readonly [string, number]>;
 }
-
-/**
- * Drift method names. The values are stable: they become the `method` label of
- * `driftline_feature_drift` and the keys of per-model threshold settings.
- */
-export const DriftMethod = {
-  /** Population Stability Index. */
-  psi: "psi",
-  /** Two-sample Kolmogorov–Smirnov test (D and asymptotic p-value). */
-  ks: "ks",
-  /** Jensen–Shannon distance, natural log (scipy's `jensenshannon`). */
-  js: "js",
-  /** Wasserstein-1 distance divided by the baseline's standard deviation. */
-  wasserstein: "wasserstein",
-  /** Hellinger distance. */
-  hellinger: "hellinger",
-  /** Pearson's chi-squared test of the current counts against the baseline's proportions. */
-  chisquare: "chisquare",
-} as const;
-
-/** One of the {@link DriftMethod} values. */
-export type DriftMethod = (typeof DriftMethod)[keyof typeof DriftMethod];
 
 /** Drift status, from the method's thresholds; `no_data` when either side is empty. */
 export type DriftStatus = "ok" | "warn" | "alert" | "no_data";

@@ -4,8 +4,11 @@ import { TDigest } from "../sketch/tdigest.ts";
 import type { CumulativePoint } from "./cumulative.ts";
 import type { Limits } from "./limits.ts";
 import type { Rejections } from "./rejections.ts";
-import { SeriesKind, isFeatureKind, sketchTypeOf } from "./series.ts";
+import { SeriesKind, isFeatureKind, sketchTypeOf } from "../series/kinds.ts";
 import type { SeriesRef } from "./series.ts";
+import { aggregatorOf } from "../sketch/aggregator.ts";
+import type { BucketSketch } from "../sketch/aggregator.ts";
+import { SketchDecodeError } from "../sketch/decode-error.ts";
 
 /**
  * One series' change for one minute, as it crosses the RPC to the ModelStore: a serialized
@@ -21,6 +24,26 @@ export type SeriesDelta = SeriesRef & {
   /** `TDigest` or `CategoricalCounts` bytes; null for counters. */
   sketch: Uint8Array | null;
 };
+
+/**
+ * A delta with its sketch decoded, as the ModelStore merges it: the RPC's bytes decoded once
+ * ({@link decodeDelta}), or, for what the store folds itself (cumulative points, join pairs),
+ * the accumulator's sketch as it was built, with no encode/decode round trip. For counters
+ * `sketch` is the increment.
+ */
+export type DecodedDelta = SeriesRef & {
+  minute: number;
+  records: number;
+  value: number;
+  sketch: BucketSketch;
+};
+
+/** A delta from the RPC with its sketch decoded; throws SketchDecodeError on corrupt bytes. */
+export function decodeDelta(delta: SeriesDelta): DecodedDelta {
+  const sketch = aggregatorOf(delta.kind).decode(delta.value, delta.sketch);
+  if (sketch === null) throw new SketchDecodeError(`delta of ${delta.kind} series ${JSON.stringify(delta.name)} has no sketch`);
+  return { kind: delta.kind, version: delta.version, name: delta.name, segment: delta.segment, minute: delta.minute, records: delta.records, value: delta.value, sketch };
+}
 
 /** Everything one request holds for one model: what the Worker sends in its one RPC. */
 export type ModelBatch = {
@@ -145,6 +168,17 @@ export class SeriesGroup {
       }
     }
   }
+
+  /** Appends this group's deltas with their sketches as built: the group must not be used after. */
+  finishDecoded(into: DecodedDelta[]): void {
+    for (const byName of [this.numericFeatures, this.categoricalFeatures, ...this.byKind.values()]) {
+      for (const acc of byName.values()) {
+        if ("digest" in acc) into.push({ ...acc.ref, minute: acc.minute, records: acc.records, value: acc.digest.count, sketch: acc.digest });
+        else if ("counts" in acc) into.push({ ...acc.ref, minute: acc.minute, records: acc.records, value: acc.counts.total, sketch: acc.counts });
+        else into.push({ ...acc.ref, minute: acc.minute, records: acc.records, value: acc.value, sketch: acc.value });
+      }
+    }
+  }
 }
 
 /**
@@ -221,6 +255,17 @@ export class ModelAccumulator {
     this.seriesCount += 1;
     if (newFeature) this.features.add(name);
     return true;
+  }
+
+  /**
+   * The deltas with their sketches as built, for a caller that merges them in the same isolate
+   * (the ModelStore folding its own cumulative points and join pairs): nothing is serialized.
+   * The accumulator must not be used after.
+   */
+  finishDecoded(): DecodedDelta[] {
+    const deltas: DecodedDelta[] = [];
+    for (const group of this.groups.values()) group.finishDecoded(deltas);
+    return deltas;
   }
 
   /** The batch to send: every accumulated series serialized once. */

@@ -3,7 +3,7 @@ import type { ModelAccumulator } from "./batch.ts";
 import { Attr, Event } from "./conventions.ts";
 import type { FoldContext } from "./context.ts";
 import { numberOf, scalarString } from "./context.ts";
-import { SeriesKind } from "./series.ts";
+import { SeriesKind } from "../series/kinds.ts";
 
 /**
  * Folds `ml.prediction` and `ml.actual` log events (docs/semantic-conventions.md). Other log

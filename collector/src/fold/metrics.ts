@@ -8,7 +8,7 @@ import type { CumulativeValue } from "./cumulative.ts";
 import { exponentialHistogramCentroids, explicitHistogramCentroids, secondsPerUnit } from "./histogram.ts";
 import { CounterRefusal, histogramRefusal, sumRefusal } from "./counter-values.ts";
 import { streamId } from "./stream-id.ts";
-import { SeriesKind } from "./series.ts";
+import { SeriesKind } from "../series/kinds.ts";
 import type { SeriesRef } from "./series.ts";
 
 /** DataPointFlags.FLAG_NO_RECORDED_VALUE: the point is a gap marker, not a value. */
@@ -121,7 +121,7 @@ export function foldDelta(
   minute: number,
   value: CumulativeValue,
   route: Route,
-  ctx?: FoldContext,
+  ctx?: Pick<FoldContext, "rejections">,
 ): void {
   if (value.type === "sum") {
     for (const c of route.counters) model.addCount(c.kind, c.version, c.name, c.segment, minute, value.value);

@@ -3,7 +3,7 @@ import { StatusCode } from "../otlp/types.ts";
 import { Attr } from "./conventions.ts";
 import type { FoldContext } from "./context.ts";
 import { numberOf } from "./context.ts";
-import { SeriesKind } from "./series.ts";
+import { SeriesKind } from "../series/kinds.ts";
 
 /**
  * Folds spans that carry `ml.model.id` (on the span or its resource), and GenAI client spans

@@ -1,9 +1,7 @@
-import { DRIFT_WINDOWS } from "./windows.ts";
-
 /**
  * The series Driftline serves through the query API and /metrics (docs/query-api.md): their
  * names, Prometheus types and HELP text. Every series carries `model` and `version`; the
- * windowed gauges also carry `window`, one of {@link WINDOW_LABELS}, and their value at t covers
+ * windowed gauges also carry `window`, one of `WINDOW_NAMES` (windows.ts), and their value at t covers
  * (t − window, t].
  */
 export const Family = {
@@ -37,9 +35,6 @@ export const DURATION_BUCKETS_SECONDS: readonly number[] = [0.001, 0.0025, 0.005
 
 /** The `quantile` label values of `driftline_feature_quantile`. */
 export const FEATURE_QUANTILES: readonly number[] = [0.05, 0.25, 0.5, 0.75, 0.95];
-
-/** The `window` label values, from the drift windows (DESIGN.md). */
-export const WINDOW_LABELS = Object.keys(DRIFT_WINDOWS) as (keyof typeof DRIFT_WINDOWS)[];
 
 /** The `feature` label value under which `driftline_drift_status` reports the prediction. */
 export const PREDICTION_FEATURE = "__prediction__";

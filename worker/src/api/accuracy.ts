@@ -5,12 +5,11 @@ import { Hono } from "hono";
 import { HttpError } from "../http/http-error.ts";
 import { readJsonBody } from "../http/read-json.ts";
 import { bodyLimits } from "../config.ts";
-import { DRIFT_WINDOWS } from "@driftline/collector/series";
+import { WINDOW_NAMES, isWindowName } from "@driftline/collector/series";
 import { modelStore } from "../http/stores.ts";
 import { requireKnownModel } from "./known-model.ts";
 import type { AppEnv } from "../http/app-env.ts";
 import type { Env } from "../env.ts";
-import type { AccuracyWindow } from "../store/read/accuracy.ts";
 import type { JoinSettings } from "../store/write/joins.ts";
 
 /**
@@ -28,10 +27,10 @@ accuracyApi.get("/:model/accuracy", async (c) => {
   const version = c.req.query("version");
   const window = c.req.query("window") ?? "1h";
   if (version === undefined || version === "") throw new HttpError(400, "accuracy needs ?version=<model version>: GET /api/models/:model lists the versions");
-  if (!Object.hasOwn(DRIFT_WINDOWS, window)) throw new HttpError(400, `window must be one of ${Object.keys(DRIFT_WINDOWS).join(", ")}, got ${JSON.stringify(window)}`);
+  if (!isWindowName(window)) throw new HttpError(400, `window must be one of ${WINDOW_NAMES.join(", ")}, got ${JSON.stringify(window)}`);
   await requireKnownModel(c.env, c.get("tenant"), model);
   const store = modelStore(c.env, c.get("tenant"), model);
-  const [report, join, settings] = await Promise.all([store.accuracy(version, window as AccuracyWindow), store.joinCounts(), store.joinSettings()]);
+  const [report, join, settings] = await Promise.all([store.accuracy(version, window), store.joinCounts(), store.joinSettings()]);
   if ("refused" in report) throw new HttpError(422, report.refused);
   return c.json({ model, ...report, join: { ...join, settings } });
 });

@@ -9,8 +9,9 @@ import { instantQuery } from "@driftline/collector/promql";
 import type { AppEnv } from "../http/app-env.ts";
 import { requireKnownModel } from "./known-model.ts";
 import { HttpError } from "../http/http-error.ts";
-import { DRIFT_WINDOWS } from "@driftline/collector/series";
+import { WINDOW_MINUTES, WINDOW_NAMES, isWindowName } from "@driftline/collector/series";
 import { Family, PREDICTION_FEATURE } from "@driftline/collector/series";
+import type { WindowName } from "@driftline/collector/series";
 import { StoreSource } from "../query/source.ts";
 
 /** Drift status names by `driftline_drift_status` value. */
@@ -45,7 +46,7 @@ export const compareApi = new Hono<AppEnv>();
 compareApi.get("/:model/compare", async (c) => {
   const model = c.req.param("model");
   const window = c.req.query("window") ?? "1h";
-  if (!Object.hasOwn(DRIFT_WINDOWS, window)) throw new HttpError(400, `window must be one of ${Object.keys(DRIFT_WINDOWS).join(", ")}, got ${JSON.stringify(window)}`);
+  if (!isWindowName(window)) throw new HttpError(400, `window must be one of ${WINDOW_NAMES.join(", ")}, got ${JSON.stringify(window)}`);
   const tenant = c.get("tenant");
   await requireKnownModel(c.env, tenant, model);
   const nowMs = Date.now();
@@ -54,7 +55,7 @@ compareApi.get("/:model/compare", async (c) => {
 });
 
 /** The comparison at `nowMs`: one instant query per figure, all in parallel. */
-export async function compareVersions(source: StoreSource, model: string, window: string, nowMs: number): Promise<Comparison> {
+export async function compareVersions(source: StoreSource, model: string, window: WindowName, nowMs: number): Promise<Comparison> {
   const sel = `model=${JSON.stringify(model)}, segment=""`;
   const range = `[${window}]`;
   const byVersion = async (expr: string): Promise<Map<string, number>> => {
@@ -77,10 +78,10 @@ export async function compareVersions(source: StoreSource, model: string, window
     quantile(0.9),
     quantile(0.99),
     labelled(`${Family.driftStatus}{${sel}, window=${JSON.stringify(window)}}`),
-    labelled(`driftline_accuracy{${sel}, window=${JSON.stringify(window)}}`),
+    labelled(`${Family.accuracy}{${sel}, window=${JSON.stringify(window)}}`),
   ]);
   const versions = new Set([...predictions.keys(), ...status.map((s) => s.version ?? "")]);
-  const windowSeconds = DRIFT_WINDOWS[window as keyof typeof DRIFT_WINDOWS] * 60;
+  const windowSeconds = WINDOW_MINUTES[window] * 60;
   const compared = [...versions].sort().map((version): VersionComparison => {
     const n = predictions.get(version) ?? 0;
     const e = errors.get(version) ?? 0;

@@ -1,8 +1,7 @@
 import { Hono } from "hono";
 import { requireKnownModel } from "./known-model.ts";
 import { HttpError } from "../http/http-error.ts";
-import { DRIFT_WINDOWS } from "@driftline/collector/series";
-import type { DriftWindow } from "@driftline/collector/series";
+import { WINDOW_NAMES, isWindowName } from "@driftline/collector/series";
 import { modelStore } from "../http/stores.ts";
 import type { AppEnv } from "../http/app-env.ts";
 
@@ -20,10 +19,10 @@ driftApi.get("/:model/drift", async (c) => {
   const window = c.req.query("window") ?? "1h";
   const feature = c.req.query("feature");
   if (version === undefined || version === "") throw new HttpError(400, "drift needs ?version=<model version>: GET /api/models/:model lists the versions");
-  if (!Object.hasOwn(DRIFT_WINDOWS, window)) throw new HttpError(400, `window must be one of ${Object.keys(DRIFT_WINDOWS).join(", ")}, got ${JSON.stringify(window)}`);
+  if (!isWindowName(window)) throw new HttpError(400, `window must be one of ${WINDOW_NAMES.join(", ")}, got ${JSON.stringify(window)}`);
   const tenant = c.get("tenant");
   await requireKnownModel(c.env, tenant, model);
-  const report = await modelStore(c.env, tenant, model).drift(version, window as DriftWindow, undefined, feature);
+  const report = await modelStore(c.env, tenant, model).drift(version, window, undefined, feature);
   if (report === null) {
     throw new HttpError(404, `no baseline for model ${JSON.stringify(model)} version ${JSON.stringify(version)}: PUT /api/models/${model}/versions/${version}/baseline first`);
   }

@@ -10,7 +10,7 @@
  * meta key per version, bounded by maxFeaturesPerModel columns and maxVersionsPerModel pending
  * versions.
  */
-import { CategoricalCounts, SeriesKind, TDigest, sketchTypeOf } from "@driftline/collector";
+import { SeriesKind, aggregatorOf, sketchTypeOf } from "@driftline/collector";
 import type { Limits, SeriesKind as SeriesKindType } from "@driftline/collector";
 import type { BaselineEntry, BaselineRefusal } from "./baselines.ts";
 
@@ -111,15 +111,11 @@ function predictionSlot(kind: SeriesKindType): string {
   return "feature";
 }
 
+/** Two parts' sketches of one column merged at the default compression and the store's category cap (the aggregator table). */
 function merge(kind: SeriesKindType, a: Uint8Array, b: Uint8Array, categoriesCap: number): Stored {
-  if (sketchTypeOf(kind) === "digest") {
-    const digest = new TDigest();
-    digest.merge(TDigest.fromBytes(new Uint8Array(a)), TDigest.fromBytes(b));
-    return { sketch: digest.toBytes(), count: digest.count };
-  }
-  const counts = new CategoricalCounts(categoriesCap);
-  counts.merge(CategoricalCounts.fromBytes(new Uint8Array(a)), CategoricalCounts.fromBytes(b));
-  return { sketch: counts.toBytes(), count: counts.total };
+  const aggregator = aggregatorOf(kind);
+  const merged = aggregator.merge(aggregator.empty(categoriesCap), [aggregator.decode(0, new Uint8Array(a))!, aggregator.decode(0, b)!]);
+  return { sketch: aggregator.encode(merged)!, count: aggregator.value(merged) };
 }
 
 function pendingOf(version: string, meta: Meta, countOf: (kind: SeriesKindType, name: string) => number): PendingBaseline {

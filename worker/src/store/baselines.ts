@@ -1,8 +1,8 @@
 // Runs inside the ModelStore Durable Object. store/ is everything that object executes: its RPC
 // methods (model-store.ts), schema, ingest and rollups (write/), the read engine (read/) and rule
 // evaluation with its outbox (alerts/). It imports no edge folder and no Hono (a lint rule).
-import { CategoricalCounts, SeriesKind, TDigest, sketchTypeOf, exclusiveSlot } from "@driftline/collector";
-import type { SeriesKind as SeriesKindType } from "@driftline/collector";
+import { AGGREGATORS, SeriesKind, aggregatorOf, exclusiveSlot, sketchTypeOf } from "@driftline/collector";
+import type { BucketSketch, SeriesKind as SeriesKindType, TDigest } from "@driftline/collector";
 import { minuteToIso } from "./read/summary.ts";
 
 /** The series kinds a baseline holds: features, the prediction and a classifier's score (both name ""). */
@@ -110,7 +110,7 @@ export function readBaseline(sql: SqlStorage, version: string): BaselineInfo | n
  * Also returns the predictions counted in the window (the baseline's `rows`).
  */
 export function entriesFromWindow(sql: SqlStorage, version: string, fromMinute: number, toMinute: number, categoriesCap: number): { entries: BaselineEntry[]; rows: number; from: string; to: string } {
-  const merged = new Map<string, { kind: SeriesKindType; name: string; digests: TDigest[]; counts: CategoricalCounts | null }>();
+  const merged = new Map<string, { kind: SeriesKindType; name: string; parts: BucketSketch[] }>();
   let rows = 0;
   const cursor = sql.exec<{ kind: string; name: string; value: number; sketch: ArrayBuffer | null }>(
     `SELECT s.kind AS kind, s.name AS name, b.value AS value, b.sketch AS sketch FROM series s JOIN bucket_1m b ON b.series_id = s.id
@@ -131,26 +131,21 @@ export function entriesFromWindow(sql: SqlStorage, version: string, fromMinute: 
     // One kind per slot (a feature's type, the prediction's kind): the oldest series' (rows come in id order), as ingest and reads keep.
     const key = exclusiveSlot(kind, row.name) ?? `${kind}\u0000${row.name}`;
     let entry = merged.get(key);
-    if (entry === undefined) merged.set(key, (entry = { kind, name: row.name, digests: [], counts: null }));
+    if (entry === undefined) merged.set(key, (entry = { kind, name: row.name, parts: [] }));
     if (entry.kind !== kind) continue;
-    const bytes = new Uint8Array(row.sketch);
-    if (sketchTypeOf(kind) === "digest") entry.digests.push(TDigest.fromBytes(bytes));
-    else (entry.counts ??= new CategoricalCounts(categoriesCap)).merge(CategoricalCounts.fromBytes(bytes));
+    entry.parts.push(aggregatorOf(kind).decode(row.value, new Uint8Array(row.sketch))!);
   }
   const entries: BaselineEntry[] = [];
   for (const entry of merged.values()) {
-    if (entry.counts !== null) entries.push({ kind: entry.kind, name: entry.name, sketch: entry.counts.toBytes(), count: entry.counts.total });
-    else {
-      const digest = mergeDigests(entry.digests);
-      entries.push({ kind: entry.kind, name: entry.name, sketch: digest.toBytes(), count: digest.count });
-    }
+    // A baseline is at the default compression and the store's category cap (empty() is).
+    const aggregator = aggregatorOf(entry.kind);
+    const sketch = aggregator.merge(aggregator.empty(categoriesCap), entry.parts);
+    entries.push({ kind: entry.kind, name: entry.name, sketch: aggregator.encode(sketch)!, count: aggregator.value(sketch) });
   }
   return { entries, rows, from: minuteToIso(fromMinute), to: minuteToIso(toMinute) };
 }
 
-/** Digests merged into a fresh one, a bounded number at a time (merge takes them as arguments). */
+/** Digests merged into a fresh one at the default compression. */
 export function mergeDigests(digests: readonly TDigest[]): TDigest {
-  const out = new TDigest();
-  for (let i = 0; i < digests.length; i += 512) out.merge(...digests.slice(i, i + 512));
-  return out;
+  return AGGREGATORS.digest.merge(AGGREGATORS.digest.empty(0), digests);
 }

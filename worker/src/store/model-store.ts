@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
-import { ModelAccumulator, Rejections, cumulativeDelta, foldDelta } from "@driftline/collector";
-import type { CumulativePoint, Limits, ModelBatch, SeriesDelta, SeriesKind, SeriesRef, StreamState } from "@driftline/collector";
+import { ModelAccumulator, Rejections, cumulativeDelta, decodeDelta, foldDelta } from "@driftline/collector";
+import type { CumulativePoint, DecodedDelta, Limits, ModelBatch, SeriesKind, SeriesRef, StreamState } from "@driftline/collector";
 import type { Env } from "../env.ts";
 import { OpenBuckets } from "./write/open-buckets.ts";
 import { SeriesTotals } from "./write/series-totals.ts";
@@ -18,7 +18,7 @@ import { computeDrift } from "./read/drift.ts";
 import type { DriftReport } from "./read/drift.ts";
 import { readDriftSettings, writeDriftSettings } from "./drift-settings.ts";
 import type { DriftSettings } from "@driftline/collector";
-import type { DriftWindow } from "@driftline/collector/series";
+import type { WindowName } from "@driftline/collector/series";
 import type { ModelSummary } from "./read/summary.ts";
 import { currentSeries, latencyQuantiles, listSeries, selectSeries } from "./read/select.ts";
 import type { ReadContext, StoreQuantile, StoreQuantileSeries, StoreSelect, StoreSeries } from "./read/select.ts";
@@ -26,10 +26,10 @@ import type { Labels, Matcher } from "@driftline/collector/promql";
 import { refusingLimits } from "./read/read-limit.ts";
 import { JoinTable } from "./write/joins.ts";
 import type { JoinSettings, JoinSettingsRefusal } from "./write/joins.ts";
-import { eventDeltas, joinDeltas } from "./write/join-deltas.ts";
+import { eventDeltas, foldJoins } from "./write/join-deltas.ts";
 import { isPastMinuteBuckets, mergeIntoHour } from "./write/late-buckets.ts";
 import { accuracyReport } from "./read/accuracy.ts";
-import type { AccuracyReport, AccuracyWindow } from "./read/accuracy.ts";
+import type { AccuracyReport } from "./read/accuracy.ts";
 import { earliest, runAlertStep } from "./alerts/evaluate.ts";
 import { READERS } from "./alerts/readings.ts";
 import { fetchSender, listDeliveries } from "./alerts/outbox.ts";
@@ -95,7 +95,9 @@ export class ModelStore extends DurableObject<Env> {
 
   /**
    * Merges one request's batch for this model and commits it. Series past a cap are refused
-   * (never written) and reported; everything else is durable when this returns.
+   * (never written) and reported; everything else is durable when this returns. Cumulative points
+   * and join records are folded here, under the same caps and the same `rejections`: a value they
+   * lose to a cap is counted and reported like any other (issue 10).
    */
   async ingest(batch: ModelBatch, limits: Limits = this.limits): Promise<IngestReceipt> {
     const rejections = new Rejections();
@@ -103,11 +105,16 @@ export class ModelStore extends DurableObject<Env> {
     const minutes = new Set<number>();
     const minuteRetention = this.minuteRetention;
     this.transaction(() => {
-      let deltas = batch.cumulative.length === 0 ? batch.deltas : [...batch.deltas, ...this.cumulativeDeltas(batch.cumulative, limits)];
+      // The RPC's sketches are decoded once here; what the store folds itself stays decoded.
+      const deltas = batch.deltas.map(decodeDelta);
+      // One accumulator for both, so its per-request caps count them together, as the fold would.
+      const own = new ModelAccumulator(batch.modelId, limits, rejections);
+      if (batch.cumulative.length > 0) this.foldCumulative(own, batch.cumulative, rejections);
       const nowMs = Date.now();
-      if (batch.joins !== undefined && batch.joins.length > 0) deltas = [...deltas, ...joinDeltas(this.joins, batch.joins, limits, nowMs)];
+      if (batch.joins !== undefined && batch.joins.length > 0) foldJoins(own, this.joins, batch.joins, limits, nowMs, rejections);
+      deltas.push(...own.finishDecoded());
       const nowMinute = Math.floor(nowMs / 60_000);
-      const toMerge: { seriesId: number; delta: SeriesDelta }[] = [];
+      const toMerge: { seriesId: number; delta: DecodedDelta }[] = [];
       const totals = new SeriesTotals();
       const ceiling = new CounterCeiling(this.sql);
       for (const delta of deltas) {
@@ -131,6 +138,8 @@ export class ModelStore extends DurableObject<Env> {
       this.countRejections(rejections);
       markDirty(this.sql, [...minutes].sort((a, b) => a - b));
     });
+    // Points and join records that lost a value to a cap were counted one each as they were folded.
+    lostRecords += rejections.records;
     // Late data for an hour that has ended makes that hour's rollup due at the next alarm.
     const currentHour = Math.floor(Date.now() / 3_600_000);
     for (const minute of minutes) if (Math.floor(minute / 60) < currentHour) this.rollupDueMs = null;
@@ -235,7 +244,7 @@ export class ModelStore extends DurableObject<Env> {
    * Drift of a version's baselined series (or of one feature, with its counts per category) over
    * the window ending now, or null without a baseline.
    */
-  async drift(version: string, window: DriftWindow, limits: Limits = this.limits, feature?: string): Promise<DriftReport | null> {
+  async drift(version: string, window: WindowName, limits: Limits = this.limits, feature?: string): Promise<DriftReport | null> {
     return computeDrift(this.sql, version, window, Date.now(), limits.maxCategoriesPerSeries, feature);
   }
 
@@ -323,7 +332,7 @@ export class ModelStore extends DurableObject<Env> {
    * Accuracy of `version` over the window ending at `atMs` (now when absent), every figure of
    * docs/accuracy.md; null figures where the window has no pairs. What alert rules read.
    */
-  async accuracy(version: string, window: AccuracyWindow, limits: Limits = this.limits, atMs?: number): Promise<AccuracyReport | ReadRefusal> {
+  async accuracy(version: string, window: WindowName, limits: Limits = this.limits, atMs?: number): Promise<AccuracyReport | ReadRefusal> {
     return refusingLimits(() => accuracyReport(this.sql, { version, window, atMs: atMs ?? Date.now(), categoriesCap: limits.maxCategoriesPerSeries }));
   }
 
@@ -338,14 +347,16 @@ export class ModelStore extends DurableObject<Env> {
       const more = this.transaction(() => {
         const { events, more } = this.joins.expire(nowMs);
         const minutes: number[] = [];
-        for (const delta of eventDeltas(events, limits, nowMs)) {
-          const id = this.seriesIdFor(delta, limits, new Rejections());
+        const rejections = new Rejections();
+        for (const delta of eventDeltas(events, limits, nowMs, rejections)) {
+          const id = this.seriesIdFor(delta, limits, rejections);
           if (id === undefined) continue;
           this.buckets.merge(id, delta, limits.maxCategoriesPerSeries);
           this.sql.exec("UPDATE series SET total = total + ?, last_minute = max(last_minute, ?) WHERE id = ?", delta.value, delta.minute, id);
           minutes.push(delta.minute);
         }
         markDirty(this.sql, minutes);
+        this.countRejections(rejections);
         return more;
       });
       if (more) return nowMs + 60_000;
@@ -403,7 +414,7 @@ export class ModelStore extends DurableObject<Env> {
     return { nowMs: Date.now(), minuteRetention: this.minuteRetention, categoriesCap: limits.maxCategoriesPerSeries };
   }
 
-  private seriesIdFor(delta: SeriesDelta, limits: Limits, rejections: Rejections): number | undefined {
+  private seriesIdFor(delta: DecodedDelta, limits: Limits, rejections: Rejections): number | undefined {
     const known = this.index.idOf(delta);
     const conflict = this.index.typeConflict(delta);
     if (known !== undefined && conflict === undefined) return known;
@@ -436,11 +447,11 @@ export class ModelStore extends DurableObject<Env> {
 
   /**
    * Turns cumulative points into deltas against each stream's previous point (kept in `streams`)
-   * and folds them like any delta. A stream unseen since before the streams' retention counts from
-   * its next point only, so a forgotten stream is never counted twice.
+   * and folds them into `acc` like any delta; a point that loses a value to a cap counts as one
+   * rejected record. A stream unseen since before the streams' retention counts from its next
+   * point only, so a forgotten stream is never counted twice.
    */
-  private cumulativeDeltas(points: CumulativePoint[], limits: Limits): SeriesDelta[] {
-    const acc = new ModelAccumulator("", limits, new Rejections());
+  private foldCumulative(acc: ModelAccumulator, points: CumulativePoint[], rejections: Rejections): void {
     const trustStartAfterNano = this.trackingSinceNano();
     for (const point of points) {
       const row = this.sql.exec<{ state: string }>("SELECT state FROM streams WHERE id = ?", point.stream).toArray()[0];
@@ -449,9 +460,11 @@ export class ModelStore extends DurableObject<Env> {
       if (state !== previous) {
         this.sql.exec("INSERT OR REPLACE INTO streams (id, state, updated_minute) VALUES (?, ?, ?)", point.stream, serializeStreamState(state), point.minute);
       }
-      if (delta !== null) foldDelta(acc, point.minute, delta, { digest: point.digest, counters: point.counters, valueScale: point.valueScale });
+      if (delta === null) continue;
+      rejections.beginRecord();
+      foldDelta(acc, point.minute, delta, { digest: point.digest, counters: point.counters, valueScale: point.valueScale }, { rejections });
+      rejections.endRecord();
     }
-    return acc.finish().deltas;
   }
 
   /**

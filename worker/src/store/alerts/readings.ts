@@ -4,24 +4,20 @@
  * rollups where they cover the window, minute buckets elsewhere). Pluggable: a kind is evaluated
  * only when {@link READERS} has a reader for it, and the rules API refuses the others.
  */
-import { CategoricalCounts, SeriesKind, TDigest, categoricalDrift, newCategoryRatio, numericDrift, outOfRangeRatio } from "@driftline/collector";
-import type { CategoricalDriftMethod, DriftResult, NumericDriftMethod } from "@driftline/collector";
+import { CategoricalCounts, DRIFT_METHODS_OF, SeriesKind, TDigest, aggregatorOf, categoricalDrift, newCategoryRatio, numericDrift, outOfRangeRatio } from "@driftline/collector";
+import type { CategoricalDriftMethod, DriftResult, NumericDriftMethod, SeriesKind as SeriesKindType } from "@driftline/collector";
 import type { AlertRule, Reading, RuleKind } from "@driftline/collector/alerts";
 import { WindowReader, newBudget } from "../read/window-reader.ts";
 import { ReadLimitError } from "../read/read-limit.ts";
 import { accuracyMetricAt } from "../read/accuracy.ts";
 import { servedPredictionKind } from "../read/drift.ts";
-import type { AccuracyMetric, AccuracyWindow } from "../read/accuracy.ts";
-import { ACCURACY_WINDOWS_MS } from "@driftline/collector/alerts";
+import { windowOfMinutes } from "@driftline/collector/series";
 
 /** What a reader may need beside the rule and the clock. */
 export type ReadingContext = { categoriesCap: number };
 
 /** Reads one rule's value at `nowMs`. Must not throw on data; a missing input is `{ error }`. */
 export type Reader = (sql: SqlStorage, rule: AlertRule, nowMs: number, context: ReadingContext) => Reading;
-
-const NUMERIC_METHODS: readonly string[] = ["psi", "ks", "js", "wasserstein", "hellinger"];
-const CATEGORICAL_METHODS: readonly string[] = ["psi", "js", "chisquare"];
 
 /** The readers per kind: a new kind is one entry here (and its parsing in rule.ts). */
 export const READERS: Partial<Record<RuleKind, Reader>> = {
@@ -66,15 +62,17 @@ function driftReading(sql: SqlStorage, rule: AlertRule, nowMs: number, context: 
   if (baseline === undefined) return { error: `no baseline of ${what} for version ${JSON.stringify(rule.version)}: PUT /api/models/${rule.model}/versions/${rule.version}/baseline` };
   const numeric = baseline.kind === SeriesKind.numericFeature || baseline.kind === SeriesKind.predictionValue;
   const method = rule.method!;
-  if (!(numeric ? NUMERIC_METHODS : CATEGORICAL_METHODS).includes(method)) {
-    return { error: `method ${method} does not apply to ${what}, which is ${numeric ? "numeric" : "categorical"} (methods: ${(numeric ? NUMERIC_METHODS : CATEGORICAL_METHODS).join(", ")})` };
+  const methods: readonly string[] = DRIFT_METHODS_OF[numeric ? "digest" : "counts"];
+  if (!methods.includes(method)) {
+    return { error: `method ${method} does not apply to ${what}, which is ${numeric ? "numeric" : "categorical"} (methods: ${methods.join(", ")})` };
   }
   const ids = seriesIds(sql, [baseline.kind], rule.version, rule.feature ?? "");
   const reader = new WindowReader(sql, { seriesIds: ids, type: numeric ? "digest" : "counts", windowMinutes: rule.windowMs / 60_000, timesMs: [nowMs], categoriesCap: context.categoriesCap, budget: newBudget(), what: `alert ${rule.name}` });
   const current = reader.at(nowMs);
   let result: DriftResult;
-  if (numeric) result = numericDrift(TDigest.fromBytes(new Uint8Array(baseline.sketch)), current as TDigest, { methods: [method as NumericDriftMethod] })[0];
-  else result = categoricalDrift(CategoricalCounts.fromBytes(new Uint8Array(baseline.sketch)), current as CategoricalCounts, { methods: [method as CategoricalDriftMethod] })[0];
+  const reference = aggregatorOf(baseline.kind as SeriesKindType).decode(0, new Uint8Array(baseline.sketch));
+  if (numeric) result = numericDrift(reference as TDigest, current as TDigest, { methods: [method as NumericDriftMethod] })[0];
+  else result = categoricalDrift(reference as CategoricalCounts, current as CategoricalCounts, { methods: [method as CategoricalDriftMethod] })[0];
   return { value: result.status === "no_data" || !Number.isFinite(result.value) ? null : result.value };
 }
 
@@ -133,6 +131,8 @@ function noDataReading(sql: SqlStorage, rule: AlertRule, nowMs: number): Reading
 
 /** An accuracy metric of the version's joined pairs over the window (store/accuracy.ts); no value without pairs. */
 function accuracyReading(sql: SqlStorage, rule: AlertRule, nowMs: number, context: ReadingContext): Reading {
-  const window = Object.keys(ACCURACY_WINDOWS_MS).find((w) => ACCURACY_WINDOWS_MS[w] === rule.windowMs) as AccuracyWindow;
-  return { value: accuracyMetricAt(sql, rule.version!, rule.metric as AccuracyMetric, window, nowMs, context.categoriesCap, rule.className) };
+  // parseRule admits only the vocabulary's windows for accuracy rules.
+  const window = windowOfMinutes(rule.windowMs / 60_000);
+  if (window === undefined) return { error: `window of ${rule.windowMs / 60_000} minutes is not one the accuracy store reads` };
+  return { value: accuracyMetricAt(sql, rule.version!, rule.metric!, window, nowMs, context.categoriesCap, rule.className) };
 }

@@ -2,11 +2,11 @@
 // minute and hour buckets, drift, accuracy, the series catalog) behind its query RPCs.
 import { JoinEvent, SeriesKind } from "@driftline/collector";
 import type { Labels } from "@driftline/collector/promql";
-import { AccuracyReader, DELAY_QUANTILES, ERROR_QUANTILES, PER_CLASS_METRICS } from "./accuracy.ts";
-import type { AccuracyFigures, AccuracyMetric } from "./accuracy.ts";
-import type { DriftWindow } from "@driftline/collector/series";
+import { AccuracyReader, DELAY_QUANTILES, ERROR_QUANTILES } from "./accuracy.ts";
+import type { AccuracyFigures } from "./accuracy.ts";
+import type { AccuracyMetric, WindowName } from "@driftline/collector/series";
 import type { StoredSeries } from "./catalog.ts";
-import { Family, WINDOW_LABELS, numberLabel } from "@driftline/collector/series";
+import { ACCURACY_METRICS, Family, PER_CLASS_METRICS, WINDOW_NAMES, accuracyMetricSources, numberLabel } from "@driftline/collector/series";
 import type { Samples } from "./counters.ts";
 import type { MergeBudget } from "./window-reader.ts";
 
@@ -20,7 +20,7 @@ export type AccuracyEntry = {
   /** The version's accuracy series spanned as one: first and last minute, for /api/v1/series ranges. */
   series: StoredSeries;
   segment: string;
-  window: DriftWindow;
+  window: WindowName;
   family: AccuracyFamily;
   metric?: AccuracyMetric;
   className?: string;
@@ -74,12 +74,8 @@ export function accuracyCatalog(rows: readonly StoredSeries[], names: ReadonlySe
     const has = (kind: string): boolean => series.some((s) => s.kind === kind);
     const span: StoredSeries = { ...series[0], firstMinute: Math.min(...series.map((s) => s.firstMinute)), lastMinute: Math.max(...series.map((s) => s.lastMinute)) };
     const classes = [...new Set(series.filter((s) => s.kind === SeriesKind.confusion || s.kind === SeriesKind.scoreHit || s.kind === SeriesKind.scoreMiss).map((s) => s.name))].sort();
-    const metrics: AccuracyMetric[] = [];
-    if (has(SeriesKind.confusion)) metrics.push("accuracy", "precision", "recall", "f1");
-    if (has(SeriesKind.logLoss)) metrics.push("log_loss");
-    if (has(SeriesKind.scoreHit) || has(SeriesKind.scoreMiss)) metrics.push("auc");
-    if (has(SeriesKind.predictionError)) metrics.push("mae", "rmse", "mape");
-    for (const window of WINDOW_LABELS) {
+    const metrics = ACCURACY_METRICS.filter((metric) => accuracyMetricSources(metric).some(has));
+    for (const window of WINDOW_NAMES) {
       const entry = (family: AccuracyFamily, extra: Labels, more: Partial<AccuracyEntry> = {}): void => {
         if (names.has(family)) push({ type: "accuracy", labels: { ...base(family, span), ...extra, window }, series: span, segment: span.segment, window, family, ...more });
       };

@@ -3,19 +3,10 @@ import type { CategoricalCounts } from "@driftline/collector";
 import { WindowReader, newBudget } from "./window-reader.ts";
 import type { MergeBudget } from "./window-reader.ts";
 import { cutsAt, readPieces } from "./pieces.ts";
-import { DRIFT_WINDOWS } from "@driftline/collector/series";
-import type { DriftWindow } from "@driftline/collector/series";
+import { PER_CLASS_METRICS, WINDOW_MINUTES } from "@driftline/collector/series";
+import type { AccuracyMetric, WindowName } from "@driftline/collector/series";
 import { RETENTION } from "../write/rollup.ts";
 
-/** The windows accuracy is read over: the drift windows (the `window` label values). */
-export type AccuracyWindow = DriftWindow;
-
-/** The `metric` label values of `driftline_accuracy` (docs/accuracy.md). */
-export const ACCURACY_METRICS = ["accuracy", "precision", "recall", "f1", "log_loss", "auc", "mae", "rmse", "mape"] as const;
-/** One of {@link ACCURACY_METRICS}. */
-export type AccuracyMetric = (typeof ACCURACY_METRICS)[number];
-/** The metrics that also exist per class (`class` label). */
-export const PER_CLASS_METRICS: readonly AccuracyMetric[] = ["precision", "recall", "f1"];
 
 /** Quantiles of the prediction error (predicted − actual) served as `driftline_prediction_error`. */
 export const ERROR_QUANTILES: readonly number[] = [0.05, 0.25, 0.5, 0.75, 0.95];
@@ -43,7 +34,7 @@ export type AccuracyFigures = {
 };
 
 /** What `ModelStore.accuracy` returns: a version's figures over one window. */
-export type AccuracyReport = AccuracyFigures & { version: string; window: AccuracyWindow; from: string; to: string };
+export type AccuracyReport = AccuracyFigures & { version: string; window: WindowName; from: string; to: string };
 
 const CLASSIFICATION_KINDS = [SeriesKind.confusion, SeriesKind.scoreHit, SeriesKind.scoreMiss, SeriesKind.logLoss] as const;
 const REGRESSION_KINDS = [SeriesKind.predictionError, SeriesKind.absoluteError, SeriesKind.absolutePercentageError] as const;
@@ -60,9 +51,9 @@ export class AccuracyReader {
   private readonly windowMinutes: number;
   private readonly sql: SqlStorage;
 
-  constructor(sql: SqlStorage, options: { version: string; segment: string; window: AccuracyWindow; timesMs: readonly number[]; categoriesCap: number; budget: MergeBudget }) {
+  constructor(sql: SqlStorage, options: { version: string; segment: string; window: WindowName; timesMs: readonly number[]; categoriesCap: number; budget: MergeBudget }) {
     this.sql = sql;
-    this.windowMinutes = DRIFT_WINDOWS[options.window];
+    this.windowMinutes = WINDOW_MINUTES[options.window];
     const rows = sql
       .exec<{ id: number; kind: string; name: string }>(
         `SELECT id, kind, name FROM series WHERE version = ? AND segment = ? AND kind IN (${[...CLASSIFICATION_KINDS, ...REGRESSION_KINDS, SeriesKind.actualDelay, SeriesKind.identifiedPredictions].map((k) => `'${k}'`).join(",")})`,
@@ -138,13 +129,13 @@ export class AccuracyReader {
 }
 
 /** A version's accuracy over the window ending at `atMs` (ModelStore.accuracy). */
-export function accuracyReport(sql: SqlStorage, request: { version: string; window: AccuracyWindow; atMs: number; categoriesCap: number; segment?: string }): AccuracyReport {
+export function accuracyReport(sql: SqlStorage, request: { version: string; window: WindowName; atMs: number; categoriesCap: number; segment?: string }): AccuracyReport {
   const reader = new AccuracyReader(sql, { version: request.version, segment: request.segment ?? "", window: request.window, timesMs: [request.atMs], categoriesCap: request.categoriesCap, budget: newBudget() });
   const toMinute = Math.floor(request.atMs / 60_000);
   return {
     version: request.version,
     window: request.window,
-    from: new Date((toMinute - DRIFT_WINDOWS[request.window] + 1) * 60_000).toISOString(),
+    from: new Date((toMinute - WINDOW_MINUTES[request.window] + 1) * 60_000).toISOString(),
     to: new Date(request.atMs).toISOString(),
     ...reader.at(request.atMs),
   };
@@ -155,7 +146,7 @@ export function accuracyReport(sql: SqlStorage, request: { version: string; wind
  * absent, else that class's (precision, recall and f1 only). Null without pairs to compute it
  * from. For alert rules ("accuracy below a bound").
  */
-export function accuracyMetricAt(sql: SqlStorage, version: string, metric: AccuracyMetric, window: AccuracyWindow, atMs: number, categoriesCap: number, className?: string): number | null {
+export function accuracyMetricAt(sql: SqlStorage, version: string, metric: AccuracyMetric, window: WindowName, atMs: number, categoriesCap: number, className?: string): number | null {
   const figures = accuracyReport(sql, { version, window, atMs, categoriesCap });
   if (className === undefined) return figures.metrics[metric];
   if (!PER_CLASS_METRICS.includes(metric)) return null;

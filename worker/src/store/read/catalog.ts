@@ -1,9 +1,9 @@
-import { SeriesKind, TDigest, CategoricalCounts, categoricalDrift, exclusiveSlot, numericDrift } from "@driftline/collector";
+import { DRIFT_METHODS_OF, SeriesKind, exclusiveSlot } from "@driftline/collector";
 import type { SeriesKind as SeriesKindType } from "@driftline/collector";
 import { matchesAll } from "@driftline/collector/promql";
 import type { Labels, Matcher } from "@driftline/collector/promql";
-import type { DriftWindow } from "@driftline/collector/series";
-import { DURATION_BUCKETS_SECONDS, FEATURE_QUANTILES, Family, PREDICTION_FEATURE, SERIES_NAMES, WINDOW_LABELS, leLabel, numberLabel } from "@driftline/collector/series";
+import type { WindowName } from "@driftline/collector/series";
+import { DURATION_BUCKETS_SECONDS, FEATURE_QUANTILES, Family, PREDICTION_FEATURE, SERIES_NAMES, WINDOW_NAMES, leLabel, numberLabel } from "@driftline/collector/series";
 import { CUSTOM_QUANTILES, customSeriesLabels } from "@driftline/collector/series";
 import { segmentLabels } from "./segment-labels.ts";
 import { ACCURACY_KINDS, accuracyCatalog } from "./accuracy-series.ts";
@@ -20,19 +20,9 @@ export type CatalogEntry =
   | { type: "counter"; labels: Labels; ids: number[]; total: number; firstMinute: number; lastMinute: number }
   | { type: "bucket"; labels: Labels; series: StoredSeries; boundSeconds: number }
   | { type: "sum"; labels: Labels; series: StoredSeries }
-  | { type: "gauge"; labels: Labels; series: StoredSeries; family: Family; window: DriftWindow; method?: string; quantile?: number }
+  | { type: "gauge"; labels: Labels; series: StoredSeries; family: Family; window: WindowName; method?: string; quantile?: number }
   | { type: "baseline"; labels: Labels; version: string; kind: SeriesKindType; name: string; quantile: number }
   | AccuracyEntry;
-
-let methods: { numeric: string[]; categorical: string[] } | undefined;
-/** The drift methods per feature type, as the drift functions report them (asked once). */
-function driftMethods(): { numeric: string[]; categorical: string[] } {
-  methods ??= {
-    numeric: numericDrift(new TDigest(), new TDigest()).map((r) => r.method),
-    categorical: categoricalDrift(new CategoricalCounts(1), new CategoricalCounts(1)).map((r) => r.method),
-  };
-  return methods;
-}
 
 const FEATURE_KINDS: readonly string[] = [SeriesKind.numericFeature, SeriesKind.categoricalFeature];
 const PREDICTION_KINDS: readonly string[] = [SeriesKind.predictionValue, SeriesKind.predictionLabel];
@@ -128,7 +118,7 @@ function customEntries(s: StoredSeries, hasCounter: boolean, nameMatchers: reado
   if (hasCounter) return;
   const own = labelsOf(customSeriesLabels(s.name, false));
   if (!matchesAll(own, nameMatchers)) return;
-  for (const window of WINDOW_LABELS) {
+  for (const window of WINDOW_NAMES) {
     for (const q of CUSTOM_QUANTILES) {
       push({ type: "gauge", labels: { ...own, quantile: numberLabel(q), window }, series: s, family: Family.featureQuantile, window, quantile: q });
     }
@@ -138,8 +128,8 @@ function customEntries(s: StoredSeries, hasCounter: boolean, nameMatchers: reado
 function gaugesOf(s: StoredSeries, hasBaseline: boolean, names: ReadonlySet<string>, labelsOf: (extra: Labels) => Labels, push: (entry: CatalogEntry) => void): void {
   const isPrediction = PREDICTION_KINDS.includes(s.kind);
   const numeric = s.kind === SeriesKind.numericFeature || s.kind === SeriesKind.predictionValue;
-  const methodList = numeric ? driftMethods().numeric : driftMethods().categorical;
-  for (const window of WINDOW_LABELS) {
+  const methodList = DRIFT_METHODS_OF[numeric ? "digest" : "counts"];
+  for (const window of WINDOW_NAMES) {
     const gauge = (family: Family, extra: Labels, more: { method?: string; quantile?: number } = {}): void => {
       if (names.has(family)) push({ type: "gauge", labels: labelsOf({ __name__: family, ...extra, window }), series: s, family, window, ...more });
     };

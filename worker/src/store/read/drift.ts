@@ -1,6 +1,7 @@
-import { CategoricalCounts, SeriesKind, TDigest, datasetDrift, missingRatio, newCategoryRatio, outOfRangeRatio, resolveFeatureSettings, seriesDrift, sketchTypeOf } from "@driftline/collector";
-import { DRIFT_WINDOWS, PREDICTION_FEATURE } from "@driftline/collector/series";
-import type { DriftWindow } from "@driftline/collector/series";
+import { SeriesKind, TDigest, aggregatorOf, datasetDrift, missingRatio, newCategoryRatio, outOfRangeRatio, resolveFeatureSettings, seriesDrift } from "@driftline/collector";
+import type { CategoricalCounts } from "@driftline/collector";
+import { PREDICTION_FEATURE, WINDOW_MINUTES } from "@driftline/collector/series";
+import type { WindowName } from "@driftline/collector/series";
 import type { DriftMethod, DriftResult, DriftSettings, DriftStatus, SeriesKind as SeriesKindType } from "@driftline/collector";
 import { WindowReader, newBudget } from "./window-reader.ts";
 import { predictionKindOf, typeOfKind } from "../baselines.ts";
@@ -66,7 +67,7 @@ export type DatasetDriftJson = { features: number; drifted: number; share: numbe
 /** What GET /api/models/:model/drift returns (beside the model id). */
 export type DriftReport = {
   version: string;
-  window: DriftWindow;
+  window: WindowName;
   /** The window is (from, to]: the minute buckets whose start lies in it, the current minute included. */
   from: string;
   to: string;
@@ -99,7 +100,7 @@ export function worstStatus(statuses: Iterable<DriftStatus>): DriftStatus {
  * Null when the version has no baseline. Cost: one decode per bucket in the window plus the
  * methods (a few ms per numeric feature, docs/drift.md).
  */
-export function computeDrift(sql: SqlStorage, version: string, window: DriftWindow, nowMs: number, categoriesCap: number, feature?: string): DriftReport | null {
+export function computeDrift(sql: SqlStorage, version: string, window: WindowName, nowMs: number, categoriesCap: number, feature?: string): DriftReport | null {
   const all = sql
     .exec<{ kind: string; name: string; sketch: ArrayBuffer; uploaded_ms: number; rows: number; count: number }>("SELECT kind, name, sketch, uploaded_ms, rows, count FROM baselines WHERE version = ? ORDER BY name", version)
     .toArray();
@@ -107,13 +108,13 @@ export function computeDrift(sql: SqlStorage, version: string, window: DriftWind
   // One feature (with its categories) when the request names it; an unknown name gives no feature.
   const baselines = feature === undefined ? all : all.filter((row) => row.name === feature && (row.kind === SeriesKind.numericFeature || row.kind === SeriesKind.categoricalFeature));
   const toMinute = Math.floor(nowMs / 60_000);
-  const fromMinute = toMinute - DRIFT_WINDOWS[window];
+  const fromMinute = toMinute - WINDOW_MINUTES[window];
   const features: SeriesDrift[] = [];
   let prediction: SeriesDrift | null = null;
   let score: SeriesDrift | null = null;
   const settings = readDriftSettings(sql);
   const predictionIds = sql.exec<{ id: number }>("SELECT id FROM series WHERE kind = ? AND version = ? AND segment = ''", SeriesKind.predictions, version).toArray().map((r) => r.id);
-  const predictions = windowCount(sql, predictionIds, DRIFT_WINDOWS[window], nowMs);
+  const predictions = windowCount(sql, predictionIds, WINDOW_MINUTES[window], nowMs);
   // A window baseline of a store that holds both prediction kinds from before the one-kind rule
   // has both: only the kind the version is served with counts (issue 11, item 5).
   const served = servedPredictionKind(sql, version, all);
@@ -121,7 +122,7 @@ export function computeDrift(sql: SqlStorage, version: string, window: DriftWind
   for (const row of baselines) {
     const kind = row.kind as SeriesKindType;
     if (notServed(kind)) continue;
-    const drift = driftOfSeries(sql, version, kind, row.name, new Uint8Array(row.sketch), nowMs, DRIFT_WINDOWS[window], categoriesCap, settings, feature !== undefined);
+    const drift = driftOfSeries(sql, version, kind, row.name, new Uint8Array(row.sketch), nowMs, WINDOW_MINUTES[window], categoriesCap, settings, feature !== undefined);
     drift.quality.missing = finiteOrNull(missingRatio(drift.currentCount, predictions));
     drift.quality.baselineMissing = finiteOrNull(missingRatio(row.count, row.rows));
     if (kind === SeriesKind.predictionValue || kind === SeriesKind.predictionLabel) prediction = drift;
@@ -224,7 +225,8 @@ function driftOfSeries(sql: SqlStorage, version: string, kind: SeriesKindType, n
     .map((row) => row.id);
   // The same window read as driftline_feature_drift in the query API: clean hour rollups where
   // they cover the window, minutes elsewhere, so a 7d window is whole, not only the 48 h of minutes.
-  const type = sketchTypeOf(kind) === "digest" ? "digest" : "counts";
+  const aggregator = aggregatorOf(kind);
+  const type = aggregator.type === "digest" ? "digest" : "counts";
   const window = new WindowReader(sql, { seriesIds: ids, type, windowMinutes, timesMs: [nowMs], categoriesCap, budget: newBudget(), what: `drift of ${name}` });
   const current = window.at(nowMs);
   const settings = resolveFeatureSettings(stored, version, settingsKey(kind, name));
@@ -234,13 +236,13 @@ function driftOfSeries(sql: SqlStorage, version: string, kind: SeriesKindType, n
   let verdict;
   const quality: QualityJson = { missing: null, baselineMissing: null };
   if (current instanceof TDigest) {
-    const baseline = TDigest.fromBytes(baselineBytes);
+    const baseline = aggregator.decode(0, baselineBytes) as TDigest;
     verdict = seriesDrift({ type: "numeric", baseline, current }, settings);
     baselineCount = baseline.count;
     currentCount = current.count;
     quality.outOfRange = finiteOrNull(outOfRangeRatio(baseline, current));
   } else {
-    const baseline = CategoricalCounts.fromBytes(baselineBytes);
+    const baseline = aggregator.decode(0, baselineBytes) as CategoricalCounts;
     verdict = seriesDrift({ type: "categorical", baseline, current }, settings);
     baselineCount = baseline.total;
     currentCount = current.total;

@@ -1,7 +1,7 @@
-import { CategoricalCounts, TDigest, categoricalDrift, newCategoryRatio, numericDrift, outOfRangeRatio, seriesDrift, sketchTypeOf } from "@driftline/collector";
+import { CategoricalCounts, TDigest, aggregatorOf, categoricalDrift, newCategoryRatio, numericDrift, outOfRangeRatio, seriesDrift } from "@driftline/collector";
 import type { CategoricalDriftMethod, DriftMethod, DriftResult, DriftStatus, NumericDriftMethod, ResolvedFeatureSettings, SeriesKind } from "@driftline/collector";
-import { DRIFT_WINDOWS } from "@driftline/collector/series";
-import type { DriftWindow } from "@driftline/collector/series";
+import { WINDOW_MINUTES } from "@driftline/collector/series";
+import type { WindowName } from "@driftline/collector/series";
 import { Family } from "@driftline/collector/series";
 import type { Labels } from "@driftline/collector/promql";
 import type { Samples } from "./counters.ts";
@@ -16,7 +16,7 @@ export type GaugeWant = { labels: Labels; family: Family; method?: string; quant
 export type GaugeTarget = {
   seriesId: number;
   kind: SeriesKind;
-  window: DriftWindow;
+  window: WindowName;
   /** The version's baseline sketch of this series, when it has one (drift needs it). */
   baseline: Uint8Array | null;
   /** The series' drift settings (method, levels, exclusion); defaults when absent. */
@@ -32,17 +32,18 @@ const STATUS_VALUE = { ok: 0, warn: 1, alert: 2 } as const;
  * /api/models/:model/drift (docs/drift.md). Returns the wants that have a value at some time.
  */
 export function computeGauges(sql: SqlStorage, target: GaugeTarget, timesMs: readonly number[], categoriesCap: number, budget: MergeBudget): { labels: Labels; samples: Samples }[] {
-  const type = sketchTypeOf(target.kind) === "digest" ? "digest" : "counts";
+  const aggregator = aggregatorOf(target.kind);
+  const type = aggregator.type === "digest" ? "digest" : "counts";
   const reader = new WindowReader(sql, {
     seriesIds: [target.seriesId],
     type,
-    windowMinutes: DRIFT_WINDOWS[target.window],
+    windowMinutes: WINDOW_MINUTES[target.window],
     timesMs,
     categoriesCap,
     budget,
     what: `window=${target.window}`,
   });
-  const baseline = target.baseline === null ? null : type === "digest" ? TDigest.fromBytes(target.baseline) : CategoricalCounts.fromBytes(target.baseline);
+  const baseline = target.baseline === null ? null : (aggregator.decode(0, target.baseline) as TDigest | CategoricalCounts);
   const binned = baseline instanceof TDigest ? binnedGauges(sql, target, baseline, timesMs) : null;
   if (binned !== null) return binned;
   // Only the methods asked for are computed (PSI alone costs tens of µs, KS and Wasserstein
@@ -87,7 +88,7 @@ function binnedGauges(sql: SqlStorage, target: GaugeTarget, baseline: TDigest, t
   const drift = (w: GaugeWant): boolean => (w.family === Family.featureDrift || w.family === Family.predictionDrift) && w.method !== undefined && BINNED_METHODS.includes(w.method);
   if (target.wants.length === 0 || !target.wants.every(drift)) return null;
   const methods = [...new Set(target.wants.map((w) => w.method!))];
-  const series = binnedDrift(sql, { seriesIds: [target.seriesId], windowMinutes: DRIFT_WINDOWS[target.window], timesMs, baseline, methods });
+  const series = binnedDrift(sql, { seriesIds: [target.seriesId], windowMinutes: WINDOW_MINUTES[target.window], timesMs, baseline, methods });
   if (series === null) return null;
   return target.wants.flatMap((want) => {
     const s = series.get(want.method!)!;

@@ -13,7 +13,7 @@ import { computeGauges } from "./gauges.ts";
 import type { GaugeTarget } from "./gauges.ts";
 import { WindowReader, newBudget } from "./window-reader.ts";
 import { cutsAt } from "./pieces.ts";
-import { DRIFT_WINDOWS } from "@driftline/collector/series";
+import { LONGEST_WINDOW_MINUTES, WINDOW_MINUTES } from "@driftline/collector/series";
 import { segmentLabels } from "./segment-labels.ts";
 import { accuracySamples } from "./accuracy-series.ts";
 import type { AccuracyEntry } from "./accuracy-series.ts";
@@ -79,13 +79,13 @@ export function listSeries(sql: SqlStorage, model: string, selectors: readonly M
   const startMinute = Math.floor(startMs / 60_000);
   const endMinute = Math.floor(endMs / 60_000);
   const inRange = (first: number, last: number): boolean => first <= endMinute && last >= startMinute;
-  const rows = storedSeries(sql).filter((s) => inRange(s.firstMinute, s.lastMinute + DRIFT_WINDOWS["7d"]));
+  const rows = storedSeries(sql).filter((s) => inRange(s.firstMinute, s.lastMinute + LONGEST_WINDOW_MINUTES));
   const versions = new Set(rows.map((s) => s.version));
   const baselined = new Set([...baselinedKeys(sql)].filter((key) => versions.has(key.slice(0, key.indexOf("\u0000")))));
   const seen = new Map<string, Labels>();
   for (const matchers of selectors.length === 0 ? [[]] : selectors) {
     for (const entry of catalog(model, rows, baselined, matchers)) {
-      if (entry.type === "gauge" && !inRange(entry.series.firstMinute, entry.series.lastMinute + DRIFT_WINDOWS[entry.window] - 1)) continue;
+      if (entry.type === "gauge" && !inRange(entry.series.firstMinute, entry.series.lastMinute + WINDOW_MINUTES[entry.window] - 1)) continue;
       if (entry.type !== "gauge" && entry.type !== "baseline" && !rowsInRange(entry, inRange)) continue;
       seen.set(JSON.stringify(entry.labels), entry.labels);
     }

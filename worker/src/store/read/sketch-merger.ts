@@ -1,4 +1,5 @@
-import { CategoricalCounts, TDigest } from "@driftline/collector";
+import { aggregatorOfType } from "@driftline/collector";
+import type { Aggregator, BucketSketch, CategoricalCounts, TDigest } from "@driftline/collector";
 import { ReadLimitError } from "./read-limit.ts";
 
 /**
@@ -21,9 +22,6 @@ export function newBudget(): MergeBudget {
 /** A digest or categorical counts: the two sketch types a window merges. */
 export type Sketch = TDigest | CategoricalCounts;
 
-/** Arguments per `merge` call: TDigest.merge takes its inputs as arguments, so they are passed in chunks. */
-const MERGE_CHUNK = 512;
-
 /**
  * Merges sketches of one type and charges every merge to a {@link MergeBudget},
  * refusing (ReadLimitError) as soon as the budget is spent: the count is the merges actually
@@ -34,7 +32,7 @@ const MERGE_CHUNK = 512;
  * that a caller created with {@link merge} from two or more parts may be folded into.
  */
 export class SketchMerger {
-  private readonly type: "digest" | "counts";
+  private readonly aggregator: Aggregator<BucketSketch>;
   private readonly categoriesCap: number;
   private readonly budget: MergeBudget;
   private readonly refusal: () => string;
@@ -42,7 +40,7 @@ export class SketchMerger {
   merges = 0;
 
   constructor(type: "digest" | "counts", categoriesCap: number, budget: MergeBudget, refusal: () => string) {
-    this.type = type;
+    this.aggregator = aggregatorOfType(type);
     this.categoriesCap = categoriesCap;
     this.budget = budget;
     this.refusal = refusal;
@@ -50,12 +48,12 @@ export class SketchMerger {
 
   /** An empty sketch of this merger's type. */
   empty(): Sketch {
-    return this.type === "digest" ? new TDigest() : new CategoricalCounts(this.categoriesCap);
+    return this.aggregator.empty(this.categoriesCap) as Sketch;
   }
 
   /** Decodes stored bytes into a sketch of this merger's type. */
   decode(bytes: Uint8Array): Sketch {
-    return this.type === "digest" ? TDigest.fromBytes(bytes) : CategoricalCounts.fromBytes(bytes);
+    return this.aggregator.decode(0, bytes) as Sketch;
   }
 
   /** The merge of `parts` as a new sketch (k − 1 merges); a single part is returned as it is, none gives null. */
@@ -63,20 +61,13 @@ export class SketchMerger {
     if (parts.length === 0) return null;
     if (parts.length === 1) return parts[0];
     this.charge(parts.length - 1);
-    const out = this.empty();
-    for (let i = 0; i < parts.length; i += MERGE_CHUNK) {
-      const chunk = parts.slice(i, i + MERGE_CHUNK);
-      if (out instanceof TDigest) out.merge(...(chunk as TDigest[]));
-      else out.merge(...(chunk as CategoricalCounts[]));
-    }
-    return out;
+    return this.aggregator.merge(this.empty(), parts) as Sketch;
   }
 
   /** Folds `part` into `owned` in place (a sketch this merger returned from two or more parts). */
   fold(owned: Sketch, part: Sketch): void {
     this.charge(1);
-    if (owned instanceof TDigest) owned.merge(part as TDigest);
-    else owned.merge(part as CategoricalCounts);
+    this.aggregator.merge(owned, [part]);
   }
 
   private charge(count: number): void {

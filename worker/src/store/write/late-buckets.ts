@@ -1,5 +1,5 @@
-import { CategoricalCounts, DEFAULT_COMPRESSION, TDigest, sketchTypeOf } from "@driftline/collector";
-import type { SeriesDelta } from "@driftline/collector";
+import { aggregatorOf } from "@driftline/collector";
+import type { DecodedDelta } from "@driftline/collector";
 
 /**
  * Whether a delta's minute can no longer go to a minute bucket. Accuracy pairs are counted in
@@ -21,25 +21,13 @@ export function isPastMinuteBuckets(sql: SqlStorage, minute: number, nowMinute: 
  * pair's series) and marks the hour's day dirty, so the day is recomputed from its hours.
  * Must run inside the caller's transaction.
  */
-export function mergeIntoHour(sql: SqlStorage, seriesId: number, delta: SeriesDelta, categoriesCap: number): void {
+export function mergeIntoHour(sql: SqlStorage, seriesId: number, delta: DecodedDelta, categoriesCap: number): void {
   const hour = Math.floor(delta.minute / 60);
   const row = sql.exec<{ value: number; sketch: ArrayBuffer | null }>("SELECT value, sketch FROM bucket_1h WHERE series_id = ? AND hour = ?", seriesId, hour).toArray()[0];
-  const type = sketchTypeOf(delta.kind);
-  let value: number;
-  let bytes: Uint8Array | null = null;
-  if (type === "digest") {
-    const digest = row?.sketch ? TDigest.fromBytes(new Uint8Array(row.sketch)) : new TDigest(DEFAULT_COMPRESSION);
-    digest.merge(TDigest.fromBytes(delta.sketch!));
-    value = digest.count;
-    bytes = digest.toBytes();
-  } else if (type === "counts") {
-    const counts = row?.sketch ? CategoricalCounts.fromBytes(new Uint8Array(row.sketch)) : new CategoricalCounts(categoriesCap);
-    counts.merge(CategoricalCounts.fromBytes(delta.sketch!));
-    value = counts.total;
-    bytes = counts.toBytes();
-  } else {
-    value = (row?.value ?? 0) + delta.value;
-  }
-  sql.exec("INSERT OR REPLACE INTO bucket_1h (series_id, hour, value, sketch) VALUES (?, ?, ?, ?)", seriesId, hour, value, bytes);
+  const aggregator = aggregatorOf(delta.kind);
+  // An hour bucket is at the rollups' compression (empty() is), not the minute's.
+  const stored = row === undefined ? null : aggregator.decode(row.value, row.sketch === null ? null : new Uint8Array(row.sketch));
+  const bucket = aggregator.merge(stored ?? aggregator.empty(categoriesCap), [delta.sketch]);
+  sql.exec("INSERT OR REPLACE INTO bucket_1h (series_id, hour, value, sketch) VALUES (?, ?, ?, ?)", seriesId, hour, aggregator.value(bucket), aggregator.encode(bucket));
   sql.exec("INSERT OR IGNORE INTO dirty_rollups (level, bucket) VALUES ('d', ?)", Math.floor(hour / 24));
 }

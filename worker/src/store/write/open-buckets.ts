@@ -1,8 +1,11 @@
-import { CategoricalCounts, TDigest, sketchTypeOf } from "@driftline/collector";
-import type { SeriesDelta, SeriesKind } from "@driftline/collector";
+import { aggregatorOf } from "@driftline/collector";
+import type { BucketSketch, DecodedDelta, SeriesKind } from "@driftline/collector";
 
-/** A minute bucket as it is merged: the decoded sketch, so each request merges without decoding. */
-type OpenBucket = { value: number; digest: TDigest | null; counts: CategoricalCounts | null };
+/**
+ * A minute bucket as it is merged: the decoded sketch (null until something is merged into a
+ * sketch bucket), so each request merges without decoding.
+ */
+type OpenBucket = { sketch: BucketSketch | null };
 
 /** The open minute buckets kept decoded in memory: at most this many minutes behind the newest. */
 const OPEN_MINUTES = 3;
@@ -30,16 +33,17 @@ export class OpenBuckets {
   }
 
   /** Merges one delta into series `seriesId`'s bucket for `delta.minute`, and writes the row. */
-  merge(seriesId: number, delta: SeriesDelta, categoriesCap: number): void {
+  merge(seriesId: number, delta: DecodedDelta, categoriesCap: number): void {
     this.mergeAll([{ seriesId, delta }], categoriesCap);
   }
 
   /**
    * Merges each delta into its series' bucket and writes the rows, a chunk of rows per statement
    * (an ingest RPC brings a delta for each of dozens of series: one statement each cost more
-   * than the merges). A bucket merged twice is written with its final state.
+   * than the merges). A bucket merged twice is written with its final state. A delta's sketch
+   * may become the bucket (a digest, the first of its minute): the caller hands it over.
    */
-  mergeAll(items: readonly { seriesId: number; delta: SeriesDelta }[], categoriesCap: number): void {
+  mergeAll(items: readonly { seriesId: number; delta: DecodedDelta }[], categoriesCap: number): void {
     const rows = new Map<string, [number, number, number, Uint8Array | null]>();
     for (const { seriesId, delta } of items) {
       const key = `${seriesId}:${delta.minute}`;
@@ -50,23 +54,10 @@ export class OpenBuckets {
         bucket = this.read(seriesId, delta.minute, delta.kind);
         if (delta.minute >= this.newestMinute - OPEN_MINUTES && this.open.size < MAX_OPEN_BUCKETS) this.open.set(key, bucket);
       }
-      const type = sketchTypeOf(delta.kind);
-      let bytes: Uint8Array | null = null;
-      if (type === "digest") {
-        const incoming = TDigest.fromBytes(delta.sketch!);
-        bucket.digest = bucket.digest === null ? incoming : (bucket.digest.merge(incoming), bucket.digest);
-        bucket.value = bucket.digest.count;
-        bytes = bucket.digest.toBytes();
-      } else if (type === "counts") {
-        const incoming = CategoricalCounts.fromBytes(delta.sketch!);
-        if (bucket.counts === null) bucket.counts = new CategoricalCounts(categoriesCap);
-        bucket.counts.merge(incoming);
-        bucket.value = bucket.counts.total;
-        bytes = bucket.counts.toBytes();
-      } else {
-        bucket.value += delta.value;
-      }
-      rows.set(key, [seriesId, delta.minute, bucket.value, bytes]);
+      const aggregator = aggregatorOf(delta.kind);
+      const merged = bucket.sketch === null ? aggregator.start(delta.sketch, categoriesCap) : aggregator.merge(bucket.sketch, [delta.sketch]);
+      bucket.sketch = merged;
+      rows.set(key, [seriesId, delta.minute, aggregator.value(merged), aggregator.encode(merged)]);
       if (delta.minute > this.newestMinute) this.advance(delta.minute);
     }
     writeRows(this.sql, rows);
@@ -79,14 +70,8 @@ export class OpenBuckets {
 
   private read(seriesId: number, minute: number, kind: SeriesKind): OpenBucket {
     const row = this.sql.exec<{ value: number; sketch: ArrayBuffer | null }>("SELECT value, sketch FROM bucket_1m WHERE series_id = ? AND minute = ?", seriesId, minute).toArray()[0];
-    if (row === undefined) return { value: 0, digest: null, counts: null };
-    const type = sketchTypeOf(kind);
-    const bytes = row.sketch === null ? null : new Uint8Array(row.sketch);
-    return {
-      value: row.value,
-      digest: type === "digest" && bytes !== null ? TDigest.fromBytes(bytes) : null,
-      counts: type === "counts" && bytes !== null ? CategoricalCounts.fromBytes(bytes) : null,
-    };
+    if (row === undefined) return { sketch: null };
+    return { sketch: aggregatorOf(kind).decode(row.value, row.sketch === null ? null : new Uint8Array(row.sketch)) };
   }
 
   private advance(minute: number): void {

@@ -1,5 +1,5 @@
-import { CategoricalCounts, DEFAULT_COMPRESSION, TDigest, sketchTypeOf } from "@driftline/collector";
-import type { SeriesKind } from "@driftline/collector";
+import { CategoricalCounts, aggregatorOf, aggregatorOfType } from "@driftline/collector";
+import type { Aggregator, BucketSketch, SeriesKind } from "@driftline/collector";
 
 /**
  * Rollups and retention (DESIGN.md, Storage): minute buckets are merged into hour buckets and hour
@@ -101,30 +101,26 @@ function rollUp(sql: SqlStorage, from: Level, to: Level, index: number): void {
     last,
   );
   let current = -1;
-  let kind: SeriesKind = "predictions";
-  let value = 0;
-  let digest: TDigest | null = null;
-  let counts: CategoricalCounts | null = null;
+  let aggregator: Aggregator<BucketSketch> = aggregatorOfType("counter");
+  let parts: BucketSketch[] = [];
   const flush = () => {
     if (current < 0) return;
-    const bytes = digest !== null ? digest.toBytes() : counts !== null ? counts.toBytes() : null;
-    sql.exec(`INSERT OR REPLACE INTO ${to.table} (series_id, ${to.column}, value, sketch) VALUES (?, ?, ?, ?)`, current, index, digest?.count ?? counts?.total ?? value, bytes);
+    // Counts keep the cap they were stored with (the first part's); digests go to the rollups' compression.
+    const first = parts[0];
+    const empty = aggregator.empty(first instanceof CategoricalCounts ? first.maxCategories : 0);
+    const bucket = aggregator.merge(empty, parts);
+    // A series whose buckets held no sketch writes an empty row, as before: value 0, no blob.
+    sql.exec(`INSERT OR REPLACE INTO ${to.table} (series_id, ${to.column}, value, sketch) VALUES (?, ?, ?, ?)`, current, index, aggregator.value(bucket), parts.length === 0 ? null : aggregator.encode(bucket));
   };
   for (const row of rows) {
     if (row.series_id !== current) {
       flush();
       current = row.series_id;
-      kind = row.kind as SeriesKind;
-      value = 0;
-      digest = null;
-      counts = null;
+      aggregator = aggregatorOf(row.kind as SeriesKind);
+      parts = [];
     }
-    const type = sketchTypeOf(kind);
-    if (type === "digest" && row.sketch !== null) (digest ??= new TDigest(DEFAULT_COMPRESSION)).merge(TDigest.fromBytes(new Uint8Array(row.sketch)));
-    else if (type === "counts" && row.sketch !== null) {
-      const incoming = CategoricalCounts.fromBytes(new Uint8Array(row.sketch));
-      (counts ??= new CategoricalCounts(incoming.maxCategories)).merge(incoming);
-    } else value += row.value;
+    const part = aggregator.decode(row.value, row.sketch === null ? null : new Uint8Array(row.sketch));
+    if (part !== null) parts.push(part);
   }
   flush();
 }
