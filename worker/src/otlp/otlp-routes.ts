@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { OtlpDecodeError } from "@driftline/collector/otlp";
 import { requireToken } from "../auth/require-token.ts";
+import { admitExports } from "../http/admission.ts";
 import { bodyLimits, LimitConfigError } from "../http/body-limits.ts";
 import { HttpError } from "../http/http-error.ts";
 import { readBody } from "../http/read-body.ts";
@@ -38,8 +39,9 @@ const SIGNALS: readonly Signal[] = ["logs", "metrics", "traces"];
 export function otlpRoutes(deps: OtlpRouteDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.onError(otlpErrorHandler);
+  const admit = admitExports();
   for (const signal of SIGNALS) {
-    app.post(`/${signal}`, requireToken("ingest"), async (c) => {
+    app.post(`/${signal}`, requireToken("ingest"), admit, async (c) => {
       const format = requireFormat(c.req.header("Content-Type"));
       const coding = requireCoding(c.req.header("Content-Encoding"));
       const body = await readBody(c.req.raw, coding, limitsOf(c.env), c.get("lingerOn"));
