@@ -1,4 +1,5 @@
 import { HTTPException } from "hono/http-exception";
+import { ConfigError } from "../config.ts";
 import { HttpError } from "./http-error.ts";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -15,6 +16,12 @@ export type ErrorParts = { status: ContentfulStatusCode; message: string; header
  * HTTPException is logged with its cause too.
  */
 export function describeError(error: Error, c: Context<AppEnv>): ErrorParts | Response {
+  if (error instanceof ConfigError) {
+    // A malformed variable: the operator must see which one, in the answer and in the log.
+    const message = `server misconfigured: ${error.message}`;
+    console.error(`${c.req.method} ${c.req.path}: ${message}`);
+    return { status: 500, message, headers: {} };
+  }
   if (!(error instanceof HTTPException)) {
     console.error(`${c.req.method} ${c.req.path}: unhandled error`, error);
     return { status: 500, message: "internal error", headers: {} };

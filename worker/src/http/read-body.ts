@@ -3,7 +3,7 @@ import { cancelBody, discardRest } from "./discard-body.ts";
 import type { BodyReader } from "./discard-body.ts";
 import { inflateFrom } from "./inflate.ts";
 import type { ContentCoding } from "../otlp/content-negotiation.ts";
-import type { BodyLimits } from "./body-limits.ts";
+import type { BodyLimits } from "../config.ts";
 
 /**
  * Reads a request body under both size limits, inflating gzip/deflate on the way. Every body

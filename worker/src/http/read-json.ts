@@ -3,7 +3,7 @@ import { HttpError } from "./http-error.ts";
 import { readBody } from "./read-body.ts";
 import type { Context } from "hono";
 import type { AppEnv } from "./app-env.ts";
-import type { BodyLimits } from "./body-limits.ts";
+import type { BodyLimits } from "../config.ts";
 
 /**
  * Reads a JSON request body of the API (a baseline, an alert rule, settings) under `limits`:

@@ -30,7 +30,7 @@ export async function ingestRequest(env: Env, tenant: string, signal: Signal, da
     }
   }
   const sentAtMs = Date.now();
-  const receipts = await Promise.all(admitted.map((batch) => modelStore(env, tenant, batch.modelId).ingest(batch, limits, sentAtMs)));
+  const receipts = await Promise.all(admitted.map((batch) => modelStore(env, tenant, batch.modelId).ingest(batch, undefined, sentAtMs)));
   const overloaded = receipts.find((r) => r.overloadedAfterMs !== undefined);
   if (overloaded !== undefined) {
     // Not acknowledged, so retried: the other models' share of this request may be counted twice

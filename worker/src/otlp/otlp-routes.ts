@@ -3,7 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import { OtlpDecodeError } from "@driftline/collector/otlp";
 import { requireToken } from "../auth/require-token.ts";
 import { admitExports } from "../http/admission.ts";
-import { bodyLimits, LimitConfigError } from "../http/body-limits.ts";
+import { bodyLimits, ConfigError } from "../config.ts";
 import { HttpError } from "../http/http-error.ts";
 import { readBody } from "../http/read-body.ts";
 import { requireCoding, requireFormat } from "./content-negotiation.ts";
@@ -62,7 +62,7 @@ function limitsOf(env: Env) {
   try {
     return bodyLimits(env);
   } catch (error) {
-    if (error instanceof LimitConfigError) throw new HttpError(500, `server misconfigured: ${error.message}`, {}, error);
+    if (error instanceof ConfigError) throw new HttpError(500, `server misconfigured: ${error.message}`, {}, error);
     throw error;
   }
 }

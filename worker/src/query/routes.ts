@@ -9,7 +9,6 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import { ErrorType, PromQLError, instantQuery, parseDurationParam, parseTimeParam, rangeQuery, successBody } from "@driftline/collector/promql";
 import type { AppEnv } from "../http/app-env.ts";
-import { limitsFromEnv } from "../config.ts";
 import { FAMILY_METADATA } from "@driftline/collector/series";
 import { CUSTOM_PREFIX, customMetadata } from "@driftline/collector/series";
 import { metadataQuery, requestParams } from "./params.ts";
@@ -31,7 +30,7 @@ queryApi.onError(prometheusErrorHandler);
 function route(handler: Handler) {
   return async (c: Context<AppEnv>): Promise<Response> => {
     const nowMs = Date.now();
-    const source = new StoreSource(c.env, c.get("tenant"), limitsFromEnv(c.env));
+    const source = new StoreSource(c.env, c.get("tenant"));
     const data = await handler(await requestParams(c), source, nowMs, c);
     return c.json(successBody(data));
   };
