@@ -38,6 +38,8 @@ export type RunningWorker = TenantTokens & {
   persistTo: string;
   /** Kills wrangler and workerd (the whole process group) and waits for them to exit. Idempotent. */
   stop(): Promise<void>;
+  /** SIGKILLs the whole process group at once (no grace: a crash), waits for wrangler to exit, then cleans up as `stop` does. */
+  crash(): Promise<void>;
 };
 
 export type StartWorkerOptions = {
@@ -110,6 +112,11 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
     if (ownsState) rmSync(persistTo, { recursive: true, force: true });
   };
 
+  const crash = async (): Promise<void> => {
+    if (!stopped) killGroup(pid, "SIGKILL");
+    await stop();
+  };
+
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitForHealthz(url, child, () => output);
@@ -117,7 +124,7 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
     await stop();
     throw error;
   }
-  return { url, ...tenant, other, persistTo, stop };
+  return { url, ...tenant, other, persistTo, stop, crash };
 }
 
 function tokensFor(tenant: string): TenantTokens {

@@ -9,7 +9,8 @@ import { driftSettingsApi } from "./api/drift-settings.ts";
 import { compareApi } from "./api/compare.ts";
 import { modelsApi } from "./api/models.ts";
 import { requireToken } from "./auth/require-token.ts";
-import { handleError } from "./http/on-error.ts";
+import { lingeringClose } from "./http/lingering-close.ts";
+import { handleError, handleNotFound } from "./http/on-error.ts";
 import { ingestRequest } from "./otlp/ingest.ts";
 import { otlpRoutes } from "./otlp/otlp-routes.ts";
 import { metricsApi } from "./query/metrics.ts";
@@ -23,6 +24,9 @@ export { ModelStore } from "./store/model-store.ts";
 export { TenantDirectory } from "./tenant-directory.ts";
 
 const app = new Hono<AppEnv>();
+
+// First, so that it wraps every answer, the sub-apps' included (lingering-close.ts says why).
+app.use("*", lingeringClose);
 
 /** Liveness: the only route without a token. */
 app.get("/healthz", (c) => c.json({ status: "ok" }));
@@ -49,5 +53,6 @@ app.route("/metrics", metricsApi);
 app.route("/v1", otlpRoutes({ decode: decodeOtlp, ingest: ingestRequest }));
 
 app.onError(handleError);
+app.notFound(handleNotFound);
 
 export default app;

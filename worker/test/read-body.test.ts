@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { HttpError } from "../src/http/http-error.ts";
-import { inflate, readBody } from "../src/http/read-body.ts";
+import { inflate } from "../src/http/inflate.ts";
+import { DISCARD_MAX_BYTES } from "../src/http/discard-body.ts";
+import { readBody } from "../src/http/read-body.ts";
 import { compress, countingSource } from "./support/compress.ts";
 
 const MiB = 1024 * 1024;
@@ -69,7 +71,22 @@ describe("readBody", () => {
     const error = await rejection(readBody(request, "identity", limits));
     expect(error.status).toBe(413);
     expect(error.message).toContain(`exceeds MAX_BODY_BYTES (${limits.maxBodyBytes} bytes)`);
-    expect(source.pulledBytes()).toBeLessThan(limits.maxBodyBytes * 2);
+    // The rest was read and dropped (the connection can carry the next request), not kept.
+    expect(source.pulledBytes()).toBe(limits.maxBodyBytes * 4);
+  });
+
+  it("answers a body that never ends at the limit, draining no more than the discard budget", async () => {
+    let pulledBytes = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull: (controller) => {
+        pulledBytes += 4096;
+        controller.enqueue(new Uint8Array(4096));
+      },
+    }, { highWaterMark: 0 });
+    const error = await rejection(readBody(post(endless), "identity", limits));
+    expect(error.status).toBe(413);
+    expect(pulledBytes).toBeGreaterThan(limits.maxBodyBytes);
+    expect(pulledBytes).toBeLessThanOrEqual(limits.maxBodyBytes + DISCARD_MAX_BYTES + 2 * 4096);
   });
 
   it("applies MAX_BODY_BYTES to the compressed bytes of a gzip body", async () => {

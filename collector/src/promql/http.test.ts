@@ -34,8 +34,9 @@ describe("response bodies", () => {
     expect(exec).toMatchObject({ status: 422, body: { errorType: "execution" } });
   });
 
-  it("answers an unexpected failure as 500 internal", () => {
-    expect(errorResponse(new Error("boom"))).toEqual({ status: 500, body: { status: "error", errorType: "internal", error: "boom" } });
+  it("answers an unexpected failure as 500 internal without its text (issue 10, defect 4)", () => {
+    const failure = new Error("SQLITE_CORRUPT: database disk image is malformed (store/read/select.ts:88)");
+    expect(errorResponse(failure)).toEqual({ status: 500, body: { status: "error", errorType: "internal", error: "internal error" } });
   });
 });
 

@@ -20,15 +20,16 @@ export function successBody<T = QueryData>(data: T, warnings: string[] = []): Su
 
 /**
  * The error body and HTTP status for anything a query threw: a {@link PromQLError} keeps its
- * type (400 bad_data, 422 execution); anything else is an internal error (500).
+ * type and message (400 bad_data, 422 execution); anything else is a bug or a storage failure,
+ * answered 500 "internal error" without its text, which may carry paths, SQL or stored data
+ * (issue 10, defect 4): the caller logs the detail.
  */
 export function errorResponse(error: unknown): { status: number; body: ErrorBody } {
   if (error instanceof PromQLError) {
     const status = error.errorType === ErrorType.badData ? 400 : error.errorType === ErrorType.execution ? 422 : 500;
     return { status, body: { status: "error", errorType: error.errorType, error: error.message } };
   }
-  const message = error instanceof Error ? error.message : String(error);
-  return { status: 500, body: { status: "error", errorType: ErrorType.internal, error: message } };
+  return { status: 500, body: { status: "error", errorType: ErrorType.internal, error: "internal error" } };
 }
 
 /**

@@ -42,7 +42,7 @@ accuracyApi.get("/:model/accuracy/settings", async (c) => {
 
 accuracyApi.put("/:model/accuracy/settings", async (c) => {
   const store = await knownStore(c.env, c.get("tenant"), c.req.param("model"));
-  const body = await readJsonBody(c.req.raw, bodyLimits(c.env), "settings");
+  const body = await readJsonBody(c, bodyLimits(c.env), "settings");
   if (typeof body !== "object" || body === null || Array.isArray(body)) throw new HttpError(400, 'settings must be a JSON object: { "ttlSeconds"?: number, "maxRows"?: number }');
   const changes: Partial<JoinSettings> = {};
   for (const [key, value] of Object.entries(body)) {

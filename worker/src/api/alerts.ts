@@ -24,7 +24,7 @@ alertsApi.put("/:model/alerts/:name", async (c) => {
   const limits = limitsFromEnv(c.env);
   const model = c.req.param("model");
   checkModel(model, limits.maxNameLength);
-  const body = await readJsonBody(c.req.raw, { maxBodyBytes: MAX_RULE_BODY_BYTES, maxDecompressedBytes: MAX_RULE_BODY_BYTES }, "alert rule", "MAX_RULE_BODY_BYTES");
+  const body = await readJsonBody(c, { maxBodyBytes: MAX_RULE_BODY_BYTES, maxDecompressedBytes: MAX_RULE_BODY_BYTES }, "alert rule", "MAX_RULE_BODY_BYTES");
   let rule: AlertRule;
   try {
     const config = configOf(c.env);

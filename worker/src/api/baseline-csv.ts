@@ -99,7 +99,7 @@ async function readCsvBaseline(c: Context<AppEnv>, what: string): Promise<{ mode
   const options = optionsOf(c);
   const type = c.req.header("Content-Type") ?? "";
   if (!/^text\/csv\s*(;|$)/i.test(type)) throw new HttpError(415, `${what} must be Content-Type: text/csv, got ${JSON.stringify(type)} (JSON sketches go to PUT /api/models/:model/versions/:version/baseline)`);
-  const bytes = await readBody(c.req.raw, requireCoding(c.req.header("Content-Encoding")), bodyLimits(c.env));
+  const bytes = await readBody(c.req.raw, requireCoding(c.req.header("Content-Encoding")), bodyLimits(c.env), c.get("lingerOn"));
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);

@@ -23,7 +23,7 @@ baselinesApi.put("/:model/versions/:version/baseline", async (c) => {
   const version = c.req.param("version");
   checkName(model, "model id", limits);
   checkName(version, "version", limits);
-  const body = await readJsonBody(c.req.raw, bodyLimits(c.env), "baseline");
+  const body = await readJsonBody(c, bodyLimits(c.env), "baseline");
   const tenant = c.get("tenant");
   const store = modelStore(c.env, tenant, model);
   let stored: BaselineInfo | BaselineRefusal;

@@ -20,7 +20,7 @@ driftSettingsApi.put("/:model/drift/settings", async (c) => {
   const model = c.req.param("model");
   const tenant = c.get("tenant");
   await requireKnownModel(c.env, tenant, model);
-  const body = await readJsonBody(c.req.raw, bodyLimits(c.env), "drift settings");
+  const body = await readJsonBody(c, bodyLimits(c.env), "drift settings");
   let settings;
   try {
     settings = parseDriftSettings(body);

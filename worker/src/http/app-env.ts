@@ -6,6 +6,8 @@ import type { Env } from "../env.ts";
 export type AppVariables = {
   /** The tenant the request's token belongs to; set by `requireToken`. */
   tenant: string;
+  /** Hands a refused body that is still arriving to the lingering close; set by `lingeringClose`. */
+  lingerOn?: (reader: ReadableStreamDefaultReader<Uint8Array>) => void;
 };
 
 /** The Hono environment every Driftline app and sub-app is typed with. */

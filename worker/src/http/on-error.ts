@@ -1,39 +1,56 @@
 import { HTTPException } from "hono/http-exception";
-import { formatOf } from "../otlp/content-negotiation.ts";
-import { exportFailure } from "../otlp/otlp-responses.ts";
 import { ConfigError } from "../config.ts";
 import { HttpError } from "./http-error.ts";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "./app-env.ts";
 
+/** What an error answer says, before a sub-app puts it in its own format. */
+export type ErrorParts = { status: ContentfulStatusCode; message: string; headers: Readonly<Record<string, string>> };
+
 /**
- * The one place errors become responses (`app.onError`). On the OTLP routes (/v1/*) the body
- * is a google.rpc.Status in the request's encoding (JSON when the content type itself was not
- * understood); elsewhere it is JSON `{ error }`. Anything that is not an HTTPException is a
- * bug: logged, and answered 500 without its details.
+ * Status, message and headers of an error, or the response Hono's own middleware prepared. An
+ * HTTPException is an input error whose message was written for the client; anything else is a
+ * bug (or a storage failure nobody turned into an HTTPException): logged with its detail here and
+ * answered 500 "internal error", so that no stack, SQL or path ever reaches a client. A 5xx
+ * HTTPException is logged with its cause too.
  */
-export function handleError(error: Error, c: Context<AppEnv>): Response {
-  let status: ContentfulStatusCode = 500;
-  let message = "internal error";
-  let headers: Readonly<Record<string, string>> = {};
+export function describeError(error: Error, c: Context<AppEnv>): ErrorParts | Response {
   if (error instanceof ConfigError) {
     // A malformed variable: the operator must see which one, in the answer and in the log.
-    status = 500;
-    message = `server misconfigured: ${error.message}`;
+    const message = `server misconfigured: ${error.message}`;
     console.error(`${c.req.method} ${c.req.path}: ${message}`);
-  } else if (error instanceof HTTPException) {
-    // Hono's own middleware may throw with a prepared response and no message: keep it.
-    if (error.message === "" && error.res !== undefined) return error.getResponse();
-    status = error.status as ContentfulStatusCode;
-    message = error.message;
-    if (error instanceof HttpError) headers = error.headers;
-    if (status >= 500) console.error(`${c.req.method} ${c.req.path}: ${status} ${message}`, error.cause ?? "");
-  } else {
+    return { status: 500, message, headers: {} };
+  }
+  if (!(error instanceof HTTPException)) {
     console.error(`${c.req.method} ${c.req.path}: unhandled error`, error);
+    return { status: 500, message: "internal error", headers: {} };
   }
-  if (c.req.path.startsWith("/v1/")) {
-    return exportFailure(formatOf(c.req.header("Content-Type")) ?? "json", status, message, headers);
-  }
-  return c.json({ error: message }, status, { ...headers });
+  // Hono's own middleware may throw with a prepared response and no message: keep it.
+  if (error.message === "" && error.res !== undefined) return error.getResponse();
+  const status = error.status as ContentfulStatusCode;
+  if (status >= 500) console.error(`${c.req.method} ${c.req.path}: ${status} ${error.message}`, error.cause ?? "");
+  return { status, message: error.message, headers: error instanceof HttpError ? error.headers : {} };
+}
+
+/**
+ * The Worker's `app.onError`: JSON `{ error }`, the format of /api/models and /healthz. The OTLP
+ * sub-app (/v1, google.rpc.Status) and the Prometheus sub-app (/api/v1, Prometheus' error shape)
+ * own their formats with their own `onError`, which `app.route()` keeps; nothing here looks at
+ * the path.
+ */
+export function handleError(error: Error, c: Context<AppEnv>): Response {
+  const parts = describeError(error, c);
+  if (parts instanceof Response) return parts;
+  return c.json({ error: parts.message }, parts.status, { ...parts.headers });
+}
+
+/** The Worker's `app.notFound`: JSON `{ error }` naming the method and path. */
+export function handleNotFound(c: Context<AppEnv>): Response {
+  return c.json({ error: notFoundMessage(c) }, 404);
+}
+
+/** "no route for GET /x": the message of every 404 for an unrouted path, whatever its format. */
+export function notFoundMessage(c: Context<AppEnv>): string {
+  return `no route for ${c.req.method} ${c.req.path}`;
 }

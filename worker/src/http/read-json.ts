@@ -1,6 +1,8 @@
 import { requireCoding } from "../otlp/content-negotiation.ts";
 import { HttpError } from "./http-error.ts";
 import { readBody } from "./read-body.ts";
+import type { Context } from "hono";
+import type { AppEnv } from "./app-env.ts";
 import type { BodyLimits } from "../config.ts";
 
 /**
@@ -9,12 +11,13 @@ import type { BodyLimits } from "../config.ts";
  * `what` names the body in the messages ("baseline body is not JSON: …"); `limitName`, when
  * given, is the limit a 413 names instead of MAX_BODY_BYTES.
  */
-export async function readJsonBody(request: Request, limits: BodyLimits, what: string, limitName?: string): Promise<unknown> {
+export async function readJsonBody(c: Context<AppEnv>, limits: BodyLimits, what: string, limitName?: string): Promise<unknown> {
+  const request = c.req.raw;
   const type = request.headers.get("Content-Type") ?? "";
   if (!/^application\/json\s*(;|$)/i.test(type)) throw new HttpError(415, `${what} body must be Content-Type: application/json, got ${JSON.stringify(type)}`);
   let bytes: Uint8Array;
   try {
-    bytes = await readBody(request, requireCoding(request.headers.get("Content-Encoding") ?? undefined), limits);
+    bytes = await readBody(request, requireCoding(request.headers.get("Content-Encoding") ?? undefined), limits, c.get("lingerOn"));
   } catch (error) {
     if (limitName !== undefined && error instanceof HttpError && error.status === 413) throw new HttpError(413, `${what} body exceeds ${limitName} (${limits.maxBodyBytes} bytes)`);
     throw error;

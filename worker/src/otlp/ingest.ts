@@ -2,6 +2,8 @@ import { foldRequest } from "@driftline/collector";
 import type { LogsData, MetricsData, ModelBatch, Signal, TracesData } from "@driftline/collector";
 import type { Env } from "../env.ts";
 import { limitsFromEnv } from "../config.ts";
+import { OVERLOAD_RETRY_AFTER_SECONDS } from "../http/admission.ts";
+import { HttpError } from "../http/http-error.ts";
 import { admitModel, modelStore } from "../http/stores.ts";
 
 /** What the route reports back to the client: records rejected one by one, and why. */
@@ -27,7 +29,16 @@ export async function ingestRequest(env: Env, tenant: string, signal: Signal, da
       messages.push(`${batch.records} × model ${JSON.stringify(batch.modelId)} refused: the tenant has maxModelsPerTenant (${limits.maxModelsPerTenant}) models`);
     }
   }
-  const receipts = await Promise.all(admitted.map((batch) => modelStore(env, tenant, batch.modelId).ingest(batch)));
+  const sentAtMs = Date.now();
+  const receipts = await Promise.all(admitted.map((batch) => modelStore(env, tenant, batch.modelId).ingest(batch, undefined, sentAtMs)));
+  const overloaded = receipts.find((r) => r.overloadedAfterMs !== undefined);
+  if (overloaded !== undefined) {
+    // Not acknowledged, so retried: the other models' share of this request may be counted twice
+    // (OTLP delivery is at least once), never lost.
+    throw new HttpError(503, `overloaded: ${overloaded.message}; not acknowledged, retry after ${OVERLOAD_RETRY_AFTER_SECONDS} s`, {
+      "Retry-After": String(OVERLOAD_RETRY_AFTER_SECONDS),
+    });
+  }
   for (const receipt of receipts) {
     rejected += receipt.rejected;
     if (receipt.message !== "") messages.push(receipt.message);

@@ -2,10 +2,12 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { OtlpDecodeError } from "@driftline/collector/otlp";
 import { requireToken } from "../auth/require-token.ts";
+import { admitExports } from "../http/admission.ts";
 import { bodyLimits, ConfigError } from "../config.ts";
 import { HttpError } from "../http/http-error.ts";
 import { readBody } from "../http/read-body.ts";
 import { requireCoding, requireFormat } from "./content-negotiation.ts";
+import { otlpErrorHandler, otlpNotFound } from "./otlp-errors.ts";
 import { exportSuccess } from "./otlp-responses.ts";
 import type { OtlpFormat } from "@driftline/collector/otlp";
 import type { LogsData, MetricsData, Signal, TracesData } from "@driftline/collector/otlp";
@@ -31,15 +33,18 @@ const SIGNALS: readonly Signal[] = ["logs", "metrics", "traces"];
  * OTLP/HTTP receiver, mounted at /v1: `POST /v1/{logs,metrics,traces}` with an ingest token.
  * Order of checks: token (401/403), media type and coding (415), size limits while reading
  * (413), decode (400), then ingest: 200 (with partial_success when points were rejected) only
- * after every ModelStore committed, 503 + Retry-After when one could not.
+ * after every ModelStore committed, 503 + Retry-After when one could not. Every error, and a 404
+ * for any other path under /v1, is a google.rpc.Status: the sub-app's own `onError`.
  */
 export function otlpRoutes(deps: OtlpRouteDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  app.onError(otlpErrorHandler);
+  const admit = admitExports();
   for (const signal of SIGNALS) {
-    app.post(`/${signal}`, requireToken("ingest"), async (c) => {
+    app.post(`/${signal}`, requireToken("ingest"), admit, async (c) => {
       const format = requireFormat(c.req.header("Content-Type"));
       const coding = requireCoding(c.req.header("Content-Encoding"));
-      const body = await readBody(c.req.raw, coding, limitsOf(c.env));
+      const body = await readBody(c.req.raw, coding, limitsOf(c.env), c.get("lingerOn"));
       const data = decode(deps, signal, format, body);
       const outcome = await ingest(deps, c.env, c.get("tenant"), signal, data);
       return exportSuccess(signal, format, outcome.rejected, outcome.message);
@@ -48,6 +53,8 @@ export function otlpRoutes(deps: OtlpRouteDeps): Hono<AppEnv> {
       throw new HttpError(405, `method ${c.req.method} not allowed on /v1/${signal}: OTLP/HTTP exports use POST`, { Allow: "POST" });
     });
   }
+  // Registered last: only what no route above matched.
+  app.all("*", otlpNotFound);
   return app;
 }
 

@@ -2,17 +2,18 @@
  * Prometheus' HTTP API under /api/v1 (docs/query-api.md): queries go to the PromQL engine over
  * {@link StoreSource}; rules and alerts list the tenant's alert rules (alerts/tenant-rules.ts) and
  * exemplars answer empty, in Prometheus' shapes so Grafana's data source works unchanged. Every
- * error has Prometheus' shape (`errorType`, 400/422/500).
+ * error has Prometheus' shape (`errorType`, 400/413/422/500): the sub-app's own `onError`
+ * (prometheus-errors.ts), which `app.route()` keeps.
  */
 import { Hono } from "hono";
 import type { Context } from "hono";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { ErrorType, PromQLError, errorResponse, instantQuery, parseDurationParam, parseTimeParam, rangeQuery, successBody } from "@driftline/collector/promql";
+import { ErrorType, PromQLError, instantQuery, parseDurationParam, parseTimeParam, rangeQuery, successBody } from "@driftline/collector/promql";
 import type { AppEnv } from "../http/app-env.ts";
 import { FAMILY_METADATA } from "@driftline/collector/series";
 import { CUSTOM_PREFIX, customMetadata } from "@driftline/collector/series";
 import { metadataQuery, requestParams } from "./params.ts";
 import { StoreSource } from "./source.ts";
+import { prometheusErrorHandler, prometheusNotFound } from "./prometheus-errors.ts";
 import { prometheusAlerts, prometheusRules } from "./tenant-rules.ts";
 
 /** What /api/v1/status/buildinfo reports: the Prometheus version whose semantics the engine follows. */
@@ -23,19 +24,15 @@ export const queryApi = new Hono<AppEnv>();
 
 type Handler = (params: URLSearchParams, source: StoreSource, nowMs: number, c: Context<AppEnv>) => Promise<unknown>;
 
-/** Runs a handler and answers `{ status: "success", data }`, or the error in Prometheus' shape. */
+queryApi.onError(prometheusErrorHandler);
+
+/** Runs a handler and answers `{ status: "success", data }`; what it throws goes to the sub-app's onError. */
 function route(handler: Handler) {
   return async (c: Context<AppEnv>): Promise<Response> => {
-    try {
-      const nowMs = Date.now();
-      const source = new StoreSource(c.env, c.get("tenant"));
-      const data = await handler(await requestParams(c), source, nowMs, c);
-      return c.json(successBody(data));
-    } catch (error) {
-      const { status, body } = errorResponse(error);
-      if (status >= 500) console.error(`${c.req.method} ${c.req.path}: ${body.error}`, error);
-      return c.json(body, status as ContentfulStatusCode);
-    }
+    const nowMs = Date.now();
+    const source = new StoreSource(c.env, c.get("tenant"));
+    const data = await handler(await requestParams(c), source, nowMs, c);
+    return c.json(successBody(data));
   };
 }
 
@@ -91,3 +88,6 @@ queryApi.on(["GET", "POST"], "/query_exemplars", route(async (params) => {
   required(params, "query");
   return [];
 }));
+
+// Registered last: only what no route above matched.
+queryApi.all("*", prometheusNotFound);

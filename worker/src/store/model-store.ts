@@ -39,12 +39,17 @@ import type { RuleRefusal, RuleView } from "./alerts/rules-table.ts";
 import type { AlertRule } from "@driftline/collector/alerts";
 import { limitsFromEnv, minuteRetentionOf } from "../config.ts";
 import type { ReadRefusal } from "./read/read-limit.ts";
+import { MAX_INGEST_QUEUE_MS, overloadedAfterMs } from "./write/admission.ts";
 
 /** Cumulative streams idle this long are forgotten (their state row deleted by the alarm). */
 const STREAM_RETENTION_MS = 48 * 3600 * 1000;
 
 /** What an ingest RPC reports back: records that lost values to a cap, and why. */
-export type IngestReceipt = { rejected: number; message: string };
+/**
+ * What an ingest RPC reports: records rejected and why; or, with `overloadedAfterMs`, that it was
+ * refused unprocessed after waiting that long in the object's queue (write/admission.ts).
+ */
+export type IngestReceipt = { rejected: number; message: string; overloadedAfterMs?: number };
 
 /**
  * One Durable Object per tenant and model (and, when a model is split, per shard): it owns that
@@ -97,9 +102,14 @@ export class ModelStore extends DurableObject<Env> {
    * Merges one request's batch for this model and commits it. Series past a cap are refused
    * (never written) and reported; everything else is durable when this returns. Cumulative points
    * and join records are folded here, under the same caps and the same `rejections`: a value they
-   * lose to a cap is counted and reported like any other (issue 10).
+   * lose to a cap is counted and reported like any other (issue 10). With `sentAtMs` (when the
+   * Worker sent it), a call that waited too long in the queue is refused unprocessed.
    */
-  async ingest(batch: ModelBatch, limits: Limits = this.limits): Promise<IngestReceipt> {
+  async ingest(batch: ModelBatch, limits: Limits = this.limits, sentAtMs?: number): Promise<IngestReceipt> {
+    const overloaded = overloadedAfterMs(sentAtMs, Date.now());
+    if (overloaded !== undefined) {
+      return { rejected: 0, message: `model store queue held this request ${overloaded} ms (limit ${MAX_INGEST_QUEUE_MS} ms)`, overloadedAfterMs: overloaded };
+    }
     const rejections = new Rejections();
     let lostRecords = 0;
     const minutes = new Set<number>();
