@@ -11,7 +11,7 @@ import { PanelBuilder as StatusHistoryPanel } from "@grafana/grafana-foundation-
 import { PanelBuilder as TablePanel } from "@grafana/grafana-foundation-sdk/table";
 import { PanelBuilder as TimeseriesPanel } from "@grafana/grafana-foundation-sdk/timeseries";
 import { PromQueryFormat } from "@grafana/grafana-foundation-sdk/prometheus";
-import { DRIFT_STATUS_MAPPINGS, DRIFT_STATUS_THRESHOLDS, MODEL_VERSION, MODEL_VERSION_SEGMENT, driftlineDashboard, instantQuery, promQuery } from "./defaults.ts";
+import { DRIFT_STATUS_MAPPINGS, DRIFT_STATUS_THRESHOLDS, MODEL_VERSION, MODEL_VERSION_SEGMENT, driftlineDashboard, instantQuery, promQuery, statusQuery } from "./defaults.ts";
 import { datasourceVariable, featureVariable, methodVariable, modelVariable, segmentVariable, versionVariable, windowVariable } from "./variables.ts";
 
 const FEATURES = `${MODEL_VERSION}, feature=~"$feature", window="$window"`;
@@ -24,7 +24,7 @@ export function driftStatusByFeature(): StatusHistoryPanel {
   return new StatusHistoryPanel()
     .title("Drift status by feature")
     .description("0 ok, 1 warn, 2 alert, for every feature of the chosen versions over $window; __prediction__ is the model's output.")
-    .withTarget(promQuery(`max by (feature) (driftline_drift_status{${MODEL_VERSION}, window="$window"})`, "{{feature}}"))
+    .withTarget(statusQuery(`max by (feature) (driftline_drift_status{${MODEL_VERSION}, window="$window"})`, "{{feature}}"))
     .mappings(DRIFT_STATUS_MAPPINGS)
     .thresholds(DRIFT_STATUS_THRESHOLDS)
     .height(9)
@@ -113,7 +113,7 @@ export function driftStatusBySegment(): StatusHistoryPanel {
   return new StatusHistoryPanel()
     .title("Drift status by $segment")
     .description("The worst status of any feature or the prediction within each value of the segment attribute $segment, over $window.")
-    .withTarget(promQuery(`max by (segment_value) (driftline_drift_status{${MODEL_VERSION_SEGMENT}, window="$window"})`, "{{segment_value}}"))
+    .withTarget(statusQuery(`max by (segment_value) (driftline_drift_status{${MODEL_VERSION_SEGMENT}, window="$window"})`, "{{segment_value}}"))
     .mappings(DRIFT_STATUS_MAPPINGS)
     .thresholds(DRIFT_STATUS_THRESHOLDS)
     .height(9)

@@ -7,7 +7,8 @@ import type { CatalogEntry, StoredSeries } from "./catalog.ts";
 import { DURATION_BUCKETS_SECONDS } from "@driftline/collector/series";
 import { cumulativeCounter, histogramParts, lifetimeHistogram } from "./counters.ts";
 import type { Samples, Span } from "./counters.ts";
-import { computeGauges } from "./gauges.ts";
+import { cachedGauges } from "./cached-gauges.ts";
+import type { GaugeCache } from "./gauge-cache.ts";
 import type { GaugeTarget } from "./gauges.ts";
 import { WindowReader, newBudget } from "./window-reader.ts";
 import { cutsAt } from "./pieces.ts";
@@ -46,7 +47,7 @@ export type StoreQuantile = { model: string; q: number; matchers: Matcher[]; gro
 export type StoreQuantileSeries = { labels: Labels; values: Float64Array; present: Uint8Array };
 
 /** The store's clock and settings a read needs. */
-export type ReadContext = { nowMs: number; minuteRetention: number; categoriesCap: number };
+export type ReadContext = { nowMs: number; minuteRetention: number; categoriesCap: number; gaugeCache?: GaugeCache };
 
 function storedSeries(sql: SqlStorage): StoredSeries[] {
   return sql
@@ -158,7 +159,8 @@ function samplesOf(sql: SqlStorage, entries: readonly CatalogEntry[], request: S
         )
         .toArray()[0];
       target.baseline = row === undefined ? null : new Uint8Array(row.sketch);
-      for (const s of computeGauges(sql, target, times, context.categoriesCap, budget)) out.push({ labels: s.labels, ...s.samples });
+      const gauges = cachedGauges(sql, target, times, { categoriesCap: context.categoriesCap, nowMs: context.nowMs, ...(context.gaugeCache !== undefined ? { cache: context.gaugeCache } : {}) }, budget);
+      for (const s of gauges) out.push({ labels: s.labels, ...s.samples });
     }
   }
   if (baselines.length > 0) out.push(...baselineQuantiles(sql, baselines, gaugeTimes(request)));
