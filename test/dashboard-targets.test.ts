@@ -23,7 +23,7 @@ import type { FilledTarget } from "../dashboards/src/targets.ts";
 import { postLogs, predictionsRequest } from "./support/otlp-json.ts";
 import { metricsRequest, postMetrics } from "./support/otlp-json-metrics.ts";
 import { startWorker } from "./support/worker.ts";
-import { alignToStep, grafanaIntervals, panelWidthPx } from "./support/grafana-interval.ts";
+import { grafanaRequest } from "./support/grafana-interval.ts";
 import type { RunningWorker } from "./support/worker.ts";
 
 const MODEL = "credit-risk";
@@ -155,26 +155,13 @@ describe("every dashboard target, sent as Grafana sends it after a day of the de
       console.log(`skipped until the Worker serves driftline_accuracy: ${target.dashboardUid} / ${target.panelTitle}`);
       return;
     }
-    const grafana = grafanaIntervals({
-      rangeMs: range.ms,
-      scrapeInterval,
-      maxDataPoints: target.maxDataPoints ?? panelWidthPx(target.gridWidth),
-      ...(target.panelMinInterval !== undefined ? { panelMinInterval: target.panelMinInterval } : {}),
-      ...(target.minStep !== undefined ? { minStep: target.minStep } : {}),
-    });
-    const expr = grafana.expr(target.expr);
+    const { path, params, stepMs, expr } = grafanaRequest(target, scrapeInterval, range.ms, Date.now());
     expect(expr, "a Grafana variable left unfilled").not.toContain("$");
-    const endSeconds = alignToStep(Date.now(), grafana.stepMs) / 1000;
-    const startSeconds = alignToStep(Date.now() - range.ms, grafana.stepMs) / 1000;
-    const params: Record<string, string> = target.instant
-      ? { query: expr, time: String(endSeconds) }
-      : { query: expr, start: String(startSeconds), end: String(endSeconds), step: String(grafana.stepMs / 1000) };
-    const path = target.instant ? "/api/v1/query" : "/api/v1/query_range";
     const key = `${path}?${new URLSearchParams(params).toString()}`;
     let pending = answers.get(key);
     if (pending === undefined) answers.set(key, (pending = readApi(path, params, { uid: target.dashboardUid, id: target.panelId })));
     const answer = await pending;
-    const shown = `${expr} (step ${grafana.stepMs / 1000} s)\n${JSON.stringify(answer.body).slice(0, 400)}`;
+    const shown = `${expr} (step ${stepMs / 1000} s)\n${JSON.stringify(answer.body).slice(0, 400)}`;
     expect(answer.status, shown).toBe(200);
     expect(answer.body.status).toBe("success");
     const emptyBecause = EMPTY_ON_DEMO[`${target.dashboardUid} / ${target.panelTitle} / ${target.refId}`];

@@ -108,3 +108,37 @@ export const DASHBOARD_WIDTH_PX = 1_920;
 export function panelWidthPx(gridWidth: number): number {
   return Math.floor((gridWidth / 24) * DASHBOARD_WIDTH_PX);
 }
+
+/** The fields of a dashboard target that decide what Grafana sends (dashboards/src/targets.ts' FilledTarget). */
+export type GrafanaTarget = { expr: string; instant: boolean; minStep?: string; panelMinInterval?: string; maxDataPoints?: number; gridWidth: number };
+
+/** One request as Grafana's Prometheus data source sends it: the path, the form parameters and the step. */
+export type GrafanaRequest = { path: "/api/v1/query" | "/api/v1/query_range"; params: Record<string, string>; stepMs: number; expr: string };
+
+/**
+ * What Grafana sends for `target` over the last `rangeMs` at `nowMs`: built-in variables filled,
+ * start and end aligned to the step (an instant query is asked at the aligned end).
+ */
+export function grafanaRequest(target: GrafanaTarget, scrapeInterval: string, rangeMs: number, nowMs: number): GrafanaRequest {
+  const grafana = grafanaIntervals({
+    rangeMs,
+    scrapeInterval,
+    maxDataPoints: target.maxDataPoints ?? panelWidthPx(target.gridWidth),
+    ...(target.panelMinInterval !== undefined ? { panelMinInterval: target.panelMinInterval } : {}),
+    ...(target.minStep !== undefined ? { minStep: target.minStep } : {}),
+  });
+  const expr = grafana.expr(target.expr);
+  const endSeconds = alignToStep(nowMs, grafana.stepMs) / 1000;
+  const startSeconds = alignToStep(nowMs - rangeMs, grafana.stepMs) / 1000;
+  return target.instant
+    ? { path: "/api/v1/query", params: { query: expr, time: String(endSeconds) }, stepMs: grafana.stepMs, expr }
+    : { path: "/api/v1/query_range", params: { query: expr, start: String(startSeconds), end: String(endSeconds), step: String(grafana.stepMs / 1000) }, stepMs: grafana.stepMs, expr };
+}
+
+/** The headers Grafana's Prometheus data source sends beside the token (POST, a form body). */
+export const GRAFANA_HEADERS: Readonly<Record<string, string>> = {
+  "Content-Type": "application/x-www-form-urlencoded",
+  Accept: "application/json, text/plain, */*",
+  "User-Agent": "Grafana/11.3.0",
+  "X-Grafana-Org-Id": "1",
+};
