@@ -9,7 +9,7 @@ import type { ModelBatch, SeriesDelta } from "@driftline/collector";
 import { seededRandom } from "@driftline/collector/testing";
 import { describe, expect, it } from "vitest";
 import type { ModelStore } from "../src/store/model-store.ts";
-import { GaugeCache, gaugeKey } from "../src/store/read/gauge-cache.ts";
+import { ChunkPool, GaugeCache, gaugeKey } from "../src/store/read/gauge-cache.ts";
 import type { StoreSelect, StoreSeries } from "../src/store/read/select.ts";
 
 const limits = DEFAULT_LIMITS;
@@ -116,7 +116,7 @@ describe("GaugeCache", () => {
   });
 
   it("drops everything when the category cap changes, and holds at most its bound of chunks", () => {
-    const cache = new GaugeCache(3);
+    const cache = new GaugeCache(new ChunkPool(3));
     cache.useSettings(100);
     const key = gaugeKey("1d", "driftline_feature_quantile", undefined, 0.5);
     for (let day = 0; day < 5; day++) cache.store(1, key, day * 1_440, day);
@@ -127,6 +127,22 @@ describe("GaugeCache", () => {
     expect(cache.size).toBe(3);
     cache.useSettings(50);
     expect(cache.size).toBe(0);
+  });
+
+  it("bounds the chunks of every object's cache together: objects share an isolate's memory", () => {
+    const pool = new ChunkPool(4);
+    const a = new GaugeCache(pool);
+    const b = new GaugeCache(pool);
+    const key = gaugeKey("1h", "driftline_drift_status");
+    for (let day = 0; day < 3; day++) a.store(1, key, day * 1_440, day);
+    for (let day = 0; day < 3; day++) b.store(1, key, day * 1_440, 10 + day);
+    expect(pool.chunks.size).toBe(4);
+    expect(a.size + b.size).toBe(4);
+    // The same series id in two objects are two series: neither sees the other's values.
+    expect(b.lookup(1, key, 2 * 1_440)).toBe(12);
+    expect(a.lookup(1, key, 2 * 1_440)).toBe(2);
+    a.clear();
+    expect(b.lookup(1, key, 2 * 1_440)).toBe(12);
   });
 });
 
