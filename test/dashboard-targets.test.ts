@@ -71,6 +71,16 @@ let accuracyServed = false;
 
 async function readApi(path: string, params: Record<string, string>, panel?: { uid: string; id: number }): Promise<{ status: number; body: { status: string; data: { resultType: string; result: unknown[] }; error?: string } }> {
   // Grafana's Prometheus data source: POST, a form body, its own headers beside the token.
+  for (let attempt = 0; ; attempt++) {
+    const answer = await postApi(path, params, panel);
+    // `wrangler dev` restarts its runtime now and then on a shared machine (no source change):
+    // that attempt says so and is sent again, as Grafana's user would refresh the panel.
+    if (answer.status !== 503 || attempt >= 2) return answer;
+    console.log(`the Worker restarted during ${path} ${params.query ?? ""}; sent again`);
+  }
+}
+
+async function postApi(path: string, params: Record<string, string>, panel?: { uid: string; id: number }): Promise<{ status: number; body: { status: string; data: { resultType: string; result: unknown[] }; error?: string } }> {
   const response = await fetch(`${worker.url}${path}`, {
     method: "POST",
     headers: {
@@ -83,7 +93,9 @@ async function readApi(path: string, params: Record<string, string>, panel?: { u
     },
     body: new URLSearchParams(params).toString(),
   });
-  return { status: response.status, body: (await response.json()) as never };
+  const text = await response.text();
+  if (response.status === 503 && text.includes("restarted")) return { status: 503, body: { status: "error", data: { resultType: "", result: [] }, error: text } };
+  return { status: response.status, body: JSON.parse(text) as never };
 }
 
 beforeAll(async () => {
@@ -129,7 +141,7 @@ beforeAll(async () => {
   const accuracy = await readApi("/api/v1/series", { "match[]": "driftline_accuracy" });
   const served: unknown = accuracy.body.data;
   accuracyServed = accuracy.status === 200 && Array.isArray(served) && served.length > 0;
-}, 180_000);
+}, 600_000);
 afterAll(async () => {
   await worker?.stop();
 });

@@ -129,6 +129,17 @@ describe("GaugeCache", () => {
     expect(cache.size).toBe(0);
   });
 
+  it("forgets a group's values cached under one id when any member series is written", () => {
+    const cache = new GaugeCache(new ChunkPool(10));
+    const key = gaugeKey("4m", "histogram_quantile", "1,2", 0.99);
+    cache.alias(2, 1);
+    cache.store(1, key, 500, 0.3);
+    cache.invalidate(3, 400);
+    expect(cache.lookup(1, key, 500)).toBe(0.3);
+    cache.invalidate(2, 400);
+    expect(cache.lookup(1, key, 500)).toBeUndefined();
+  });
+
   it("bounds the chunks of every object's cache together: objects share an isolate's memory", () => {
     const pool = new ChunkPool(4);
     const a = new GaugeCache(pool);

@@ -77,6 +77,8 @@ export class GaugeCache {
   /** Chunk keys per series (some may have been evicted), and the last minute cached per series (an invalidation after it is free). */
   private readonly bySeries = new Map<number, { keys: Set<string>; lastMinute: number }>();
   private categoriesCap: number | undefined;
+  /** Series whose writes also invalidate another series' values (a merged group cached under one id). */
+  private readonly aliases = new Map<number, Set<number>>();
   /** Lookups answered and missed, for the benchmarks and tests. */
   hits = 0;
   misses = 0;
@@ -105,8 +107,21 @@ export class GaugeCache {
     this.categoriesCap = categoriesCap;
   }
 
-  /** Data for `seriesId` was written in `minute`: every window of that series ending there or later changes. */
+  /** Values cached under `owner` merge `member`'s buckets too: a write to `member` invalidates them. */
+  alias(member: number, owner: number): void {
+    if (member === owner) return;
+    let owners = this.aliases.get(member);
+    if (owners === undefined) this.aliases.set(member, (owners = new Set()));
+    owners.add(owner);
+  }
+
+  /** Data for `seriesId` was written in `minute`: every window of that series (and of groups it is in) ending there or later changes. */
   invalidate(seriesId: number, minute: number): void {
+    this.invalidateOwn(seriesId, minute);
+    for (const owner of this.aliases.get(seriesId) ?? []) this.invalidateOwn(owner, minute);
+  }
+
+  private invalidateOwn(seriesId: number, minute: number): void {
     const entry = this.bySeries.get(seriesId);
     if (entry === undefined || minute > entry.lastMinute) return;
     const fromDay = Math.floor(minute / CHUNK_MINUTES);
