@@ -42,6 +42,9 @@ export default defineConfig({
         test: {
           name: "worker",
           include: ["worker/**/*.test.ts"],
+          // A file's first test also starts its isolate and Durable Objects; on two cores shared
+          // with the end-to-end suites that alone can pass Vitest's 5 s default.
+          testTimeout: 30_000,
         },
       },
     ],

@@ -1,25 +1,112 @@
+// Runs wherever the Worker's code runs: at the edge and inside the Durable Objects, which read
+// the same vars and secrets. Every variable is parsed here and nowhere else.
 import { DEFAULT_LIMITS } from "@driftline/collector";
 import type { Limits } from "@driftline/collector";
 
-let cached: { source: Record<string, unknown>; limits: Limits } | undefined;
+/**
+ * A variable that is missing or malformed. Its message names the variable and what it must be;
+ * the edge answers 500 "server misconfigured: …" with it (http/on-error.ts), a Durable Object's
+ * alarm logs it and retries. Never carries a secret's value.
+ */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+/** Size limits on one request body, in bytes (docs/limits.md says why these defaults). */
+export type BodyLimits = {
+  /** Body as sent on the wire (after any gzip/deflate), `MAX_BODY_BYTES`. */
+  maxBodyBytes: number;
+  /** Body after inflation, `MAX_DECOMPRESSED_BYTES`. */
+  maxDecompressedBytes: number;
+};
+
+/** 4 MiB: the OTel Collector's batch of a few thousand points compresses far below this. */
+export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+/** 16 MiB: decoded and folded in a 128 MB isolate with room to spare. */
+export const DEFAULT_MAX_DECOMPRESSED_BYTES = 16 * 1024 * 1024;
+/**
+ * Neither body limit may be configured above 64 MiB: decoding holds the body plus the decoded
+ * records (several times the body), and a Worker isolate has 128 MB in all.
+ */
+export const MAX_CONFIGURABLE_BYTES = 64 * 1024 * 1024;
+/** Shortest alert evaluation interval a rule may set by default, in seconds (docs/alerts.md). */
+export const DEFAULT_ALERT_MIN_INTERVAL_SECONDS = 60;
+
+/** Everything the Worker and its Durable Objects read from their vars, parsed. */
+export type Config = {
+  /** The caps (DEFAULT_LIMITS, each overridable by its SCREAMING_SNAKE_CASE var). */
+  limits: Limits;
+  body: BodyLimits;
+  /** `ALERT_MIN_INTERVAL_SECONDS`: the shortest `interval` an alert rule may ask for. */
+  alertMinIntervalSeconds: number;
+};
+
+/** The vars this module reads; the rest of Env is bindings. */
+type Vars = Readonly<Record<string, unknown>>;
+
+/** Parsed configuration per env object: the env of an isolate (or an object) never changes. */
+const parsed = new WeakMap<object, Config>();
 
 /**
- * The caps in force: DEFAULT_LIMITS, each overridable by a var named after it in
- * SCREAMING_SNAKE_CASE (`maxFeaturesPerModel` → `MAX_FEATURES_PER_MODEL`). Parsed once per
- * isolate; a var that is not a positive integer is a configuration error that names the var.
+ * The configuration in force, parsed once per isolate (per env object). Throws ConfigError
+ * naming the first malformed variable; a failed parse is not cached, so the error repeats.
  */
+export function configOf(env: object): Config {
+  let config = parsed.get(env);
+  if (config === undefined) {
+    const vars = env as Vars;
+    config = {
+      limits: parseLimits(vars),
+      body: {
+        maxBodyBytes: wholeNumber(vars, "MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, MAX_CONFIGURABLE_BYTES, "bytes"),
+        maxDecompressedBytes: wholeNumber(vars, "MAX_DECOMPRESSED_BYTES", DEFAULT_MAX_DECOMPRESSED_BYTES, MAX_CONFIGURABLE_BYTES, "bytes"),
+      },
+      alertMinIntervalSeconds: wholeNumber(vars, "ALERT_MIN_INTERVAL_SECONDS", DEFAULT_ALERT_MIN_INTERVAL_SECONDS, 86_400, "seconds"),
+    };
+    parsed.set(env, config);
+  }
+  return config;
+}
+
+/** The caps in force: `configOf(env).limits`. */
 export function limitsFromEnv(env: object): Limits {
-  const source = env as Record<string, unknown>;
-  if (cached !== undefined && cached.source === source) return cached.limits;
+  return configOf(env).limits;
+}
+
+/** The request body limits in force: `configOf(env).body`. */
+export function bodyLimits(env: object): BodyLimits {
+  return configOf(env).body;
+}
+
+/**
+ * Minute buckets a ModelStore keeps, in minutes: they must cover how far back ingest accepts
+ * data (maxPastSeconds) plus the hour being rolled up, so no hour is ever recomputed from a
+ * partial set of its minutes (store/write/rollup.ts). Derived from the configuration only, so a
+ * running object and one just restarted agree.
+ */
+export function minuteRetentionOf(limits: Limits, floorMinutes: number): number {
+  return Math.max(floorMinutes, Math.ceil(limits.maxPastSeconds / 60) + 60);
+}
+
+/** DEFAULT_LIMITS with each key overridden by its var (`maxFeaturesPerModel` → `MAX_FEATURES_PER_MODEL`). */
+function parseLimits(vars: Vars): Limits {
   const limits: Limits = { ...DEFAULT_LIMITS };
   for (const key of Object.keys(DEFAULT_LIMITS) as (keyof Limits)[]) {
     const name = key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
-    const raw = source[name];
-    if (raw === undefined || raw === "") continue;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
-    limits[key] = value;
+    limits[key] = wholeNumber(vars, name, DEFAULT_LIMITS[key], Number.MAX_SAFE_INTEGER, "");
   }
-  cached = { source, limits };
   return limits;
+}
+
+/** A whole number from 1 to `max` from a var, or `fallback` when it is unset or empty. */
+function wholeNumber(vars: Vars, name: string, fallback: number, max: number, unit: string): number {
+  const raw = vars[name];
+  if (raw === undefined || raw === null || (typeof raw === "string" && raw.trim() === "")) return fallback;
+  const text = String(raw);
+  const value = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(value) || value < 1 || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? "a positive whole number" : `a whole number${unit ? ` of ${unit}` : ""} from 1 to ${max}`;
+    throw new ConfigError(`${name} must be ${range}, got ${JSON.stringify(text)}`);
+  }
+  return value;
 }

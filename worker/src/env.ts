@@ -1,11 +1,11 @@
-import type { ModelStore } from "./store/model-store.ts";
-import type { TenantDirectory } from "./tenant-directory.ts";
-
-/** Bindings and secrets the Worker reads; wrangler.toml and `.dev.vars` provide them. */
-export type Env = {
-  MODEL_STORE: DurableObjectNamespace<ModelStore>;
-  /** One directory per tenant: its models and the model cap. */
-  TENANT_DIRECTORY: DurableObjectNamespace<TenantDirectory>;
+/**
+ * What the Worker and its Durable Objects are given. The bindings come from wrangler.toml
+ * through `npm run types` (`wrangler types` writes worker-configuration.d.ts; rerun it after
+ * changing wrangler.toml). The vars and secrets below are optional and set per deployment
+ * (`wrangler secret put`, `.dev.vars`), so wrangler.toml does not list them and `wrangler types`
+ * cannot see them; config.ts parses every one of them.
+ */
+export type Env = Cloudflare.Env & {
   /** Ingest tokens, `tenant:token` pairs separated by commas (a Worker secret; docs/auth.md). */
   INGEST_TOKENS?: string;
   /** Read tokens for the query API and /metrics, same format as INGEST_TOKENS. */

@@ -1,14 +1,25 @@
 import { DurableObject } from "cloudflare:workers";
+import { runMigrations } from "./store/migrations.ts";
 import type { Env } from "./env.ts";
 
 /** A model as the tenant's directory knows it. */
-export type DirectoryEntry = { modelId: string; shards: number; createdAt: string };
+export type DirectoryEntry = { modelId: string; createdAt: string };
+
+/**
+ * The directory's schema, one migration per version (store/migrations.ts). Directories created
+ * before versioning already have the table, hence IF NOT EXISTS in the first.
+ */
+const MIGRATIONS: readonly string[] = [
+  // 1: the tenant's models.
+  "CREATE TABLE IF NOT EXISTS models (model_id TEXT PRIMARY KEY, shards INTEGER NOT NULL DEFAULT 1, created_ms INTEGER NOT NULL) WITHOUT ROWID",
+  // 2: no shard count until a model can be split (issue 19 brings it back with its meaning).
+  "ALTER TABLE models DROP COLUMN shards",
+];
 
 /**
  * One Durable Object per tenant: the list of its models and the per-tenant model cap. The Worker
  * asks it only for a model it has not seen in this isolate, so in the steady state ingest never
- * calls it. It also records each model's shard count (1 until a hot model is split), which the
- * Worker and the query layer read to find every shard.
+ * calls it.
  */
 export class TenantDirectory extends DurableObject<Env> {
   private readonly sql: SqlStorage;
@@ -17,7 +28,7 @@ export class TenantDirectory extends DurableObject<Env> {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     ctx.blockConcurrencyWhile(async () => {
-      this.sql.exec("CREATE TABLE IF NOT EXISTS models (model_id TEXT PRIMARY KEY, shards INTEGER NOT NULL DEFAULT 1, created_ms INTEGER NOT NULL) WITHOUT ROWID");
+      runMigrations(this.sql, MIGRATIONS, "tenant directory");
     });
   }
 
@@ -37,9 +48,9 @@ export class TenantDirectory extends DurableObject<Env> {
   /** Every model of the tenant, by id. */
   async list(): Promise<DirectoryEntry[]> {
     return this.sql
-      .exec<{ model_id: string; shards: number; created_ms: number }>("SELECT model_id, shards, created_ms FROM models ORDER BY model_id")
+      .exec<{ model_id: string; created_ms: number }>("SELECT model_id, created_ms FROM models ORDER BY model_id")
       .toArray()
-      .map((row) => ({ modelId: row.model_id, shards: row.shards, createdAt: new Date(row.created_ms).toISOString() }));
+      .map((row) => ({ modelId: row.model_id, createdAt: new Date(row.created_ms).toISOString() }));
   }
 
   /** One model, or null when the tenant has none by that id. */
@@ -48,7 +59,7 @@ export class TenantDirectory extends DurableObject<Env> {
   }
 
   private entry(modelId: string): DirectoryEntry | null {
-    const row = this.sql.exec<{ model_id: string; shards: number; created_ms: number }>("SELECT model_id, shards, created_ms FROM models WHERE model_id = ?", modelId).toArray()[0];
-    return row === undefined ? null : { modelId: row.model_id, shards: row.shards, createdAt: new Date(row.created_ms).toISOString() };
+    const row = this.sql.exec<{ model_id: string; created_ms: number }>("SELECT model_id, created_ms FROM models WHERE model_id = ?", modelId).toArray()[0];
+    return row === undefined ? null : { modelId: row.model_id, createdAt: new Date(row.created_ms).toISOString() };
   }
 }

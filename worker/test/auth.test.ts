@@ -5,7 +5,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { readCredentials } from "../src/auth/credentials.ts";
-import { findTenant, loadTokenTable, sha256, TokenConfigError } from "../src/auth/token-table.ts";
+import { ConfigError } from "../src/config.ts";
+import { findTenant, loadTokenTable, sha256 } from "../src/auth/token-table.ts";
 import { frontDoorWith } from "./support/test-app.ts";
 import { basic, bearer, TEST_TOKENS } from "./support/tokens.ts";
 
@@ -35,7 +36,7 @@ describe("token tables", () => {
     ["acme:0123456789 abcdef0", "has an invalid token"],
   ])("rejects %j with a message naming the variable and entry", async (value, message) => {
     const error = await loadTokenTable("INGEST_TOKENS", value).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(TokenConfigError);
+    expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toContain(message);
     // The message must never echo a token.
     expect((error as Error).message).not.toContain("0123456789abcdef0");

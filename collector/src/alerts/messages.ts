@@ -36,6 +36,8 @@ export type Notification = {
   /** When it resolved; null while firing. */
   endsAt: string | null;
   evaluatedAt: string;
+  /** The rule in Driftline's API, where the rule was stored from (Prometheus' generatorURL); null when unknown. */
+  generatorURL?: string | null;
 };
 
 /** The labels an alert carries, Prometheus-style: alertname first, the rule's own labels last. */
@@ -48,7 +50,8 @@ export function alertLabels(rule: AlertRule): Record<string, string> {
   }
   if (rule.metric !== undefined) labels.metric = rule.metric;
   if (rule.className !== undefined) labels.class = rule.className;
-  return { ...rule.labels, ...labels };
+  // Routing trees key on severity (Alertmanager, PagerDuty): a rule without one is a warning.
+  return { severity: "warning", ...rule.labels, ...labels };
 }
 
 /** What the rule watches, in words ("drift of income (psi over 5m)"). */
@@ -95,6 +98,7 @@ export function notificationOf(rule: AlertRule, state: AlertState, event: Notifi
     startsAt: new Date(startsMs).toISOString(),
     endsAt: status === "resolved" && state.resolvedAtMs !== null ? new Date(state.resolvedAtMs).toISOString() : null,
     evaluatedAt: new Date(state.lastEvaluationMs ?? 0).toISOString(),
+    generatorURL: rule.generatorURL ?? null,
   };
 }
 

@@ -43,7 +43,7 @@ describe("alert rule parsing", () => {
   });
 
   it("refuses receivers it could not deliver to, and a webhook without a usable secret", () => {
-    expect(refusal({ ...driftBody, receivers: [{ type: "email", url: "x" }] })).toMatch(/receivers\[0\].type must be "webhook" or "slack"/);
+    expect(refusal({ ...driftBody, receivers: [{ type: "email", url: "x" }] })).toMatch(/receivers\[0\].type must be one of webhook, slack, alertmanager, pagerduty, template/);
     expect(refusal({ ...driftBody, receivers: [{ type: "slack", url: "ftp://x" }] })).toMatch(/receivers\[0\].url must be an http or https URL/);
     expect(refusal({ ...driftBody, receivers: [{ type: "webhook", url: "https://x.test/hook", secret: "short" }] })).toMatch(/secret must be a string of 16 to 256 characters/);
     expect(refusal({ ...driftBody, receivers: Array(6).fill({ type: "slack", url: "https://x.test" }) })).toMatch(/6 receivers, more than the limit of 5/);

@@ -79,6 +79,8 @@ export type AlertRule = {
   labels: Record<string, string>;
   annotations: Record<string, string>;
   receivers: Receiver[];
+  /** Where the rule can be read in Driftline's API (set from the URL it was stored through). */
+  generatorURL?: string;
 };
 
 /** Limits and defaults that parsing applies. */
@@ -86,6 +88,8 @@ export type RuleLimits = {
   /** Shortest evaluation period (default 60 s; lowered by ALERT_MIN_INTERVAL_SECONDS for tests). */
   minIntervalMs: number;
   maxNameLength: number;
+  /** The Worker's origin as the rule's author reached it, for links in notifications. */
+  baseUrl?: string;
 };
 
 /** Default evaluation period (the issue's default). */
@@ -139,6 +143,7 @@ export function parseRule(name: string, model: string, body: unknown, limits: Ru
     annotations: stringMap(body.annotations, "annotations"),
     receivers: parseReceivers(body.receivers),
   };
+  if (limits.baseUrl !== undefined) rule.generatorURL = `${limits.baseUrl}/api/models/${encodeURIComponent(model)}/alerts/${name}`;
   rule.repeatIntervalMs = optionalDuration(body.repeatInterval, "repeatInterval", DEFAULT_REPEAT_INTERVAL_MS, rule.intervalMs, MAX_PERIOD_MS);
   if (body.version !== undefined) rule.version = nameField(body.version, "version", limits);
   if (k === RuleKind.noData) {

@@ -2,10 +2,9 @@
 // resource; each authenticates through the middleware in index.ts and calls its model's ModelStore
 // over RPC (http/stores.ts). Nothing here runs inside a Durable Object.
 import { Hono } from "hono";
-import { bodyLimits } from "../http/body-limits.ts";
 import { HttpError } from "../http/http-error.ts";
 import { readJsonBody } from "../http/read-json.ts";
-import { limitsFromEnv } from "../config.ts";
+import { bodyLimits } from "../config.ts";
 import { DRIFT_WINDOWS } from "@driftline/collector/series";
 import { modelStore } from "../http/stores.ts";
 import { requireKnownModel } from "./known-model.ts";
@@ -32,7 +31,7 @@ accuracyApi.get("/:model/accuracy", async (c) => {
   if (!Object.hasOwn(DRIFT_WINDOWS, window)) throw new HttpError(400, `window must be one of ${Object.keys(DRIFT_WINDOWS).join(", ")}, got ${JSON.stringify(window)}`);
   await requireKnownModel(c.env, c.get("tenant"), model);
   const store = modelStore(c.env, c.get("tenant"), model);
-  const [report, join, settings] = await Promise.all([store.accuracy(version, window as AccuracyWindow, limitsFromEnv(c.env)), store.joinCounts(), store.joinSettings()]);
+  const [report, join, settings] = await Promise.all([store.accuracy(version, window as AccuracyWindow), store.joinCounts(), store.joinSettings()]);
   if ("refused" in report) throw new HttpError(422, report.refused);
   return c.json({ model, ...report, join: { ...join, settings } });
 });

@@ -9,16 +9,13 @@ import { AlertRuleError, parseRule } from "@driftline/collector/alerts";
 import type { AlertRule } from "@driftline/collector/alerts";
 import { HttpError } from "../http/http-error.ts";
 import { readJsonBody } from "../http/read-json.ts";
-import { limitsFromEnv } from "../config.ts";
+import { configOf, limitsFromEnv } from "../config.ts";
 import { requireKnownModel } from "./known-model.ts";
 import { admitModel, modelStore } from "../http/stores.ts";
 import type { AppEnv } from "../http/app-env.ts";
-import type { Env } from "../env.ts";
 
 /** Largest rule body: a rule with every label, annotation and receiver at its limits fits. */
 export const MAX_RULE_BODY_BYTES = 64 * 1024;
-/** The default shortest evaluation interval, in seconds (the issue's default period). */
-export const DEFAULT_MIN_INTERVAL_SECONDS = 60;
 
 /** The alert routes; mount at "/api/models". */
 export const alertsApi = new Hono<AppEnv>();
@@ -30,7 +27,7 @@ alertsApi.put("/:model/alerts/:name", async (c) => {
   const body = await readJsonBody(c.req.raw, { maxBodyBytes: MAX_RULE_BODY_BYTES, maxDecompressedBytes: MAX_RULE_BODY_BYTES }, "alert rule", "MAX_RULE_BODY_BYTES");
   let rule: AlertRule;
   try {
-    rule = parseRule(c.req.param("name"), model, body, { minIntervalMs: minIntervalSeconds(c.env) * 1000, maxNameLength: limits.maxNameLength });
+    rule = parseRule(c.req.param("name"), model, body, { minIntervalMs: configOf(c.env).alertMinIntervalSeconds * 1000, maxNameLength: limits.maxNameLength, baseUrl: new URL(c.req.url).origin });
   } catch (error) {
     if (error instanceof AlertRuleError) throw new HttpError(400, `alert rule refused: ${error.message}`);
     throw error;
@@ -74,16 +71,6 @@ alertsApi.get("/:model/alerts/:name/deliveries", async (c) => {
   if (deliveries === null) throw noRule(model, name);
   return c.json({ model, name, deliveries });
 });
-
-/** ALERT_MIN_INTERVAL_SECONDS, or 60; a value that is not a positive number is a 500 naming it. */
-export function minIntervalSeconds(env: Pick<Env, "ALERT_MIN_INTERVAL_SECONDS">): number {
-  const text = env.ALERT_MIN_INTERVAL_SECONDS;
-  if (text === undefined || text === "") return DEFAULT_MIN_INTERVAL_SECONDS;
-  const seconds = Number(text);
-  if (!(seconds >= 1) || !Number.isInteger(seconds)) throw new HttpError(500, `ALERT_MIN_INTERVAL_SECONDS must be a whole number of seconds ≥ 1, got '${text}'`);
-  return seconds;
-}
-
 
 function noRule(model: string, name: string): HttpError {
   return new HttpError(404, `no alert rule ${JSON.stringify(name)} on model ${JSON.stringify(model)}: GET /api/models/${model}/alerts lists them`);

@@ -2,10 +2,9 @@ import { CategoricalCounts, SeriesKind, SketchDecodeError, TDigest } from "@drif
 import type { Limits } from "@driftline/collector";
 import { Hono } from "hono";
 import { decodeBase64 } from "@driftline/collector/otlp";
-import { bodyLimits } from "../http/body-limits.ts";
 import { HttpError } from "../http/http-error.ts";
 import { readJsonBody } from "../http/read-json.ts";
-import { limitsFromEnv } from "../config.ts";
+import { bodyLimits, limitsFromEnv } from "../config.ts";
 import { admitModel, modelStore } from "../http/stores.ts";
 import type { AppEnv } from "../http/app-env.ts";
 import type { BaselineEntry, BaselineInfo, BaselineRefusal } from "../store/baselines.ts";
@@ -31,11 +30,11 @@ baselinesApi.put("/:model/versions/:version/baseline", async (c) => {
   if (isObject(body) && ("from" in body || "to" in body)) {
     const { fromMinute, toMinute } = parseWindow(body);
     await admit(c.env, tenant, model, limits);
-    stored = await store.putBaselineFromWindow(version, fromMinute, toMinute, limits);
+    stored = await store.putBaselineFromWindow(version, fromMinute, toMinute);
   } else {
     const { rows, entries } = parseUpload(body, limits);
     await admit(c.env, tenant, model, limits);
-    stored = await store.putBaseline(version, entries, rows, limits);
+    stored = await store.putBaseline(version, entries, rows);
   }
   if ("refused" in stored) throw new HttpError(400, `baseline refused: ${stored.refused}`);
   return c.json({ model, ...stored });

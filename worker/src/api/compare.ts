@@ -9,7 +9,6 @@ import { instantQuery } from "@driftline/collector/promql";
 import type { AppEnv } from "../http/app-env.ts";
 import { requireKnownModel } from "./known-model.ts";
 import { HttpError } from "../http/http-error.ts";
-import { limitsFromEnv } from "../config.ts";
 import { DRIFT_WINDOWS } from "@driftline/collector/series";
 import { Family, PREDICTION_FEATURE } from "@driftline/collector/series";
 import { StoreSource } from "../query/source.ts";
@@ -50,7 +49,7 @@ compareApi.get("/:model/compare", async (c) => {
   const tenant = c.get("tenant");
   await requireKnownModel(c.env, tenant, model);
   const nowMs = Date.now();
-  const source = new StoreSource(c.env, tenant, limitsFromEnv(c.env));
+  const source = new StoreSource(c.env, tenant);
   return c.json(await compareVersions(source, model, window, nowMs));
 });
 

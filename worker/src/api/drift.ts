@@ -1,7 +1,6 @@
 import { Hono } from "hono";
 import { requireKnownModel } from "./known-model.ts";
 import { HttpError } from "../http/http-error.ts";
-import { limitsFromEnv } from "../config.ts";
 import { DRIFT_WINDOWS } from "@driftline/collector/series";
 import type { DriftWindow } from "@driftline/collector/series";
 import { modelStore } from "../http/stores.ts";
@@ -22,7 +21,7 @@ driftApi.get("/:model/drift", async (c) => {
   if (!Object.hasOwn(DRIFT_WINDOWS, window)) throw new HttpError(400, `window must be one of ${Object.keys(DRIFT_WINDOWS).join(", ")}, got ${JSON.stringify(window)}`);
   const tenant = c.get("tenant");
   await requireKnownModel(c.env, tenant, model);
-  const report = await modelStore(c.env, tenant, model).drift(version, window as DriftWindow, limitsFromEnv(c.env));
+  const report = await modelStore(c.env, tenant, model).drift(version, window as DriftWindow);
   if (report === null) {
     throw new HttpError(404, `no baseline for model ${JSON.stringify(model)} version ${JSON.stringify(version)}: PUT /api/models/${model}/versions/${version}/baseline first`);
   }

@@ -1,7 +1,8 @@
 import { createMiddleware } from "hono/factory";
 import { HttpError } from "../http/http-error.ts";
 import { readCredentials } from "./credentials.ts";
-import { findTenant, loadTokenTable, sha256, TOKEN_VARIABLE, TokenConfigError } from "./token-table.ts";
+import { ConfigError } from "../config.ts";
+import { findTenant, loadTokenTable, sha256, TOKEN_VARIABLE } from "./token-table.ts";
 import type { AppEnv } from "../http/app-env.ts";
 import type { Env } from "../env.ts";
 import type { TokenKind, TokenTable } from "./token-table.ts";
@@ -56,12 +57,12 @@ async function loadTables(env: Env, kind: TokenKind): Promise<[TokenTable, Token
     ]);
     for (const token of table.tokens) {
       if (otherTable.tokens.has(token)) {
-        throw new TokenConfigError("INGEST_TOKENS and READ_TOKENS share a token: ingest and read tokens must differ");
+        throw new ConfigError("INGEST_TOKENS and READ_TOKENS share a token: ingest and read tokens must differ");
       }
     }
     return [table, otherTable];
   } catch (error) {
-    if (error instanceof TokenConfigError) {
+    if (error instanceof ConfigError) {
       throw new HttpError(500, `server misconfigured: ${error.message}`, {}, error);
     }
     throw error;

@@ -4,6 +4,7 @@
  * compares fixed-length digests in constant time (see `findTenant`) and the plain tokens are
  * not kept around in the isolate's heap beyond the env string itself.
  */
+import { ConfigError } from "../config.ts";
 
 /** Which kind of token a route needs. */
 export type TokenKind = "ingest" | "read";
@@ -20,10 +21,6 @@ export type TokenTable = {
   tokens: ReadonlySet<string>;
 };
 
-/** A token variable that is missing or malformed: the Worker answers 500 naming the variable. */
-export class TokenConfigError extends Error {
-  override readonly name = "TokenConfigError";
-}
 
 /** Shorter tokens are refused: a guessable token on a public endpoint is worse than a config error. */
 export const MIN_TOKEN_LENGTH = 16;
@@ -38,13 +35,13 @@ const cache = new Map<string, Promise<TokenTable>>();
 
 /**
  * Parses a token variable once per isolate (cached by its exact string), hashing every token.
- * Rejects with TokenConfigError when the variable is unset, empty or malformed; the message
+ * Rejects with ConfigError when the variable is unset, empty or malformed; the message
  * names the variable and the offending entry's position, never the token.
  */
 export function loadTokenTable(variable: string, value: string | undefined): Promise<TokenTable> {
   if (value === undefined || value.trim() === "") {
     return Promise.reject(
-      new TokenConfigError(`${variable} is not set: give it comma-separated tenant:token pairs (see docs/auth.md)`),
+      new ConfigError(`${variable} is not set: give it comma-separated tenant:token pairs (see docs/auth.md)`),
     );
   }
   const key = variable + "\0" + value;
@@ -66,18 +63,18 @@ async function buildTable(variable: string, value: string): Promise<TokenTable> 
     const entry = entries[i];
     const where = `${variable} entry ${i + 1} of ${entries.length}`;
     const colon = entry.indexOf(":");
-    if (colon < 0) throw new TokenConfigError(`${where} has no colon: each entry must be tenant:token`);
+    if (colon < 0) throw new ConfigError(`${where} has no colon: each entry must be tenant:token`);
     const tenant = entry.slice(0, colon);
     const token = entry.slice(colon + 1);
     if (!TENANT_PATTERN.test(tenant)) {
-      throw new TokenConfigError(`${where} has an invalid tenant name: use 1-64 letters, digits, '_', '.' or '-'`);
+      throw new ConfigError(`${where} has an invalid tenant name: use 1-64 letters, digits, '_', '.' or '-'`);
     }
     if (token.length < MIN_TOKEN_LENGTH || !TOKEN_PATTERN.test(token)) {
-      throw new TokenConfigError(
+      throw new ConfigError(
         `${where} (tenant ${tenant}) has an invalid token: it needs at least ${MIN_TOKEN_LENGTH} printable ASCII characters without spaces, ',' or ':'`,
       );
     }
-    if (tokens.has(token)) throw new TokenConfigError(`${where} (tenant ${tenant}) repeats a token already listed`);
+    if (tokens.has(token)) throw new ConfigError(`${where} (tenant ${tenant}) repeats a token already listed`);
     tokens.add(token);
     tenants.push(tenant);
   }

@@ -1,6 +1,7 @@
 import { HTTPException } from "hono/http-exception";
 import { formatOf } from "../otlp/content-negotiation.ts";
 import { exportFailure } from "../otlp/otlp-responses.ts";
+import { ConfigError } from "../config.ts";
 import { HttpError } from "./http-error.ts";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -16,7 +17,12 @@ export function handleError(error: Error, c: Context<AppEnv>): Response {
   let status: ContentfulStatusCode = 500;
   let message = "internal error";
   let headers: Readonly<Record<string, string>> = {};
-  if (error instanceof HTTPException) {
+  if (error instanceof ConfigError) {
+    // A malformed variable: the operator must see which one, in the answer and in the log.
+    status = 500;
+    message = `server misconfigured: ${error.message}`;
+    console.error(`${c.req.method} ${c.req.path}: ${message}`);
+  } else if (error instanceof HTTPException) {
     // Hono's own middleware may throw with a prepared response and no message: keep it.
     if (error.message === "" && error.res !== undefined) return error.getResponse();
     status = error.status as ContentfulStatusCode;

@@ -1,6 +1,6 @@
 import { HttpError } from "./http-error.ts";
 import type { ContentCoding } from "../otlp/content-negotiation.ts";
-import type { BodyLimits } from "./body-limits.ts";
+import type { BodyLimits } from "../config.ts";
 
 /**
  * Reads a request body under both size limits, inflating gzip/deflate on the way.

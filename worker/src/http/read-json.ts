@@ -1,7 +1,7 @@
 import { requireCoding } from "../otlp/content-negotiation.ts";
 import { HttpError } from "./http-error.ts";
 import { readBody } from "./read-body.ts";
-import type { BodyLimits } from "./body-limits.ts";
+import type { BodyLimits } from "../config.ts";
 
 /**
  * Reads a JSON request body of the API (a baseline, an alert rule, settings) under `limits`:

@@ -27,7 +27,7 @@ export async function ingestRequest(env: Env, tenant: string, signal: Signal, da
       messages.push(`${batch.records} × model ${JSON.stringify(batch.modelId)} refused: the tenant has maxModelsPerTenant (${limits.maxModelsPerTenant}) models`);
     }
   }
-  const receipts = await Promise.all(admitted.map((batch) => modelStore(env, tenant, batch.modelId).ingest(batch, limits)));
+  const receipts = await Promise.all(admitted.map((batch) => modelStore(env, tenant, batch.modelId).ingest(batch)));
   for (const receipt of receipts) {
     rejected += receipt.rejected;
     if (receipt.message !== "") messages.push(receipt.message);

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { OtlpDecodeError } from "@driftline/collector/otlp";
 import { requireToken } from "../auth/require-token.ts";
-import { bodyLimits, LimitConfigError } from "../http/body-limits.ts";
+import { bodyLimits, ConfigError } from "../config.ts";
 import { HttpError } from "../http/http-error.ts";
 import { readBody } from "../http/read-body.ts";
 import { requireCoding, requireFormat } from "./content-negotiation.ts";
@@ -55,7 +55,7 @@ function limitsOf(env: Env) {
   try {
     return bodyLimits(env);
   } catch (error) {
-    if (error instanceof LimitConfigError) throw new HttpError(500, `server misconfigured: ${error.message}`, {}, error);
+    if (error instanceof ConfigError) throw new HttpError(500, `server misconfigured: ${error.message}`, {}, error);
     throw error;
   }
 }

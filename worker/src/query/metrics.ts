@@ -7,7 +7,6 @@ import { Hono } from "hono";
 import { formatValue } from "@driftline/collector/promql";
 import type { Labels } from "@driftline/collector/promql";
 import type { AppEnv } from "../http/app-env.ts";
-import { limitsFromEnv } from "../config.ts";
 import { modelStore, tenantDirectory } from "../http/stores.ts";
 import { FAMILY_METADATA } from "@driftline/collector/series";
 import type { FamilyMetadata } from "@driftline/collector/series";
@@ -21,9 +20,8 @@ export const metricsApi = new Hono<AppEnv>();
 
 metricsApi.get("/", async (c) => {
   const tenant = c.get("tenant");
-  const limits = limitsFromEnv(c.env);
   const models = await tenantDirectory(c.env, tenant).list();
-  const answers = await Promise.all(models.map((m) => modelStore(c.env, tenant, m.modelId).queryCurrent(m.modelId, limits)));
+  const answers = await Promise.all(models.map((m) => modelStore(c.env, tenant, m.modelId).queryCurrent(m.modelId)));
   return c.body(exposition(answers.flat()), 200, { "Content-Type": EXPOSITION_CONTENT_TYPE });
 });
 

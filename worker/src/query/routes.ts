@@ -9,7 +9,6 @@ import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ErrorType, PromQLError, errorResponse, instantQuery, parseDurationParam, parseTimeParam, rangeQuery, successBody } from "@driftline/collector/promql";
 import type { AppEnv } from "../http/app-env.ts";
-import { limitsFromEnv } from "../config.ts";
 import { FAMILY_METADATA } from "@driftline/collector/series";
 import { CUSTOM_PREFIX, customMetadata } from "@driftline/collector/series";
 import { metadataQuery, requestParams } from "./params.ts";
@@ -29,7 +28,7 @@ function route(handler: Handler) {
   return async (c: Context<AppEnv>): Promise<Response> => {
     try {
       const nowMs = Date.now();
-      const source = new StoreSource(c.env, c.get("tenant"), limitsFromEnv(c.env));
+      const source = new StoreSource(c.env, c.get("tenant"));
       const data = await handler(await requestParams(c), source, nowMs, c);
       return c.json(successBody(data));
     } catch (error) {

@@ -3,7 +3,6 @@
  * parallel, to the stores of the models the selector's `model` matchers allow, and each store
  * reads only the series its matchers select (store/read/select.ts, docs/query-api.md).
  */
-import type { Limits } from "@driftline/collector";
 import { ErrorType, PromQLError, matchesAll } from "@driftline/collector/promql";
 import type { HistogramQuantileRequest, HistogramQuantileSeries, Labels, Matcher, MetadataQuery, SelectHints, SeriesData, SeriesSource } from "@driftline/collector/promql";
 import type { Env } from "../env.ts";
@@ -22,13 +21,11 @@ export const DEFAULT_METADATA_LIMIT = 10_000;
 export class StoreSource implements SeriesSource {
   private readonly env: Env;
   private readonly tenant: string;
-  private readonly limits: Limits;
   private modelIds: Promise<string[]> | undefined;
 
-  constructor(env: Env, tenant: string, limits: Limits) {
+  constructor(env: Env, tenant: string) {
     this.env = env;
     this.tenant = tenant;
-    this.limits = limits;
   }
 
   /** The tenant's models that the `model` matchers allow (the directory is asked once per request). */
@@ -43,7 +40,7 @@ export class StoreSource implements SeriesSource {
   async select(matchers: Matcher[], startMs: number, endMs: number, hints: SelectHints): Promise<SeriesData[]> {
     const models = await this.models(matchers);
     const request = { matchers, startMs, endMs, stepMs: hints.stepMs, rangeMs: hints.rangeMs, lookbackMs: hints.lookbackMs };
-    const answers = await Promise.all(models.map((model) => modelStore(this.env, this.tenant, model).querySelect({ ...request, model }, this.limits)));
+    const answers = await Promise.all(models.map((model) => modelStore(this.env, this.tenant, model).querySelect({ ...request, model })));
     return answers.flatMap(orRefused);
   }
 
@@ -59,10 +56,9 @@ export class StoreSource implements SeriesSource {
     if (!keeps("model") && models.length > 1) return undefined;
     const answers = await Promise.all(
       models.map((model) =>
-        modelStore(this.env, this.tenant, model).queryLatencyQuantiles(
-          { model, q: request.q, matchers: request.matchers, groupBy: LATENCY_LABELS.filter(keeps), rangeMs: request.rangeMs, timesMs: request.timesMs },
-          this.limits,
-        ),
+        modelStore(this.env, this.tenant, model).queryLatencyQuantiles({
+          model: model, q: request.q, matchers: request.matchers, groupBy: LATENCY_LABELS.filter(keeps), rangeMs: request.rangeMs, timesMs: request.timesMs,
+        }),
       ),
     );
     return answers.flatMap(orRefused).map((s) => ({ labels: kept(s.labels, keeps), values: s.values, present: s.present }));

@@ -33,7 +33,7 @@ import type { DeliveryView } from "./alerts/outbox.ts";
 import { deleteRule, getStoredRule, listStoredRules, putRule, viewOf } from "./alerts/rules-table.ts";
 import type { RuleRefusal, RuleView } from "./alerts/rules-table.ts";
 import type { AlertRule } from "@driftline/collector/alerts";
-import { limitsFromEnv } from "../config.ts";
+import { limitsFromEnv, minuteRetentionOf } from "../config.ts";
 import type { ReadRefusal } from "./read/read-limit.ts";
 
 /** Cumulative streams idle this long are forgotten (their state row deleted by the alarm). */
@@ -54,16 +54,15 @@ export type IngestReceipt = { rejected: number; message: string };
  */
 export class ModelStore extends DurableObject<Env> {
   private readonly sql: SqlStorage;
-  private readonly index = new SeriesIndex();
+  /** Every stored series by its labels; reloaded from storage when a transaction fails. */
+  private index = new SeriesIndex();
   private readonly buckets: OpenBuckets;
   /** Predictions and actuals waiting for their other side (docs/accuracy.md). */
   private readonly joins: JoinTable;
-  /** When the rollup alarm is due (null: none set); mirrors storage so ingest needs no read. */
-  private alarmAtMs: number | null = null;
+  /** When the alarm is due (null: none set; undefined: unknown, read again); mirrors storage so ingest needs no read. */
+  private alarmAtMs: number | null | undefined = undefined;
   /** When rollups are next due (null: unknown, or nothing to roll up); see alarm(). */
   private rollupDueMs: number | null = null;
-  /** Minute buckets kept, in minutes: covers how far back ingest accepts data (see rollup.ts). */
-  private minuteRetention: number = RETENTION.minutes;
   /** Windowed gauge values of closed minutes (read/gauge-cache.ts): told of every write, cleared by a new baseline. */
   private readonly gaugeCache = new GaugeCache();
 
@@ -75,61 +74,67 @@ export class ModelStore extends DurableObject<Env> {
     ctx.blockConcurrencyWhile(async () => {
       migrate(this.sql);
       this.alarmAtMs = await ctx.storage.getAlarm();
-      for (const row of this.sql.exec<{ id: number; kind: string; version: string; name: string; segment: string }>("SELECT id, kind, version, name, segment FROM series")) {
-        this.index.load({ kind: row.kind as SeriesKind, version: row.version, name: row.name, segment: row.segment }, row.id);
-      }
+      this.loadIndex();
     });
+  }
+
+  /**
+   * The caps in force, from the object's own configuration (config.ts), the same whether the
+   * object has just started or has run for days. RPCs accept a `limits` override for tests only.
+   */
+  private get limits(): Limits {
+    return limitsFromEnv(this.env);
+  }
+
+  /** Minute buckets kept, in minutes: covers how far back ingest accepts data (config.ts, rollup.ts). */
+  private get minuteRetention(): number {
+    return minuteRetentionOf(this.limits, RETENTION.minutes);
   }
 
   /**
    * Merges one request's batch for this model and commits it. Series past a cap are refused
    * (never written) and reported; everything else is durable when this returns.
    */
-  async ingest(batch: ModelBatch, limits: Limits): Promise<IngestReceipt> {
+  async ingest(batch: ModelBatch, limits: Limits = this.limits): Promise<IngestReceipt> {
     const rejections = new Rejections();
     let lostRecords = 0;
     const minutes = new Set<number>();
+    const minuteRetention = this.minuteRetention;
     const written: { seriesId: number; minute: number }[] = [];
-    this.minuteRetention = Math.max(RETENTION.minutes, Math.ceil(limits.maxPastSeconds / 60) + 60);
-    try {
-      this.ctx.storage.transactionSync(() => {
-        let deltas = batch.cumulative.length === 0 ? batch.deltas : [...batch.deltas, ...this.cumulativeDeltas(batch.cumulative, limits)];
-        const nowMs = Date.now();
-        if (batch.joins !== undefined && batch.joins.length > 0) deltas = [...deltas, ...joinDeltas(this.joins, batch.joins, limits, nowMs)];
-        const nowMinute = Math.floor(nowMs / 60_000);
-        const toMerge: { seriesId: number; delta: SeriesDelta }[] = [];
-        const totals = new SeriesTotals();
-        for (const delta of deltas) {
-          const id = this.seriesIdFor(delta, limits, rejections);
-          if (id === undefined) {
-            lostRecords = Math.max(lostRecords, delta.records);
-            continue;
-          }
-          // Accuracy pairs of predictions older than the minute buckets go to their hour (late-buckets.ts).
-          if (isPastMinuteBuckets(this.sql, delta.minute, nowMinute, this.minuteRetention)) mergeIntoHour(this.sql, id, delta, limits.maxCategoriesPerSeries);
-          else {
-            toMerge.push({ seriesId: id, delta });
-            minutes.add(delta.minute);
-          }
-          totals.add(id, delta.value, delta.minute);
-          written.push({ seriesId: id, minute: delta.minute });
+    this.transaction(() => {
+      let deltas = batch.cumulative.length === 0 ? batch.deltas : [...batch.deltas, ...this.cumulativeDeltas(batch.cumulative, limits)];
+      const nowMs = Date.now();
+      if (batch.joins !== undefined && batch.joins.length > 0) deltas = [...deltas, ...joinDeltas(this.joins, batch.joins, limits, nowMs)];
+      const nowMinute = Math.floor(nowMs / 60_000);
+      const toMerge: { seriesId: number; delta: SeriesDelta }[] = [];
+      const totals = new SeriesTotals();
+      for (const delta of deltas) {
+        const id = this.seriesIdFor(delta, limits, rejections);
+        if (id === undefined) {
+          lostRecords = Math.max(lostRecords, delta.records);
+          continue;
         }
-        this.buckets.mergeAll(toMerge, limits.maxCategoriesPerSeries);
-        totals.write(this.sql);
-        this.countRejections(rejections);
-        markDirty(this.sql, [...minutes].sort((a, b) => a - b));
-      });
-    } catch (error) {
-      this.buckets.reset();
-      throw error;
-    }
+        // Accuracy pairs of predictions older than the minute buckets go to their hour (late-buckets.ts).
+        if (isPastMinuteBuckets(this.sql, delta.minute, nowMinute, minuteRetention)) mergeIntoHour(this.sql, id, delta, limits.maxCategoriesPerSeries);
+        else {
+          toMerge.push({ seriesId: id, delta });
+          minutes.add(delta.minute);
+        }
+        totals.add(id, delta.value, delta.minute);
+        written.push({ seriesId: id, minute: delta.minute });
+      }
+      this.buckets.mergeAll(toMerge, limits.maxCategoriesPerSeries);
+      totals.write(this.sql);
+      this.countRejections(rejections);
+      markDirty(this.sql, [...minutes].sort((a, b) => a - b));
+    });
     // Late data changes the windows that hold its minute; data for the open minute costs nothing here.
     for (const { seriesId, minute } of written) this.gaugeCache.invalidate(seriesId, minute);
     // Late data for an hour that has ended makes that hour's rollup due at the next alarm.
     const currentHour = Math.floor(Date.now() / 3_600_000);
     for (const minute of minutes) if (Math.floor(minute / 60) < currentHour) this.rollupDueMs = null;
     // Waiting join rows need the alarm too: it expires them (docs/accuracy.md).
-    if ((minutes.size > 0 || (batch.joins?.length ?? 0) > 0) && this.alarmAtMs === null) {
+    if ((minutes.size > 0 || (batch.joins?.length ?? 0) > 0) && (await this.alarmAt()) === null) {
       this.alarmAtMs = nextAlarmMs(this.sql, Date.now());
       await this.ctx.storage.setAlarm(this.alarmAtMs);
     }
@@ -141,11 +146,26 @@ export class ModelStore extends DurableObject<Env> {
    * Idempotent, and never lets an error escape: a failed run is logged and retried in 5 minutes.
    */
   override async alarm(): Promise<void> {
+    let next: number | null;
+    try {
+      next = await this.alarmSteps();
+    } catch (error) {
+      // A malformed variable (ConfigError) or anything unforeseen: never escape, come back later.
+      console.error("alarm failed; retrying in 5 minutes", error);
+      this.resetMirrors();
+      next = Date.now() + 5 * 60_000;
+    }
+    this.alarmAtMs = next;
+    if (next !== null) await this.ctx.storage.setAlarm(next);
+  }
+
+  /** The alarm's work: rollups when due, join expiry, alert rules; returns when to come back. */
+  private async alarmSteps(): Promise<number | null> {
     // Alert rules wake the object every evaluation period; rollups (and their retention scans)
     // run only when due, as when they were the alarm's only job.
     if (this.rollupDueMs === null || Date.now() >= this.rollupDueMs) {
       try {
-        const report = this.ctx.storage.transactionSync(() => rollUpAndExpire(this.sql, Date.now(), this.minuteRetention));
+        const report = this.transaction(() => rollUpAndExpire(this.sql, Date.now(), this.minuteRetention));
         if (report.hours + report.days + report.deleted > 0) console.log(`rollup: ${report.hours} hours, ${report.days} days, ${report.deleted} rows expired, ${report.pending} pending`);
         this.rollupDueMs = hasData(this.sql) ? nextAlarmMs(this.sql, Date.now()) : null;
       } catch (error) {
@@ -158,9 +178,7 @@ export class ModelStore extends DurableObject<Env> {
     const joinsDue = this.expireJoins();
     if (joinsDue !== null && (next === null || joinsDue < next)) next = joinsDue;
     // Alert rules and queued notifications (worker/src/alerts/); never throws, never runs in ingest.
-    next = earliest(next, await runAlertStep(this.ctx.storage, Date.now(), { categoriesCap: limitsFromEnv(this.env).maxCategoriesPerSeries }, fetchSender));
-    this.alarmAtMs = next;
-    if (next !== null) await this.ctx.storage.setAlarm(next);
+    return earliest(next, await runAlertStep(this.ctx.storage, Date.now(), { categoriesCap: this.limits.maxCategoriesPerSeries }, fetchSender));
   }
 
   /** What arrived: versions, series, counts per kind, first and last seen (GET /api/models/:model). */
@@ -169,7 +187,7 @@ export class ModelStore extends DurableObject<Env> {
   }
 
   /** Replaces a version's baseline with uploaded sketches (validated by the route); docs/baselines.md. */
-  async putBaseline(version: string, entries: BaselineEntry[], rows: number, limits: Limits): Promise<BaselineInfo | BaselineRefusal> {
+  async putBaseline(version: string, entries: BaselineEntry[], rows: number, limits: Limits = this.limits): Promise<BaselineInfo | BaselineRefusal> {
     const refusal = replaceBaseline(this.ctx.storage, version, entries, { rows, source: "upload", uploadedMs: Date.now(), maxVersions: limits.maxVersionsPerModel });
     this.gaugeCache.clear();
     return refusal ?? readBaseline(this.sql, version)!;
@@ -179,7 +197,7 @@ export class ModelStore extends DurableObject<Env> {
    * Replaces a version's baseline with the merge of its own minute buckets in [fromMinute,
    * toMinute); refused when the window holds no feature or prediction values.
    */
-  async putBaselineFromWindow(version: string, fromMinute: number, toMinute: number, limits: Limits): Promise<BaselineInfo | BaselineRefusal> {
+  async putBaselineFromWindow(version: string, fromMinute: number, toMinute: number, limits: Limits = this.limits): Promise<BaselineInfo | BaselineRefusal> {
     const window = entriesFromWindow(this.sql, version, fromMinute, toMinute, limits.maxCategoriesPerSeries);
     if (window.entries.length === 0) {
       return { refused: `version ${JSON.stringify(version)} has no feature or prediction values in [${window.from}, ${window.to}) (minute buckets are kept ${limits.maxPastSeconds / 3600} h)` };
@@ -195,7 +213,7 @@ export class ModelStore extends DurableObject<Env> {
   }
 
   /** Drift of a version's baselined series over the window ending now, or null without a baseline. */
-  async drift(version: string, window: DriftWindow, limits: Limits): Promise<DriftReport | null> {
+  async drift(version: string, window: DriftWindow, limits: Limits = this.limits): Promise<DriftReport | null> {
     return computeDrift(this.sql, version, window, Date.now(), limits.maxCategoriesPerSeries);
   }
 
@@ -203,12 +221,12 @@ export class ModelStore extends DurableObject<Env> {
    * Query API: samples of the series a selector selects (store/query.ts, docs/query-api.md), or
    * `{ refused }` when the read would pass a limit (the Worker answers 422 with the message).
    */
-  async querySelect(request: StoreSelect, limits: Limits): Promise<StoreSeries[] | ReadRefusal> {
+  async querySelect(request: StoreSelect, limits: Limits = this.limits): Promise<StoreSeries[] | ReadRefusal> {
     return refusingLimits(() => selectSeries(this.sql, request, this.readContext(limits)));
   }
 
   /** Query API: the histogram_quantile pushdown over this model's latency digests. */
-  async queryLatencyQuantiles(request: StoreQuantile, limits: Limits): Promise<StoreQuantileSeries[] | ReadRefusal> {
+  async queryLatencyQuantiles(request: StoreQuantile, limits: Limits = this.limits): Promise<StoreQuantileSeries[] | ReadRefusal> {
     return refusingLimits(() => latencyQuantiles(this.sql, request, this.readContext(limits)));
   }
 
@@ -218,7 +236,7 @@ export class ModelStore extends DurableObject<Env> {
   }
 
   /** /metrics: every series' current value. */
-  async queryCurrent(model: string, limits: Limits): Promise<{ labels: Labels; value: number }[]> {
+  async queryCurrent(model: string, limits: Limits = this.limits): Promise<{ labels: Labels; value: number }[]> {
     return currentSeries(this.sql, model, this.readContext(limits));
   }
 
@@ -228,8 +246,9 @@ export class ModelStore extends DurableObject<Env> {
       return { refused: `kind ${rule.kind} is not evaluated by this version; kinds evaluated: ${Object.keys(READERS).join(", ")}` };
     }
     const nowMs = Date.now();
-    const view = this.ctx.storage.transactionSync(() => putRule(this.sql, rule, nowMs));
-    if (!("refused" in view) && (this.alarmAtMs === null || this.alarmAtMs > nowMs)) {
+    const view = this.transaction(() => putRule(this.sql, rule, nowMs));
+    const alarmAtMs = await this.alarmAt();
+    if (!("refused" in view) && (alarmAtMs === null || alarmAtMs > nowMs)) {
       this.alarmAtMs = nowMs;
       await this.ctx.storage.setAlarm(nowMs);
     }
@@ -249,7 +268,7 @@ export class ModelStore extends DurableObject<Env> {
 
   /** Alerts: deletes a rule, its queued notifications and its log; false when there was none. */
   async deleteAlertRule(name: string): Promise<boolean> {
-    return this.ctx.storage.transactionSync(() => deleteRule(this.sql, name));
+    return this.transaction(() => deleteRule(this.sql, name));
   }
 
   /** Alerts: a rule's delivery log, newest first, or null without the rule. */
@@ -259,7 +278,7 @@ export class ModelStore extends DurableObject<Env> {
 
   /** Accuracy: the model's join settings (TTL, row bound), after storing `changes` when given. */
   async joinSettings(changes: Partial<JoinSettings> = {}): Promise<JoinSettings | JoinSettingsRefusal> {
-    return this.ctx.storage.transactionSync(() => this.joins.configure(changes));
+    return this.transaction(() => this.joins.configure(changes));
   }
 
   /** Accuracy: how many predictions and actuals wait, and how many joined ids are kept for retries. */
@@ -271,7 +290,7 @@ export class ModelStore extends DurableObject<Env> {
    * Accuracy of `version` over the window ending at `atMs` (now when absent), every figure of
    * docs/accuracy.md; null figures where the window has no pairs. What alert rules read.
    */
-  async accuracy(version: string, window: AccuracyWindow, limits: Limits, atMs?: number): Promise<AccuracyReport | ReadRefusal> {
+  async accuracy(version: string, window: AccuracyWindow, limits: Limits = this.limits, atMs?: number): Promise<AccuracyReport | ReadRefusal> {
     return refusingLimits(() => accuracyReport(this.sql, { version, window, atMs: atMs ?? Date.now(), categoriesCap: limits.maxCategoriesPerSeries }));
   }
 
@@ -282,8 +301,8 @@ export class ModelStore extends DurableObject<Env> {
   private expireJoins(): number | null {
     const nowMs = Date.now();
     try {
-      const limits = limitsFromEnv(this.env);
-      const more = this.ctx.storage.transactionSync(() => {
+      const limits = this.limits;
+      const more = this.transaction(() => {
         const { events, more } = this.joins.expire(nowMs);
         const minutes: number[] = [];
         for (const delta of eventDeltas(events, limits, nowMs)) {
@@ -300,10 +319,52 @@ export class ModelStore extends DurableObject<Env> {
       if (more) return nowMs + 60_000;
       return this.joins.size > 0 ? nowMs + 3_600_000 : null;
     } catch (error) {
-      this.buckets.reset();
       console.error("join expiry failed; retrying in 5 minutes", error);
       return nowMs + 5 * 60_000;
     }
+  }
+
+  /** Runs `work` in one SQLite transaction; when it throws, storage rolls back and so do the mirrors. */
+  private transaction<T>(work: () => T): T {
+    try {
+      return this.ctx.storage.transactionSync(work);
+    } catch (error) {
+      this.resetMirrors();
+      throw error;
+    }
+  }
+
+  /**
+   * Brings every in-memory mirror of stored state back to what storage holds, after a failed
+   * transaction rolled storage back (STYLE.md rule 12; issue 10): open buckets are dropped, the
+   * series index and the join table's row count are read again, and the alarm time and the
+   * rollup due time become unknown, to be read or recomputed.
+   */
+  private resetMirrors(): void {
+    this.buckets.reset();
+    this.joins.forgetSize();
+    this.rollupDueMs = null;
+    this.alarmAtMs = undefined;
+    try {
+      this.loadIndex();
+    } catch (error) {
+      // Storage itself failing: the next ingest fails too and the object is restarted by the runtime.
+      console.error("series index reload failed", error);
+    }
+  }
+
+  /** Reads the series index from storage (at start, and after a rolled-back transaction). */
+  private loadIndex(): void {
+    this.index = new SeriesIndex();
+    for (const row of this.sql.exec<{ id: number; kind: string; version: string; name: string; segment: string }>("SELECT id, kind, version, name, segment FROM series")) {
+      this.index.load({ kind: row.kind as SeriesKind, version: row.version, name: row.name, segment: row.segment }, row.id);
+    }
+  }
+
+  /** When the alarm is due (null: none), read from storage when the mirror is unknown. */
+  private async alarmAt(): Promise<number | null> {
+    if (this.alarmAtMs === undefined) this.alarmAtMs = await this.ctx.storage.getAlarm();
+    return this.alarmAtMs;
   }
 
   private readContext(limits: Limits): ReadContext {

@@ -1,3 +1,5 @@
+import { runMigrations } from "./migrations.ts";
+
 /**
  * The ModelStore's SQLite schema, one migration per version. Each runs once, in order, inside
  * the constructor's blockConcurrencyWhile; `meta.schema_version` records how far a store is.
@@ -135,6 +137,28 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX alert_deliveries_by_rule ON alert_deliveries (rule, id);
   `,
+  // 6: notification ids never repeat (issue 17): the outbox's id, sent as Driftline-Delivery, is
+  // AUTOINCREMENT, so SQLite never reuses one once the outbox empties. The sequence starts past
+  // every id already sent (the delivery log keeps them), so no id from before this migration
+  // comes back either.
+  `
+  CREATE TABLE alert_outbox_next (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    rule TEXT NOT NULL,
+    receiver INTEGER NOT NULL,
+    event TEXT NOT NULL,
+    notification TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_ms INTEGER NOT NULL,
+    created_ms INTEGER NOT NULL
+  );
+  INSERT INTO alert_outbox_next SELECT id, rule, receiver, event, notification, attempts, next_attempt_ms, created_ms FROM alert_outbox;
+  DROP TABLE alert_outbox;
+  ALTER TABLE alert_outbox_next RENAME TO alert_outbox;
+  CREATE INDEX alert_outbox_due ON alert_outbox (next_attempt_ms);
+  DELETE FROM sqlite_sequence WHERE name = 'alert_outbox';
+  INSERT INTO sqlite_sequence (name, seq) VALUES ('alert_outbox', max(coalesce((SELECT max(delivery) FROM alert_deliveries), 0), coalesce((SELECT max(id) FROM alert_outbox), 0)));
+  `,
 ];
 
 /** The schema version this code writes. */
@@ -142,13 +166,5 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /** Brings the store's schema up to SCHEMA_VERSION; a no-op when it is there already. */
 export function migrate(sql: SqlStorage): void {
-  sql.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-  const row = sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'schema_version'").toArray()[0];
-  const current = row === undefined ? 0 : Number(row.value);
-  if (current > SCHEMA_VERSION) {
-    throw new Error(`store schema version ${current} is newer than this code's ${SCHEMA_VERSION}: deploy the newer Worker`);
-  }
-  for (let v = current; v < SCHEMA_VERSION; v++) sql.exec(MIGRATIONS[v]);
-  sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", String(SCHEMA_VERSION));
+  runMigrations(sql, MIGRATIONS, "store");
 }
-

@@ -6,7 +6,7 @@
  * (outbox.ts). Evaluation is `step` (collector/src/alerts/state.ts) over `readRule`, so a test
  * can drive it at any `nowMs`.
  */
-import { notificationOf, step } from "@driftline/collector/alerts";
+import { notificationOf, resendsWhileFiring, step } from "@driftline/collector/alerts";
 import { deliverDue, enqueue, nextDeliveryDueMs } from "./outbox.ts";
 import type { Sender } from "./outbox.ts";
 import { readRule } from "./readings.ts";
@@ -25,6 +25,10 @@ export function evaluateDue(sql: SqlStorage, nowMs: number, context: ReadingCont
     const result = step(rule, state, reading, nowMs);
     result.state.evaluationSeconds = (performance.now() - startedMs) / 1000;
     if (result.notify !== null) enqueue(sql, rule, result.notify, notificationOf(rule, result.state, result.notify), nowMs);
+    else if (result.state.status === "firing") {
+      // Still firing, nothing new: Alertmanager is told again, as Prometheus does (deliveries.ts).
+      enqueue(sql, rule, "refresh", notificationOf(rule, result.state, "repeat"), nowMs, resendsWhileFiring);
+    }
     saveState(sql, rule.name, result.state, nowMs + rule.intervalMs);
   }
   return due.length;

@@ -4,8 +4,15 @@
  * timeout, and logged attempt by attempt. Nothing here runs inside an ingest RPC, and every
  * table is bounded: a slow or failing receiver costs the alarm its timeout, never ingest.
  */
-import { SignatureHeader, signatureHeaders, slackBody, webhookBody } from "@driftline/collector/alerts";
-import type { AlertRule, Notification, NotificationEvent } from "@driftline/collector/alerts";
+import { renderDelivery } from "@driftline/collector/alerts";
+import type { AlertRule, Notification, NotificationEvent, Receiver } from "@driftline/collector/alerts";
+
+/**
+ * What a queued notification is: a state change or reminder of the rule's state machine, or
+ * `refresh`, the re-send of a firing alert to the receivers that expire alerts that are not
+ * re-sent (Alertmanager; deliveries.ts).
+ */
+export type OutboxEvent = NotificationEvent | "refresh";
 
 /** Queued notifications per model; past it the oldest is dropped (and logged as dropped). */
 export const MAX_OUTBOX = 100;
@@ -54,10 +61,14 @@ export function backoffMs(failures: number): number {
   return Math.min(RETRY_BASE_MS * 2 ** (failures - 1), RETRY_MAX_MS);
 }
 
-/** Queues a notification for each of the rule's receivers; drops the oldest past MAX_OUTBOX. */
-export function enqueue(sql: SqlStorage, rule: AlertRule, event: NotificationEvent, notification: Notification, nowMs: number): void {
+/**
+ * Queues a notification for each of the rule's receivers (those `only` accepts, when given);
+ * drops the oldest past MAX_OUTBOX.
+ */
+export function enqueue(sql: SqlStorage, rule: AlertRule, event: OutboxEvent, notification: Notification, nowMs: number, only?: (receiver: Receiver) => boolean): void {
   const text = JSON.stringify(notification);
-  rule.receivers.forEach((_receiver, i) => {
+  rule.receivers.forEach((receiver, i) => {
+    if (only !== undefined && !only(receiver)) return;
     sql.exec("INSERT INTO alert_outbox (rule, receiver, event, notification, next_attempt_ms, created_ms) VALUES (?, ?, ?, ?, ?, ?)", rule.name, i, event, text, nowMs, nowMs);
   });
   const excess = sql.exec<{ n: number }>("SELECT count(*) AS n FROM alert_outbox").one().n - MAX_OUTBOX;
@@ -96,20 +107,13 @@ async function attempt(sql: SqlStorage, row: OutboxRow, nowMs: number, send: Sen
     return;
   }
   const notification = JSON.parse(row.notification) as Notification;
-  let headers: Record<string, string>;
-  let body: string;
-  if (receiver.type === "webhook") {
-    body = webhookBody(notification);
-    headers = { "Content-Type": "application/json", ...(await signatureHeaders(receiver.secret, nowMs / 1000, body, String(row.id))) };
-  } else {
-    body = slackBody(notification);
-    headers = { "Content-Type": "application/json", [SignatureHeader.delivery]: String(row.id) };
-  }
+  const rule = JSON.parse(spec!.spec) as AlertRule;
+  const { url, headers, body } = await renderDelivery(receiver, notification, { deliveryId: String(row.id), nowMs, intervalMs: rule.intervalMs });
   const startedMs = Date.now();
   let httpStatus: number | null = null;
   let error: string | null = null;
   try {
-    httpStatus = await send(receiver.url, { headers, body }, receiver.timeoutMs);
+    httpStatus = await send(url, { headers, body }, receiver.timeoutMs);
     if (httpStatus < 200 || httpStatus > 299) error = `receiver answered ${httpStatus}`;
   } catch (cause) {
     const timedOut = cause instanceof Error && (cause.name === "TimeoutError" || cause.name === "AbortError");

@@ -84,6 +84,11 @@ export class JoinTable {
     return this.settings();
   }
 
+  /** Forgets the cached row count, to be read again (after a rolled-back transaction). */
+  forgetSize(): void {
+    this.rows = undefined;
+  }
+
   /** Rows held now. */
   get size(): number {
     return (this.rows ??= this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM joins").one().n);
