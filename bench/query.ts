@@ -89,7 +89,8 @@ function openMetrics(matrices: readonly ApiMatrix[]): string {
   for (const matrix of matrices) {
     if (matrix.length === 0) continue;
     lines.push(`# TYPE ${matrix[0].metric.__name__} gauge`);
-    lines.push(...familyLines(matrix));
+    // A family may have hundreds of thousands of lines: appended one by one, not spread as arguments.
+    for (const line of familyLines(matrix)) lines.push(line);
   }
   lines.push("# EOF");
   return lines.join("\n") + "\n";
