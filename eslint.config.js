@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", ".wrangler/**", ".scratch/**", "dashboards/*.json", "**/*.d.ts"] },
+  { ignores: ["**/node_modules/**", ".wrangler/**", ".scratch/**", "console/dist/**", "test-artifacts/**", "dashboards/*.json", "**/*.d.ts"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -92,7 +92,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["scripts/**/*.mjs", ".ci/**/*.mjs", "eslint.config.js"],
+    files: ["scripts/**/*.mjs", ".ci/**/*.mjs", "console/build.mjs", "eslint.config.js"],
     languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly", setTimeout: "readonly" } },
   },
 );

@@ -125,6 +125,8 @@ function printBanner() {
     "──────────────────────────────────────────────────────────────────────────────",
     ` Driftline is running at ${url}   (state: .wrangler/state, Ctrl-C to stop)`,
     "",
+    ` Console: open ${url}/ and sign in with the read token below (docs/console.md).`,
+    "",
     ` Ingest token (tenant ${tokens.ingest.tenant}): ${ingest}`,
     ` Read token   (tenant ${tokens.read.tenant}): ${read}`,
     "   (from .dev.vars; edit INGEST_TOKENS / READ_TOKENS there, format tenant:token,tenant:token)",

@@ -46,7 +46,7 @@ describe("driftline CLI", () => {
     });
     expect(upload.stderr).toMatch(/100% 2,000 rows/);
     expect(upload).toMatchObject({ code: 0 });
-    expect(upload.stdout).toBe("baseline stored for model fraud version v3: 2000 rows, 2 features: amount (numeric), merchant (categorical), prediction (categorical)\n");
+    expect(upload.stdout).toBe("baseline stored for model fraud version v3: 2000 rows, 2 features: amount (numeric), merchant (categorical), prediction (label)\n");
 
     const logRecords = [5, 50, 95].map((amount) => ({
       eventName: "ml.prediction",

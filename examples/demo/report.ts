@@ -50,6 +50,7 @@ export function formatReport(result: DemoResult, access: { endpoint: string; rea
     "",
     "── What to look at ──────────────────────────────────────────────────────────",
     access.workerStillRunning ? "The Worker is still running." : "The Worker was stopped; `npm start` brings it back with this data (.wrangler/state).",
+    `  Console: ${access.endpoint}/#/models/${model}  (sign in with the read token ${access.readToken}; docs/console.md)`,
     `  curl -sS ${access.endpoint}/api/models/${model} ${auth}`,
     `  curl -sS '${access.endpoint}/api/models/${model}/drift?version=${result.versions[0]}&window=1h' ${auth}`,
     `  DRIFTLINE_ENDPOINT=${access.endpoint} DRIFTLINE_READ_TOKEN=${access.readToken} npx driftline status`,

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { decodeOtlp } from "@driftline/collector/otlp";
 import { accuracyApi } from "./api/accuracy.ts";
+import { baselineCsvApi } from "./api/baseline-csv.ts";
 import { baselinesApi } from "./api/baselines.ts";
 import { alertsApi } from "./api/alerts.ts";
 import { driftApi } from "./api/drift.ts";
@@ -36,6 +37,7 @@ app.use("/metrics", requireToken("read"));
 
 app.route("/api/models", modelsApi);
 app.route("/api/models", baselinesApi);
+app.route("/api/models", baselineCsvApi);
 app.route("/api/models", driftApi);
 app.route("/api/models", accuracyApi);
 app.route("/api/models", compareApi);

@@ -211,6 +211,29 @@ describe("GET /api/models/:model/drift", () => {
     expect(report.features[0].methods[0].value).toBeNull();
   });
 
+  it("with ?feature= reports that feature alone, with both sides' counts per category, most frequent first, a new category last at 0 in the baseline", async () => {
+    const model = freshModel();
+    await putBaseline(model, "v1", { rows: 4, features: { plan: { type: "categorical", sketch: countsOf(["pro", "pro", "free", "team"]) }, x: { type: "numeric", sketch: digestOf([1, 2, 3]) } } });
+    await sendPredictions(model, "v1", [{ plan: "pro", x: 1 }, { plan: "trial", x: 2 }, { plan: "trial", x: 3 }]);
+    const response = await get(`/api/models/${model}/drift?version=v1&window=5m&feature=plan`);
+    expect(response.status).toBe(200);
+    const report = (await response.json()) as { features: { name: string; categories?: unknown[] }[]; prediction: unknown };
+    expect(report.features.map((f) => f.name)).toEqual(["plan"]);
+    expect(report.prediction).toBeNull();
+    expect(report.features[0].categories).toEqual([
+      { category: "pro", baseline: 2, current: 1 },
+      { category: "free", baseline: 1, current: 0 },
+      { category: "team", baseline: 1, current: 0 },
+      { category: "trial", baseline: 0, current: 2 },
+    ]);
+    // A numeric feature comes alone too, without categories; an unknown one is a 404 naming it.
+    const numeric = (await (await get(`/api/models/${model}/drift?version=v1&window=5m&feature=x`)).json()) as { features: { name: string; categories?: unknown }[] };
+    expect(numeric.features.map((f) => [f.name, f.categories])).toEqual([["x", undefined]]);
+    const unknown = await get(`/api/models/${model}/drift?version=v1&window=5m&feature=nope`);
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { error: string }).error).toMatch(/no baselined feature "nope"/);
+  });
+
   it("answers 400 to a missing version or an unknown window, and 404 without a baseline", async () => {
     const model = freshModel();
     await sendPredictions(model, "v1", [{ x: 1 }]);

@@ -1,6 +1,6 @@
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
-import { readCsvRows } from "./csv.ts";
+import { readCsvRows } from "@driftline/collector/baseline";
 
 /** How far a CSV file has been read. */
 export type CsvProgress = {

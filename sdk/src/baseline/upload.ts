@@ -22,7 +22,8 @@ export type StoredBaseline = {
   uploadedAt: string;
   source: "upload" | "window";
   features: { name: string; type: "numeric" | "categorical"; count: number }[];
-  prediction: { type: "numeric" | "categorical"; count: number } | null;
+  /** `kind`: what traffic must send, `value` (ml.prediction.value), `label` or `label_with_score`. */
+  prediction: { type: "numeric" | "categorical"; kind?: "value" | "label" | "label_with_score"; count: number } | null;
 };
 
 /** A non-2xx answer from the Worker; the message carries its `error`. */

@@ -1,5 +1,7 @@
-import type { Baseline } from "./build.ts";
-import type { BaselineColumn } from "./column.ts";
+import { columnBytes } from "@driftline/collector/baseline";
+import type { Baseline, BaselineColumn } from "@driftline/collector/baseline";
+
+export { columnBytes };
 
 /** One sketch as the baseline route carries it: base64 of the sketch's `toBytes()`. */
 export type BaselineSketchJson = { type: "numeric" | "categorical"; sketch: string };
@@ -9,18 +11,20 @@ export type BaselineUploadBody = {
   rows: number;
   features: Record<string, BaselineSketchJson>;
   prediction?: BaselineSketchJson;
+  /** A classifier's score column (numeric), beside a label prediction. */
+  score?: BaselineSketchJson;
 };
 
 /** The upload body for a baseline: each sketch serialized once. */
 export function baselineToJson(baseline: Baseline): BaselineUploadBody {
   const features: Record<string, BaselineSketchJson> = {};
   for (const [name, column] of baseline.features) features[name] = columnToJson(column);
-  return { rows: baseline.rows, features, ...(baseline.prediction === undefined ? {} : { prediction: columnToJson(baseline.prediction) }) };
-}
-
-/** A column's sketch bytes (the collector's binary format). */
-export function columnBytes(column: BaselineColumn): Uint8Array {
-  return column.type === "numeric" ? column.digest.toBytes() : column.counts.toBytes();
+  return {
+    rows: baseline.rows,
+    features,
+    ...(baseline.prediction === undefined ? {} : { prediction: columnToJson(baseline.prediction) }),
+    ...(baseline.score === undefined ? {} : { score: columnToJson(baseline.score) }),
+  };
 }
 
 function columnToJson(column: BaselineColumn): BaselineSketchJson {

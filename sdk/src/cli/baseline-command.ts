@@ -27,11 +27,14 @@ export const UPLOAD_HELP = `Usage: driftline baseline upload --model <id> --vers
 
 Reads the CSV (RFC 4180, header row first) and builds the sketches the collector builds: a
 t-digest per numeric column (every non-empty cell a number), category counts per other column.
-Empty cells are missing. Shows progress on stderr when it is a terminal.
+Empty cells are missing; True/False (any case) are booleans; an unnamed first column (the
+index pandas writes) is skipped. Shows progress on stderr when it is a terminal.
 
 Options:
   --csv <file>          Training data                                 (required)
-  --prediction <col>    Column holding the model's prediction
+  --prediction <col>    Column holding the model's prediction (numbers: a value; else a label)
+  --score <col>         Column holding a classifier's score for its label
+  --target <col>        Ground-truth column, left out of the features
   --exclude <col>       Column to leave out (repeatable)
   --categorical <col>   Column to read as categories even if numeric (repeatable)
 ${COMMON_OPTIONS}
@@ -72,7 +75,7 @@ export async function baselineCommand(args: string[], io: CliIo): Promise<ExitCo
 async function upload(args: string[], io: CliIo): Promise<ExitCode> {
   const { values } = parseArgs({
     args,
-    options: { ...COMMON, csv: { type: "string" }, prediction: { type: "string" }, exclude: { type: "string", multiple: true }, categorical: { type: "string", multiple: true } },
+    options: { ...COMMON, csv: { type: "string" }, prediction: { type: "string" }, score: { type: "string" }, target: { type: "string" }, exclude: { type: "string", multiple: true }, categorical: { type: "string", multiple: true } },
     strict: true,
   });
   if (values.help) {
@@ -85,6 +88,8 @@ async function upload(args: string[], io: CliIo): Promise<ExitCode> {
   let last = { rows: 0, bytes: 0, totalBytes: 0 };
   const baseline = await buildBaseline(values.csv, {
     prediction: values.prediction,
+    score: values.score,
+    target: values.target,
     exclude: values.exclude,
     categorical: values.categorical,
     onProgress: (progress) => {
@@ -93,6 +98,8 @@ async function upload(args: string[], io: CliIo): Promise<ExitCode> {
     },
   });
   bar.done(last);
+  for (const notice of baseline.notices) io.stderr.write(`notice: ${notice}\n`);
+  for (const warning of baseline.warnings) io.stderr.write(`warning: ${warning}\n`);
   if (baseline.rejectedValues > 0) io.stderr.write(`warning: ${baseline.rejectedValues} values longer than maxValueLength (256) were left out, as the collector leaves them out\n`);
   const stored = await uploadBaseline(baseline, target);
   io.stdout.write(describeStored(stored));
@@ -127,6 +134,6 @@ function instant(value: string | undefined, flag: string): Date {
 
 function describeStored(stored: StoredBaseline): string {
   const features = stored.features.map((f) => `${f.name} (${f.type})`).join(", ");
-  const prediction = stored.prediction === null ? "" : `, prediction (${stored.prediction.type})`;
+  const prediction = stored.prediction === null ? "" : `, prediction (${stored.prediction.kind ?? stored.prediction.type})`;
   return `baseline stored for model ${stored.model} version ${stored.version}: ${stored.rows} rows, ${stored.features.length} features: ${features}${prediction}\n`;
 }

@@ -73,7 +73,7 @@ function parseInstant(value: unknown, field: string): number {
 function parseUpload(body: unknown, limits: Limits): { rows: number; entries: BaselineEntry[] } {
   if (!isObject(body)) throw new HttpError(400, "baseline body must be a JSON object: { rows, features, prediction? } or { from, to }");
   for (const key of Object.keys(body)) {
-    if (key !== "rows" && key !== "features" && key !== "prediction") throw new HttpError(400, `unknown field ${JSON.stringify(key)} in a baseline body (fields: rows, features, prediction)`);
+    if (key !== "rows" && key !== "features" && key !== "prediction" && key !== "score") throw new HttpError(400, `unknown field ${JSON.stringify(key)} in a baseline body (fields: rows, features, prediction, score)`);
   }
   const rows = body.rows;
   if (typeof rows !== "number" || !Number.isSafeInteger(rows) || rows < 0) throw new HttpError(400, `rows must be a non-negative integer, got ${JSON.stringify(rows)}`);
@@ -86,6 +86,12 @@ function parseUpload(body: unknown, limits: Limits): { rows: number; entries: Ba
     entries.push(parseSketch(body.features[name], `feature ${JSON.stringify(name)}`, name, SeriesKind.numericFeature, SeriesKind.categoricalFeature, limits));
   }
   if (body.prediction !== undefined) entries.push(parseSketch(body.prediction, "prediction", "", SeriesKind.predictionValue, SeriesKind.predictionLabel, limits));
+  if (body.score !== undefined) {
+    // A classifier's score beside its label: numbers only (the baseline is then "label with score").
+    if (!isObject(body.score) || body.score.type !== "numeric") throw new HttpError(400, 'score: expected { type: "numeric", sketch }');
+    if (!isObject(body.prediction) || body.prediction.type !== "categorical") throw new HttpError(400, "score needs a categorical prediction (a label): a score is the classifier's confidence in its label");
+    entries.push(parseSketch(body.score, "score", "", SeriesKind.predictionScore, SeriesKind.predictionScore, limits));
+  }
   if (entries.length === 0) throw new HttpError(400, "a baseline needs at least one feature or a prediction");
   return { rows, entries };
 }

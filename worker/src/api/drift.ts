@@ -8,8 +8,9 @@ import type { AppEnv } from "../http/app-env.ts";
 
 /**
  * GET /api/models/:model/drift?version=<v>&window=<5m|1h|1d|7d>: every baselined feature and the
- * prediction against the version's traffic over (now − window, now] (docs/baselines.md). The
- * store computes it and returns plain JSON; this route only checks the query.
+ * prediction against the version's traffic over (now − window, now] (docs/baselines.md). With
+ * `&feature=<name>`, that feature alone, with its counts per category when it is categorical
+ * (docs/query-api.md). The store computes it and returns plain JSON; this route only checks the query.
  */
 export const driftApi = new Hono<AppEnv>();
 
@@ -17,13 +18,17 @@ driftApi.get("/:model/drift", async (c) => {
   const model = c.req.param("model");
   const version = c.req.query("version");
   const window = c.req.query("window") ?? "1h";
+  const feature = c.req.query("feature");
   if (version === undefined || version === "") throw new HttpError(400, "drift needs ?version=<model version>: GET /api/models/:model lists the versions");
   if (!Object.hasOwn(DRIFT_WINDOWS, window)) throw new HttpError(400, `window must be one of ${Object.keys(DRIFT_WINDOWS).join(", ")}, got ${JSON.stringify(window)}`);
   const tenant = c.get("tenant");
   await requireKnownModel(c.env, tenant, model);
-  const report = await modelStore(c.env, tenant, model).drift(version, window as DriftWindow);
+  const report = await modelStore(c.env, tenant, model).drift(version, window as DriftWindow, undefined, feature);
   if (report === null) {
     throw new HttpError(404, `no baseline for model ${JSON.stringify(model)} version ${JSON.stringify(version)}: PUT /api/models/${model}/versions/${version}/baseline first`);
+  }
+  if (feature !== undefined && report.features.length === 0) {
+    throw new HttpError(404, `no baselined feature ${JSON.stringify(feature)} in model ${JSON.stringify(model)} version ${JSON.stringify(version)}: GET /api/models/${model}/drift?version=${version} lists them`);
   }
   return c.json({ model, ...report });
 });

@@ -5,8 +5,18 @@ import { CategoricalCounts, SeriesKind, TDigest, sketchTypeOf } from "@driftline
 import type { SeriesKind as SeriesKindType } from "@driftline/collector";
 import { minuteToIso } from "./read/summary.ts";
 
-/** The series kinds a baseline holds: features and the prediction (name ""). */
-export const BASELINE_KINDS: readonly SeriesKindType[] = [SeriesKind.numericFeature, SeriesKind.categoricalFeature, SeriesKind.predictionValue, SeriesKind.predictionLabel];
+/** The series kinds a baseline holds: features, the prediction and a classifier's score (both name ""). */
+export const BASELINE_KINDS: readonly SeriesKindType[] = [SeriesKind.numericFeature, SeriesKind.categoricalFeature, SeriesKind.predictionValue, SeriesKind.predictionLabel, SeriesKind.predictionScore];
+
+/** What a baseline's prediction is, as traffic must send it (issue 15: a mismatch is reported by drift). */
+export type PredictionKind = "value" | "label" | "label_with_score";
+
+/** The prediction kind of a set of stored kinds: a baseline's, or the kinds a version's traffic sent. */
+export function predictionKindOf(kinds: ReadonlySet<string>): PredictionKind | null {
+  if (kinds.has(SeriesKind.predictionValue)) return "value";
+  if (kinds.has(SeriesKind.predictionLabel)) return kinds.has(SeriesKind.predictionScore) ? "label_with_score" : "label";
+  return null;
+}
 
 /** One sketch of a baseline as it crosses the RPC: the kind fixes whether it is a digest or counts. */
 export type BaselineEntry = { kind: SeriesKindType; name: string; sketch: Uint8Array; count: number };
@@ -18,7 +28,8 @@ export type BaselineInfo = {
   source: "upload" | "window";
   uploadedAt: string;
   features: { name: string; type: "numeric" | "categorical"; count: number }[];
-  prediction: { type: "numeric" | "categorical"; count: number } | null;
+  /** `kind`: what traffic must send (`value`: ml.prediction.value; `label`; `label_with_score`: label and ml.prediction.score). */
+  prediction: { type: "numeric" | "categorical"; kind: PredictionKind; count: number; scoreCount?: number } | null;
 };
 
 /** Why the store refused a baseline (a cap); the route answers 400 with it. */
@@ -80,11 +91,15 @@ export function readBaseline(sql: SqlStorage, version: string): BaselineInfo | n
     features: [],
     prediction: null,
   };
+  const kinds = new Set(rows.map((row) => row.kind));
+  const predictionKind = predictionKindOf(kinds);
   for (const row of rows) {
     const kind = row.kind as SeriesKindType;
-    if (kind === SeriesKind.predictionValue || kind === SeriesKind.predictionLabel) info.prediction = { type: typeOfKind(kind), count: row.count };
-    else info.features.push({ name: row.name, type: typeOfKind(kind), count: row.count });
+    if ((kind === SeriesKind.predictionValue || kind === SeriesKind.predictionLabel) && predictionKind !== null) info.prediction = { type: typeOfKind(kind), kind: predictionKind, count: row.count };
+    else if (kind !== SeriesKind.predictionScore) info.features.push({ name: row.name, type: typeOfKind(kind), count: row.count });
   }
+  const score = rows.find((row) => row.kind === SeriesKind.predictionScore);
+  if (score !== undefined && info.prediction !== null) info.prediction.scoreCount = score.count;
   info.features.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return info;
 }
@@ -99,7 +114,7 @@ export function entriesFromWindow(sql: SqlStorage, version: string, fromMinute: 
   let rows = 0;
   const cursor = sql.exec<{ kind: string; name: string; value: number; sketch: ArrayBuffer | null }>(
     `SELECT s.kind AS kind, s.name AS name, b.value AS value, b.sketch AS sketch FROM series s JOIN bucket_1m b ON b.series_id = s.id
-     WHERE s.version = ? AND s.segment = '' AND s.kind IN (?, ?, ?, ?, ?) AND b.minute >= ? AND b.minute < ?`,
+     WHERE s.version = ? AND s.segment = '' AND s.kind IN (${BASELINE_KINDS.map(() => "?").join(", ")}, ?) AND b.minute >= ? AND b.minute < ?`,
     version,
     ...BASELINE_KINDS,
     SeriesKind.predictions,

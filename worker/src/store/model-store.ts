@@ -10,6 +10,8 @@ import { SeriesIndex, isRefusal } from "./write/series-index.ts";
 import { parseStreamState, serializeStreamState } from "./write/stream-state.ts";
 import { summarize } from "./read/summary.ts";
 import { entriesFromWindow, readBaseline, replaceBaseline } from "./baselines.ts";
+import { addBaselinePart, discardBaselineParts, pendingEntries } from "./baseline-parts.ts";
+import type { PendingBaseline } from "./baseline-parts.ts";
 import type { BaselineEntry, BaselineInfo, BaselineRefusal } from "./baselines.ts";
 import { computeDrift } from "./read/drift.ts";
 import type { DriftReport } from "./read/drift.ts";
@@ -207,14 +209,37 @@ export class ModelStore extends DurableObject<Env> {
     return refusal ?? readBaseline(this.sql, version)!;
   }
 
+  /** Merges one part of a chunked CSV baseline into the version's pending baseline (store/baseline-parts.ts). */
+  async putBaselinePart(version: string, part: number, entries: BaselineEntry[], rows: number, limits: Limits = this.limits): Promise<PendingBaseline | BaselineRefusal> {
+    return addBaselinePart(this.ctx.storage, version, part, entries, rows, limits);
+  }
+
+  /** Makes the version's pending parts its baseline (replacing the old one), then discards the parts. */
+  async commitBaselineParts(version: string, limits: Limits = this.limits): Promise<(BaselineInfo & { parts: number[] }) | BaselineRefusal> {
+    const pending = await pendingEntries(this.ctx.storage, version);
+    if ("refused" in pending) return pending;
+    const refusal = replaceBaseline(this.ctx.storage, version, pending.entries, { rows: pending.rows, source: "upload", uploadedMs: Date.now(), maxVersions: limits.maxVersionsPerModel });
+    if (refusal !== null) return refusal;
+    await discardBaselineParts(this.ctx.storage, version);
+    return { ...readBaseline(this.sql, version)!, parts: pending.parts };
+  }
+
+  /** Discards a version's pending baseline parts; returns how many there were. */
+  async discardBaselineParts(version: string): Promise<number> {
+    return discardBaselineParts(this.ctx.storage, version);
+  }
+
   /** A version's baseline (names, types, counts), or null. */
   async getBaseline(version: string): Promise<BaselineInfo | null> {
     return readBaseline(this.sql, version);
   }
 
-  /** Drift of a version's baselined series over the window ending now, or null without a baseline. */
-  async drift(version: string, window: DriftWindow, limits: Limits = this.limits): Promise<DriftReport | null> {
-    return computeDrift(this.sql, version, window, Date.now(), limits.maxCategoriesPerSeries);
+  /**
+   * Drift of a version's baselined series (or of one feature, with its counts per category) over
+   * the window ending now, or null without a baseline.
+   */
+  async drift(version: string, window: DriftWindow, limits: Limits = this.limits, feature?: string): Promise<DriftReport | null> {
+    return computeDrift(this.sql, version, window, Date.now(), limits.maxCategoriesPerSeries, feature);
   }
 
   /**
