@@ -38,6 +38,16 @@ const PER_MINUTE = 100;
 const MINUTES_PER_REQUEST = 10;
 const RUNS = Number(process.env.BENCH_QUERY_RUNS ?? 7);
 const EXPRESSION = `driftline_feature_drift{model="${MODEL}",method="psi",window="1h"}`;
+/**
+ * The other gauges issue 14 compares with Prometheus for the same number of samples: the feature
+ * quantiles (5 per feature, the merged path) at the same step, and the drift status (every method
+ * per window) at the dashboards' 5-minute status step (dashboards/src/defaults.ts: a cold status
+ * at a 1-minute step costs ~3 ms × 72 000 windows, docs/benchmarks.md).
+ */
+const OTHERS: readonly { expr: string; stepSeconds: number; what: string }[] = [
+  { expr: `driftline_feature_quantile{model="${MODEL}",window="1h"}`, stepSeconds: 60, what: "5 quantiles per feature, merged window digests" },
+  { expr: `driftline_drift_status{model="${MODEL}",window="1h"}`, stepSeconds: 300, what: "every method per window, worst status" },
+];
 
 
 /** Roughly normal values (a sum of three uniforms), shifted by `shift` for the drifting features. */
@@ -73,18 +83,30 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T 
   }
 }
 
-/** The matrix as OpenMetrics text, one gauge family, samples in time order per series. */
-function openMetrics(matrix: ApiMatrix): string {
-  const lines = ["# TYPE driftline_feature_drift gauge"];
+/** Matrices as OpenMetrics text, one gauge family each (named by `__name__`), samples in time order per series. */
+function openMetrics(matrices: readonly ApiMatrix[]): string {
+  const lines: string[] = [];
+  for (const matrix of matrices) {
+    if (matrix.length === 0) continue;
+    lines.push(`# TYPE ${matrix[0].metric.__name__} gauge`);
+    // A family may have hundreds of thousands of lines: appended one by one, not spread as arguments.
+    for (const line of familyLines(matrix)) lines.push(line);
+  }
+  lines.push("# EOF");
+  return lines.join("\n") + "\n";
+}
+
+function familyLines(matrix: ApiMatrix): string[] {
+  const lines: string[] = [];
+  const name = matrix[0].metric.__name__;
   for (const series of matrix) {
     const labels = Object.entries(series.metric)
       .filter(([name]) => name !== "__name__")
       .map(([name, value]) => `${name}="${value}"`)
       .join(",");
-    for (const [t, v] of series.values) lines.push(`driftline_feature_drift{${labels}} ${v} ${t}`);
+    for (const [t, v] of series.values) lines.push(`${name}{${labels}} ${v} ${t}`);
   }
-  lines.push("# EOF");
-  return lines.join("\n") + "\n";
+  return lines;
 }
 
 function sameAnswer(a: ApiMatrix, b: ApiMatrix): string | null {
@@ -155,14 +177,25 @@ async function main(): Promise<void> {
     const samples = first.value.reduce((n, s) => n + s.values.length, 0);
     console.log(`Driftline: ${first.value.length} series, ${samples} samples (first run ${first.ms.toFixed(0)} ms)`);
 
+    // The other gauges, first (cold: nothing cached) runs; their answers are backfilled beside the drift.
+    const othersFirst = [];
+    for (const other of OTHERS) {
+      const run = await timed(() => driftline.queryRange(other.expr, startSeconds, endSeconds, other.stepSeconds));
+      othersFirst.push(run);
+      console.log(`Driftline: ${other.expr} at ${other.stepSeconds} s: ${run.value.length} series, ${run.value.reduce((n, x) => n + x.values.length, 0)} samples (first run, nothing cached: ${run.ms.toFixed(0)} ms)`);
+    }
     const input = join(dir, "drift.om");
-    writeFileSync(input, openMetrics(first.value));
+    writeFileSync(input, openMetrics([first.value, ...othersFirst.map((r) => r.value)]));
     const tsdb = join(dir, "tsdb");
     const backfill = spawnSync(PROMTOOL_BIN, ["tsdb", "create-blocks-from", "openmetrics", input, tsdb], { encoding: "utf8" });
     if (backfill.status !== 0) throw new Error(`promtool backfill failed:\n${backfill.stdout}${backfill.stderr}`);
     prometheus = await startPrometheus({ dataDir: tsdb });
     const check = sameAnswer(first.value, await prometheus.api.queryRange(EXPRESSION, startSeconds, endSeconds, 60));
     if (check !== null) throw new Error(`Prometheus and Driftline answer differently: ${check}`);
+    for (const [i, other] of OTHERS.entries()) {
+      const differs = sameAnswer(othersFirst[i].value, await prometheus.api.queryRange(other.expr, startSeconds, endSeconds, other.stepSeconds));
+      if (differs !== null) throw new Error(`Prometheus and Driftline answer ${other.expr} differently: ${differs}`);
+    }
 
     const ours: number[] = [];
     const theirs: number[] = [];
@@ -181,11 +214,30 @@ async function main(): Promise<void> {
     console.log(`| Driftline (bucket CDFs, prefix sums, PSI per step) | ${median(ours).toFixed(1)} ms | ${Math.min(...ours).toFixed(1)} ms | ${Math.max(...ours).toFixed(1)} ms |`);
     console.log(`| Prometheus 2.42 (stored samples) | ${median(theirs).toFixed(1)} ms | ${Math.min(...theirs).toFixed(1)} ms | ${Math.max(...theirs).toFixed(1)} ms |`);
     console.log(`\nratio Driftline / Prometheus: median of per-run ratios ${median(ratios).toFixed(1)}×`);
+    console.log(`(Driftline's first run, nothing cached: ${first.ms.toFixed(0)} ms; later runs read the closed minutes from the ModelStore's cache, store/read/gauge-cache.ts)`);
+    console.log(`\nThe same range, the same samples on both sides, ${RUNS} runs each, alternating:\n`);
+    console.log(`| query | step | samples | Driftline first run | Driftline median | Prometheus median | ratio |`);
+    console.log(`|---|---|---|---|---|---|---|`);
+    for (const [i, other] of OTHERS.entries()) {
+      const mine: number[] = [];
+      const peer: number[] = [];
+      for (let run = 0; run < RUNS; run++) {
+        const pair = [
+          async () => mine.push((await timed(() => driftline.queryRange(other.expr, startSeconds, endSeconds, other.stepSeconds))).ms),
+          async () => peer.push((await timed(() => prometheus!.api.queryRange(other.expr, startSeconds, endSeconds, other.stepSeconds))).ms),
+        ];
+        if (run % 2 === 1) pair.reverse();
+        for (const work of pair) await work();
+      }
+      const n = othersFirst[i].value.reduce((sum, x) => sum + x.values.length, 0);
+      const r = median(mine.map((ms, k) => ms / peer[k]));
+      console.log(`| \`${other.expr}\` (${other.what}) | ${other.stepSeconds} s | ${n} | ${othersFirst[i].ms.toFixed(0)} ms | ${median(mine).toFixed(1)} ms | ${median(peer).toFixed(1)} ms | ${r.toFixed(1)}× |`);
+    }
     // Driftline only, one run each: the other windows, and a gauge that needs the merged digest
     // of every window (quantiles go through the sliding merge of window-reader.ts, not the binned path).
     const others = [
       ...["5m", "1d", "7d"].map((window) => EXPRESSION.replace('window="1h"', `window="${window}"`)),
-      ...["1h", "1d"].map((window) => `driftline_feature_quantile{model="${MODEL}",quantile="0.5",window="${window}"}`),
+      `driftline_feature_quantile{model="${MODEL}",quantile="0.5",window="1d"}`,
     ];
     console.log("\nDriftline alone, one run each over the same range and step:");
     for (const other of others) {

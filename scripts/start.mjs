@@ -23,8 +23,11 @@ const devVarsPath = process.env.DRIFTLINE_DEV_VARS || join(root, ".dev.vars");
 const stateDir = process.env.DRIFTLINE_STATE_DIR || undefined;
 const stateLabel = stateDir ?? ".wrangler/state";
 const port = Number(process.env.PORT ?? 8787);
-const host = "127.0.0.1";
-const url = `http://${host}:${port}`;
+// HOST=0.0.0.0 (or a bridge address such as 172.17.0.1) lets Grafana in a container reach the
+// Worker (docs/dashboards.md, "Grafana in a container"); loopback by default, so nothing else can.
+const host = process.env.HOST ?? "127.0.0.1";
+const listensEverywhere = host === "0.0.0.0" || host === "::";
+const url = `http://${listensEverywhere ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host}:${port}`;
 const STARTUP_TIMEOUT_MS = 90_000;
 /** How long wrangler and workerd get to exit after SIGINT/SIGTERM before the group is killed. */
 const STOP_GRACE_MS = 5_000;
@@ -34,6 +37,17 @@ const PARENT_POLL_MS = 500;
 if (!Number.isInteger(port) || port < 1 || port > 65535) {
   console.error(`PORT must be a TCP port number (1-65535), got '${process.env.PORT}'`);
   process.exit(2);
+}
+
+if (!/^[0-9A-Za-z.:-]+$/.test(host)) {
+  console.error(`HOST must be an IP address or host name to listen on, got '${host}'`);
+  process.exit(2);
+}
+if (host !== "127.0.0.1" && host !== "localhost" && host !== "::1") {
+  console.warn(
+    `npm start: listening on ${host}, not only on loopback: anyone who can reach this address can call the Worker. ` +
+      "Every route but /healthz still needs a token (.dev.vars holds them); keep this to a trusted network or firewall the port.",
+  );
 }
 
 const devVars = ensureDevVars(devVarsPath, (line) => console.log(line));

@@ -11,7 +11,7 @@ import { PanelBuilder as StatusHistoryPanel } from "@grafana/grafana-foundation-
 import { PanelBuilder as TablePanel } from "@grafana/grafana-foundation-sdk/table";
 import { PanelBuilder as TimeseriesPanel } from "@grafana/grafana-foundation-sdk/timeseries";
 import { PromQueryFormat } from "@grafana/grafana-foundation-sdk/prometheus";
-import { DRIFT_STATUS_MAPPINGS, DRIFT_STATUS_THRESHOLDS, MODEL_VERSION, MODEL_VERSION_SEGMENT, driftlineDashboard, instantQuery, promQuery } from "./defaults.ts";
+import { DRIFT_STATUS_MAPPINGS, DRIFT_STATUS_THRESHOLDS, MODEL_VERSION, MODEL_VERSION_SEGMENT, driftlineDashboard, instantQuery, promQuery, statusQuery } from "./defaults.ts";
 import { datasourceVariable, featureVariable, methodVariable, modelVariable, segmentVariable, versionVariable, windowVariable } from "./variables.ts";
 import { Family } from "@driftline/collector/series";
 
@@ -25,7 +25,7 @@ export function driftStatusByFeature(): StatusHistoryPanel {
   return new StatusHistoryPanel()
     .title("Drift status by feature")
     .description("0 ok, 1 warn, 2 alert, for every feature of the chosen versions over $window; __prediction__ is the model's output.")
-    .withTarget(promQuery(`max by (feature) (${Family.driftStatus}{${MODEL_VERSION}, window="$window"})`, "{{feature}}"))
+    .withTarget(statusQuery(`max by (feature) (${Family.driftStatus}{${MODEL_VERSION}, window="$window"})`, "{{feature}}"))
     .mappings(DRIFT_STATUS_MAPPINGS)
     .thresholds(DRIFT_STATUS_THRESHOLDS)
     .height(9)
@@ -112,7 +112,7 @@ export function missingRatioByFeature(): TimeseriesPanel {
  * which has no sample for an excluded feature, so exclusions in the settings apply here too.
  */
 export function datasetDriftShare(): TimeseriesPanel {
-  const status = `driftline_drift_status{${MODEL_VERSION}, feature!="__prediction__", window="$window"}`;
+  const status = `${Family.driftStatus}{${MODEL_VERSION}, feature!="__prediction__", window="$window"}`;
   return new TimeseriesPanel()
     .title("Share of features in alert")
     .description("Features whose status is alert over features with data, per version, over $window; dataset drift from half (Evidently's drift_share). The importance-weighted share is in the drift API's dataset.weightedShare.")
@@ -128,7 +128,7 @@ export function datasetDriftShare(): TimeseriesPanel {
 export function outOfRangeByFeature(): TimeseriesPanel {
   return new TimeseriesPanel()
     .title("Values outside the training range by feature")
-    .withTarget(promQuery(`max by (feature) (driftline_feature_out_of_range_ratio{${FEATURES}})`, "{{feature}}"))
+    .withTarget(promQuery(`max by (feature) (${Family.outOfRangeRatio}{${FEATURES}})`, "{{feature}}"))
     .unit("percentunit")
     .min(0)
     .height(9)
@@ -139,7 +139,7 @@ export function outOfRangeByFeature(): TimeseriesPanel {
 export function newCategoriesByFeature(): TimeseriesPanel {
   return new TimeseriesPanel()
     .title("New categories by feature")
-    .withTarget(promQuery(`max by (feature) (driftline_feature_new_category_ratio{${FEATURES}})`, "{{feature}}"))
+    .withTarget(promQuery(`max by (feature) (${Family.newCategoryRatio}{${FEATURES}})`, "{{feature}}"))
     .unit("percentunit")
     .min(0)
     .height(9)
@@ -154,7 +154,7 @@ export function driftStatusBySegment(): StatusHistoryPanel {
   return new StatusHistoryPanel()
     .title("Drift status by $segment")
     .description("The worst status of any feature or the prediction within each value of the segment attribute $segment, over $window.")
-    .withTarget(promQuery(`max by (segment_value) (${Family.driftStatus}{${MODEL_VERSION_SEGMENT}, window="$window"})`, "{{segment_value}}"))
+    .withTarget(statusQuery(`max by (segment_value) (${Family.driftStatus}{${MODEL_VERSION_SEGMENT}, window="$window"})`, "{{segment_value}}"))
     .mappings(DRIFT_STATUS_MAPPINGS)
     .thresholds(DRIFT_STATUS_THRESHOLDS)
     .height(9)

@@ -34,14 +34,34 @@ export const MODEL_VERSION = `model=~"$model", version=~"$version", segment=""`;
 /** Label matchers for the chosen model and versions, the series of the chosen `$segment` attribute (one per value). */
 export const MODEL_VERSION_SEGMENT = `model=~"$model", version=~"$version", segment="$segment"`;
 
+/**
+ * Every query's "Min step" (the target's `interval`): Driftline keeps one bucket a minute, so a
+ * finer step only repeats values. It also makes `$__rate_interval` at least 4 × 1m whatever the
+ * data source's scrape interval: Grafana computes max($__interval + s, 4 × s) with s the query's
+ * min step when set, else the data source's scrape interval (15 s by default, which gave a 75 s
+ * window holding one counter sample, so `rate()` drew nothing). docs/dashboards.md.
+ */
+export const MIN_STEP = "1m";
+
+/**
+ * Min step of the drift-status panels: a status covers a window of at least 5 minutes and costs
+ * every method at every step, so a cell per 5 minutes (288 over a day) shows as much and costs a fifth.
+ */
+export const STATUS_MIN_STEP = "5m";
+
 /** A Prometheus range query (Grafana's default for time-series panels). */
-export function promQuery(expr: string, legendFormat: string, refId = "A"): DataqueryBuilder {
-  return new DataqueryBuilder().datasource(PROMETHEUS).expr(expr).legendFormat(legendFormat).refId(refId).range();
+export function promQuery(expr: string, legendFormat: string, refId = "A", minStep = MIN_STEP): DataqueryBuilder {
+  return new DataqueryBuilder().datasource(PROMETHEUS).expr(expr).legendFormat(legendFormat).refId(refId).interval(minStep).range();
+}
+
+/** A range query of `driftline_drift_status` for a status-history panel: one step per {@link STATUS_MIN_STEP} at least. */
+export function statusQuery(expr: string, legendFormat: string, refId = "A"): DataqueryBuilder {
+  return promQuery(expr, legendFormat, refId, STATUS_MIN_STEP);
 }
 
 /** A Prometheus instant query: stat and table panels only need the value at the end of the range. */
 export function instantQuery(expr: string, legendFormat: string, refId = "A"): DataqueryBuilder {
-  return new DataqueryBuilder().datasource(PROMETHEUS).expr(expr).legendFormat(legendFormat).refId(refId).instant();
+  return new DataqueryBuilder().datasource(PROMETHEUS).expr(expr).legendFormat(legendFormat).refId(refId).interval(MIN_STEP).instant();
 }
 
 /** Thresholds from a base colour and ascending `[value, colour]` steps. */

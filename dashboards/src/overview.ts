@@ -8,7 +8,7 @@ import { BigValueColorMode, BigValueGraphMode, ReduceDataOptionsBuilder } from "
 import { PanelBuilder as StatPanel } from "@grafana/grafana-foundation-sdk/stat";
 import { PanelBuilder as TimeseriesPanel } from "@grafana/grafana-foundation-sdk/timeseries";
 import { PanelBuilder as StatusHistoryPanel } from "@grafana/grafana-foundation-sdk/statushistory";
-import { DRIFT_STATUS_MAPPINGS, DRIFT_STATUS_THRESHOLDS, driftlineDashboard, instantQuery, promQuery, thresholds } from "./defaults.ts";
+import { DRIFT_STATUS_MAPPINGS, DRIFT_STATUS_THRESHOLDS, driftlineDashboard, instantQuery, promQuery, statusQuery, thresholds } from "./defaults.ts";
 import { datasourceVariable, modelVariable, windowVariable } from "./variables.ts";
 import { Family } from "@driftline/collector/series";
 
@@ -78,7 +78,7 @@ export function driftStatusByModel(): StatusHistoryPanel {
   return new StatusHistoryPanel()
     .title("Drift status by model")
     .description("The worst status of any feature or the prediction of each model, over $window: ok, warn or alert.")
-    .withTarget(promQuery(`max by (model) (${Family.driftStatus}{${MODEL}, window="$window"})`, "{{model}}"))
+    .withTarget(statusQuery(`max by (model) (${Family.driftStatus}{${MODEL}, window="$window"})`, "{{model}}"))
     .mappings(DRIFT_STATUS_MAPPINGS)
     .thresholds(DRIFT_STATUS_THRESHOLDS)
     .height(8)

@@ -9,7 +9,7 @@ import { PanelBuilder as StatPanel } from "@grafana/grafana-foundation-sdk/stat"
 import { PanelBuilder as TimeseriesPanel } from "@grafana/grafana-foundation-sdk/timeseries";
 import { PanelBuilder as TablePanel } from "@grafana/grafana-foundation-sdk/table";
 import { PromQueryFormat } from "@grafana/grafana-foundation-sdk/prometheus";
-import { DRIFT_STATUS_MAPPINGS, MODEL_VERSION, MODEL_VERSION_SEGMENT, driftlineDashboard, instantQuery, promQuery, thresholds } from "./defaults.ts";
+import { DRIFT_STATUS_MAPPINGS, MODEL_VERSION, MODEL_VERSION_SEGMENT, driftlineDashboard, instantQuery, promQuery, statusQuery, thresholds } from "./defaults.ts";
 import { datasourceVariable, modelVariable, segmentVariable, versionVariable, windowVariable } from "./variables.ts";
 import { Family } from "@driftline/collector/series";
 
@@ -185,7 +185,7 @@ export function versionComparison(): TablePanel {
 export function driftStatusByVersion(): TimeseriesPanel {
   return new TimeseriesPanel()
     .title("Worst drift status by version")
-    .withTarget(promQuery(`max by (version) (${Family.driftStatus}{${MODEL_VERSION}, window="$window"})`, "{{version}}"))
+    .withTarget(statusQuery(`max by (version) (${Family.driftStatus}{${MODEL_VERSION}, window="$window"})`, "{{version}}"))
     .min(0)
     .max(2)
     .height(9)

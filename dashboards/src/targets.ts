@@ -30,6 +30,13 @@ export type FilledTarget = {
   /** True when Grafana asks `/api/v1/query` (instant), false for `/api/v1/query_range`. */
   instant: boolean;
   legendFormat: string;
+  /** The query's "Min step" (`interval`), which Grafana's step and `$__rate_interval` start from. */
+  minStep?: string;
+  /** The panel's "Min interval" and "Max data points", when it sets them. */
+  panelMinInterval?: string;
+  maxDataPoints?: number;
+  /** The panel's width in grid columns (of 24): without maxDataPoints, Grafana asks for one point per pixel. */
+  gridWidth: number;
 };
 
 /** One label_values() query of a template variable, its series selector filled in. */
@@ -68,6 +75,10 @@ export function dashboardTargets(dashboard: Dashboard, values: Readonly<Record<s
         expr: substituteVariables(target.expr, values),
         instant: target.instant === true && target.range !== true,
         legendFormat: target.legendFormat ?? "",
+        ...(target.interval ? { minStep: target.interval } : {}),
+        ...(panel.interval ? { panelMinInterval: panel.interval } : {}),
+        ...(panel.maxDataPoints ? { maxDataPoints: panel.maxDataPoints } : {}),
+        gridWidth: panel.gridPos?.w ?? 24,
       });
     }
   }

@@ -24,6 +24,7 @@ import { currentSeries, latencyQuantiles, listSeries, selectSeries } from "./rea
 import type { ReadContext, StoreQuantile, StoreQuantileSeries, StoreSelect, StoreSeries } from "./read/select.ts";
 import type { Labels, Matcher } from "@driftline/collector/promql";
 import { refusingLimits } from "./read/read-limit.ts";
+import { GaugeCache } from "./read/gauge-cache.ts";
 import { JoinTable } from "./write/joins.ts";
 import type { JoinSettings, JoinSettingsRefusal } from "./write/joins.ts";
 import { eventDeltas, foldJoins } from "./write/join-deltas.ts";
@@ -72,6 +73,8 @@ export class ModelStore extends DurableObject<Env> {
   private alarmAtMs: number | null | undefined = undefined;
   /** When rollups are next due (null: unknown, or nothing to roll up); see alarm(). */
   private rollupDueMs: number | null = null;
+  /** Windowed gauge values of closed minutes (read/gauge-cache.ts): told of every write, cleared by a new baseline. */
+  private readonly gaugeCache = new GaugeCache();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -114,6 +117,7 @@ export class ModelStore extends DurableObject<Env> {
     let lostRecords = 0;
     const minutes = new Set<number>();
     const minuteRetention = this.minuteRetention;
+    const written: { seriesId: number; minute: number }[] = [];
     this.transaction(() => {
       // The RPC's sketches are decoded once here; what the store folds itself stays decoded.
       const deltas = batch.deltas.map(decodeDelta);
@@ -142,6 +146,7 @@ export class ModelStore extends DurableObject<Env> {
           minutes.add(delta.minute);
         }
         totals.add(id, delta.value, delta.minute);
+        written.push({ seriesId: id, minute: delta.minute });
       }
       this.buckets.mergeAll(toMerge, limits.maxCategoriesPerSeries);
       totals.write(this.sql);
@@ -150,6 +155,8 @@ export class ModelStore extends DurableObject<Env> {
     });
     // Points and join records that lost a value to a cap were counted one each as they were folded.
     lostRecords += rejections.records;
+    // Late data changes the windows that hold its minute; data for the open minute costs nothing here.
+    for (const { seriesId, minute } of written) this.gaugeCache.invalidate(seriesId, minute);
     // Late data for an hour that has ended makes that hour's rollup due at the next alarm.
     const currentHour = Math.floor(Date.now() / 3_600_000);
     for (const minute of minutes) if (Math.floor(minute / 60) < currentHour) this.rollupDueMs = null;
@@ -209,6 +216,7 @@ export class ModelStore extends DurableObject<Env> {
   /** Replaces a version's baseline with uploaded sketches (validated by the route); docs/baselines.md. */
   async putBaseline(version: string, entries: BaselineEntry[], rows: number, limits: Limits = this.limits): Promise<BaselineInfo | BaselineRefusal> {
     const refusal = replaceBaseline(this.ctx.storage, version, entries, { rows, source: "upload", uploadedMs: Date.now(), maxVersions: limits.maxVersionsPerModel });
+    this.gaugeCache.clear();
     return refusal ?? readBaseline(this.sql, version)!;
   }
 
@@ -222,6 +230,7 @@ export class ModelStore extends DurableObject<Env> {
       return { refused: `version ${JSON.stringify(version)} has no feature or prediction values in [${window.from}, ${window.to}) (minute buckets are kept ${limits.maxPastSeconds / 3600} h)` };
     }
     const refusal = replaceBaseline(this.ctx.storage, version, window.entries, { rows: window.rows, source: "window", uploadedMs: Date.now(), maxVersions: limits.maxVersionsPerModel });
+    this.gaugeCache.clear();
     return refusal ?? readBaseline(this.sql, version)!;
   }
 
@@ -362,6 +371,7 @@ export class ModelStore extends DurableObject<Env> {
           const id = this.seriesIdFor(delta, limits, rejections);
           if (id === undefined) continue;
           this.buckets.merge(id, delta, limits.maxCategoriesPerSeries);
+          this.gaugeCache.invalidate(id, delta.minute);
           this.sql.exec("UPDATE series SET total = total + ?, last_minute = max(last_minute, ?) WHERE id = ?", delta.value, delta.minute, id);
           minutes.push(delta.minute);
         }
@@ -421,7 +431,8 @@ export class ModelStore extends DurableObject<Env> {
   }
 
   private readContext(limits: Limits): ReadContext {
-    return { nowMs: Date.now(), minuteRetention: this.minuteRetention, categoriesCap: limits.maxCategoriesPerSeries };
+    this.gaugeCache.useSettings(limits.maxCategoriesPerSeries);
+    return { nowMs: Date.now(), minuteRetention: this.minuteRetention, categoriesCap: limits.maxCategoriesPerSeries, gaugeCache: this.gaugeCache };
   }
 
   private seriesIdFor(delta: DecodedDelta, limits: Limits, rejections: Rejections): number | undefined {

@@ -9,7 +9,9 @@ import type { CatalogEntry, StoredSeries } from "./catalog.ts";
 import { DURATION_BUCKETS_SECONDS } from "@driftline/collector/series";
 import { cumulativeCounter, histogramParts, lifetimeHistogram } from "./counters.ts";
 import type { Samples, Span } from "./counters.ts";
-import { computeGauges } from "./gauges.ts";
+import { cachedGauges } from "./cached-gauges.ts";
+import { gaugeKey } from "./gauge-cache.ts";
+import type { GaugeCache } from "./gauge-cache.ts";
 import type { GaugeTarget } from "./gauges.ts";
 import { WindowReader, newBudget } from "./window-reader.ts";
 import { cutsAt } from "./pieces.ts";
@@ -48,7 +50,7 @@ export type StoreQuantile = { model: string; q: number; matchers: Matcher[]; gro
 export type StoreQuantileSeries = { labels: Labels; values: Float64Array; present: Uint8Array };
 
 /** The store's clock and settings a read needs. */
-export type ReadContext = { nowMs: number; minuteRetention: number; categoriesCap: number };
+export type ReadContext = { nowMs: number; minuteRetention: number; categoriesCap: number; gaugeCache?: GaugeCache };
 
 function storedSeries(sql: SqlStorage): StoredSeries[] {
   return sql
@@ -162,7 +164,8 @@ function samplesOf(sql: SqlStorage, entries: readonly CatalogEntry[], request: S
         )
         .toArray()[0];
       target.baseline = row === undefined ? null : new Uint8Array(row.sketch);
-      for (const s of computeGauges(sql, target, times, context.categoriesCap, budget)) out.push({ labels: s.labels, ...s.samples });
+      const gauges = cachedGauges(sql, target, times, { categoriesCap: context.categoriesCap, nowMs: context.nowMs, ...(context.gaugeCache !== undefined ? { cache: context.gaugeCache } : {}) }, budget);
+      for (const s of gauges) out.push({ labels: s.labels, ...s.samples });
     }
   }
   if (baselines.length > 0) out.push(...baselineQuantiles(sql, baselines, gaugeTimes(request)));
@@ -192,16 +195,38 @@ export function latencyQuantiles(sql: SqlStorage, request: StoreQuantile, contex
   const budget = newBudget();
   const times = [...request.timesMs];
   const windowMinutes = Math.max(1, Math.round(request.rangeMs / 60_000));
+  const cache = context.gaugeCache;
+  const openMinute = Math.floor(context.nowMs / 60_000);
   return [...groups.values()].map(({ labels, ids }) => {
-    const reader = new WindowReader(sql, { seriesIds: ids, type: "digest", windowMinutes, timesMs: times, categoriesCap: context.categoriesCap, budget, what: "histogram_quantile" });
     const values = new Float64Array(times.length);
     const present = new Uint8Array(times.length);
+    // Closed minutes come from the gauge cache, under the group's lowest series id; a write to any
+    // series of the group forgets them (GaugeCache.alias).
+    const owner = Math.min(...ids);
+    const gauge = gaugeKey(`${windowMinutes}m`, "histogram_quantile", [...ids].sort((a, b) => a - b).join(","), request.q);
+    if (cache !== undefined) for (const id of ids) cache.alias(id, owner);
+    const missing: number[] = [];
     times.forEach((t, i) => {
-      const digest = reader.at(t) as TDigest;
-      if (digest.count === 0) return;
-      values[i] = request.q < 0 ? -Infinity : request.q > 1 ? Infinity : digest.quantile(request.q);
-      present[i] = 1;
+      const minute = Math.floor(t / 60_000);
+      const cached = cache !== undefined && minute < openMinute ? cache.lookup(owner, gauge, minute) : undefined;
+      if (cached === undefined) missing.push(i);
+      else if (cached !== null) {
+        values[i] = cached;
+        present[i] = 1;
+      }
     });
+    if (missing.length === 0) return { labels, values, present };
+    const reader = new WindowReader(sql, { seriesIds: ids, type: "digest", windowMinutes, timesMs: missing.map((i) => times[i]), categoriesCap: context.categoriesCap, budget, what: "histogram_quantile" });
+    for (const i of missing) {
+      const digest = reader.at(times[i]) as TDigest;
+      const value = digest.count === 0 ? null : request.q < 0 ? -Infinity : request.q > 1 ? Infinity : digest.quantile(request.q);
+      if (value !== null) {
+        values[i] = value;
+        present[i] = 1;
+      }
+      const minute = Math.floor(times[i] / 60_000);
+      if (cache !== undefined && minute < openMinute) cache.store(owner, gauge, minute, value);
+    }
     return { labels, values, present };
   });
 }

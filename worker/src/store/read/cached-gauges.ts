@@ -1,0 +1,69 @@
+import type { Labels } from "@driftline/collector/promql";
+import type { Samples } from "./counters.ts";
+import { computeGauges } from "./gauges.ts";
+import type { GaugeTarget } from "./gauges.ts";
+import { gaugeKey } from "./gauge-cache.ts";
+import type { GaugeCache } from "./gauge-cache.ts";
+import type { MergeBudget } from "./window-reader.ts";
+
+/**
+ * {@link computeGauges} through a {@link GaugeCache}: the values of closed minutes (before
+ * `nowMs`'s minute) come from the cache where it has them; only the times missing for some
+ * wanted gauge are computed (in one pass, sharing the window merges), and their closed minutes
+ * are kept. Without a cache, computes everything.
+ */
+export function cachedGauges(
+  sql: SqlStorage,
+  target: GaugeTarget,
+  timesMs: readonly number[],
+  context: { categoriesCap: number; nowMs: number; cache?: GaugeCache },
+  budget: MergeBudget,
+): { labels: Labels; samples: Samples }[] {
+  const { cache, categoriesCap } = context;
+  if (cache === undefined) return computeGauges(sql, target, timesMs, categoriesCap, budget);
+  const openMinute = Math.floor(context.nowMs / 60_000);
+  const keys = target.wants.map((w) => gaugeKey(target.window, w.family, w.method, w.quantile));
+  // values[k][i]: the k-th want at the i-th time; undefined until known.
+  const values: (number | null | undefined)[][] = keys.map(() => new Array<number | null | undefined>(timesMs.length));
+  const missing: number[] = [];
+  timesMs.forEach((t, i) => {
+    const minute = Math.floor(t / 60_000);
+    let complete = minute < openMinute;
+    if (complete) {
+      keys.forEach((key, k) => {
+        const value = cache.lookup(target.seriesId, key, minute);
+        values[k][i] = value;
+        if (value === undefined) complete = false;
+      });
+    }
+    if (!complete) missing.push(i);
+  });
+  if (missing.length > 0) {
+    const computed = new Map<Labels, Samples>();
+    for (const s of computeGauges(sql, target, missing.map((i) => timesMs[i]), categoriesCap, budget)) computed.set(s.labels, s.samples);
+    target.wants.forEach((want, k) => {
+      const samples = computed.get(want.labels);
+      let j = 0;
+      for (const i of missing) {
+        const t = timesMs[i];
+        while (samples !== undefined && j < samples.timestamps.length && samples.timestamps[j] < t) j++;
+        const value = samples !== undefined && j < samples.timestamps.length && samples.timestamps[j] === t ? samples.values[j] : null;
+        values[k][i] = value;
+        const minute = Math.floor(t / 60_000);
+        if (minute < openMinute) cache.store(target.seriesId, keys[k], minute, value);
+      }
+    });
+  }
+  const out: { labels: Labels; samples: Samples }[] = [];
+  target.wants.forEach((want, k) => {
+    const timestamps: number[] = [];
+    const vs: number[] = [];
+    values[k].forEach((value, i) => {
+      if (value === null || value === undefined) return;
+      timestamps.push(timesMs[i]);
+      vs.push(value);
+    });
+    if (timestamps.length > 0) out.push({ labels: want.labels, samples: { timestamps: Float64Array.from(timestamps), values: Float64Array.from(vs) } });
+  });
+  return out;
+}

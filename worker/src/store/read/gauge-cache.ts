@@ -1,0 +1,170 @@
+/**
+ * Values of windowed gauges already computed, kept in memory so that a dashboard refreshed every
+ * minute computes only the minutes it has not seen (issue 14, docs/query-api.md, "Cached windowed
+ * values").
+ *
+ * Why it is sound: the value of a windowed gauge at time t depends only on the minute ⌊t⌋ (the
+ * window is the buckets whose start minute lies in (⌊t⌋ − window, ⌊t⌋]), on the buckets of that
+ * window, on the version's baseline and on the category cap. A minute before the current one is
+ * closed: its buckets change only when late data arrives for it, and every write tells the cache
+ * ({@link GaugeCache.invalidate}, which drops the written minute and every later one of that
+ * series). A new baseline or a changed cap drops everything. The current minute is never kept.
+ * Rollups regroup the same buckets (a different merge order, within the digest's merge bounds of
+ * docs/sketches.md), so a value computed before a rollup stays within the documented tolerance.
+ *
+ * Memory is bounded per isolate, not per object: Durable Objects of one class may share an
+ * isolate (and its 128 MB), so every ModelStore's cache draws on one {@link ChunkPool} of at most
+ * {@link MAX_CACHED_CHUNKS} chunks (one day of minutes per series, window and gauge, 13 KiB each),
+ * the least recently used evicted first, whichever object it belongs to.
+ */
+
+/** Minutes per chunk: one day. */
+const CHUNK_MINUTES = 1_440;
+/** Most chunks one isolate holds: 1 200 × 13 KiB ≈ 15 MiB of its 128 MB. */
+export const MAX_CACHED_CHUNKS = 1_200;
+
+const UNKNOWN = 0;
+const VALUE = 1;
+const ABSENT = 2;
+
+type Chunk = { values: Float64Array; state: Uint8Array; day: number };
+
+/** Chunks of every cache of an isolate, least recently used first, with one bound. */
+export class ChunkPool {
+  readonly maxChunks: number;
+  /** A Map iterates in insertion order: a use re-inserts, so the first key is the least recently used. */
+  readonly chunks = new Map<string, Chunk>();
+
+  constructor(maxChunks = MAX_CACHED_CHUNKS) {
+    this.maxChunks = maxChunks;
+  }
+
+  get(key: string): Chunk | undefined {
+    return this.chunks.get(key);
+  }
+
+  /** The chunk for `key`, created (evicting the least recently used) when absent, marked most recently used. */
+  use(key: string, day: number): Chunk {
+    let chunk = this.chunks.get(key);
+    if (chunk !== undefined) this.chunks.delete(key);
+    else {
+      while (this.chunks.size >= this.maxChunks) this.chunks.delete(this.chunks.keys().next().value as string);
+      chunk = { values: new Float64Array(CHUNK_MINUTES), state: new Uint8Array(CHUNK_MINUTES), day };
+    }
+    this.chunks.set(key, chunk);
+    return chunk;
+  }
+
+  delete(key: string): void {
+    this.chunks.delete(key);
+  }
+}
+
+/** The pool every ModelStore of this isolate shares. */
+const SHARED_POOL = new ChunkPool();
+let nextCacheId = 0;
+
+/** What a cached gauge is: its window, family and method or quantile, as one key. */
+export function gaugeKey(window: string, family: string, method?: string, quantile?: number): string {
+  return `${window}\u0000${family}\u0000${method ?? ""}\u0000${quantile ?? ""}`;
+}
+
+/** One object's windowed gauge values by (series, gauge, minute), in a shared {@link ChunkPool}: see the file comment. */
+export class GaugeCache {
+  private readonly pool: ChunkPool;
+  /** Distinguishes this object's chunks from other objects' in the pool (and from a previous instance's). */
+  private readonly prefix: string;
+  /** Chunk keys per series (some may have been evicted), and the last minute cached per series (an invalidation after it is free). */
+  private readonly bySeries = new Map<number, { keys: Set<string>; lastMinute: number }>();
+  private categoriesCap: number | undefined;
+  /** Series whose writes also invalidate another series' values (a merged group cached under one id). */
+  private readonly aliases = new Map<number, Set<number>>();
+  /** Lookups answered and missed, for the benchmarks and tests. */
+  hits = 0;
+  misses = 0;
+
+  constructor(pool: ChunkPool = SHARED_POOL) {
+    this.pool = pool;
+    this.prefix = `${nextCacheId++}`;
+  }
+
+  /** Chunks of this cache still in the pool. */
+  get size(): number {
+    let n = 0;
+    for (const entry of this.bySeries.values()) for (const key of entry.keys) if (this.pool.get(key) !== undefined) n++;
+    return n;
+  }
+
+  /** Drops every value: a baseline was replaced, or a setting the values depend on changed. */
+  clear(): void {
+    for (const entry of this.bySeries.values()) for (const key of entry.keys) this.pool.delete(key);
+    this.bySeries.clear();
+  }
+
+  /** Values depend on the category cap: a different cap than the values were computed with drops them. */
+  useSettings(categoriesCap: number): void {
+    if (this.categoriesCap !== undefined && this.categoriesCap !== categoriesCap) this.clear();
+    this.categoriesCap = categoriesCap;
+  }
+
+  /** Values cached under `owner` merge `member`'s buckets too: a write to `member` invalidates them. */
+  alias(member: number, owner: number): void {
+    if (member === owner) return;
+    let owners = this.aliases.get(member);
+    if (owners === undefined) this.aliases.set(member, (owners = new Set()));
+    owners.add(owner);
+  }
+
+  /** Data for `seriesId` was written in `minute`: every window of that series (and of groups it is in) ending there or later changes. */
+  invalidate(seriesId: number, minute: number): void {
+    this.invalidateOwn(seriesId, minute);
+    for (const owner of this.aliases.get(seriesId) ?? []) this.invalidateOwn(owner, minute);
+  }
+
+  private invalidateOwn(seriesId: number, minute: number): void {
+    const entry = this.bySeries.get(seriesId);
+    if (entry === undefined || minute > entry.lastMinute) return;
+    const fromDay = Math.floor(minute / CHUNK_MINUTES);
+    for (const key of entry.keys) {
+      const chunk = this.pool.get(key);
+      if (chunk === undefined) entry.keys.delete(key);
+      else if (chunk.day >= fromDay) chunk.state.fill(UNKNOWN, Math.max(0, minute - chunk.day * CHUNK_MINUTES));
+    }
+    entry.lastMinute = minute - 1;
+  }
+
+  /** The cached value at `minute`: a number, null when the gauge has no value there, undefined when not cached. */
+  lookup(seriesId: number, gauge: string, minute: number): number | null | undefined {
+    const day = Math.floor(minute / CHUNK_MINUTES);
+    const chunk = this.pool.get(this.key(seriesId, gauge, day));
+    const state = chunk === undefined ? UNKNOWN : chunk.state[minute - day * CHUNK_MINUTES];
+    if (state === UNKNOWN) {
+      this.misses++;
+      return undefined;
+    }
+    this.hits++;
+    return state === ABSENT ? null : chunk!.values[minute - day * CHUNK_MINUTES];
+  }
+
+  /** Keeps the value (null: no value) of a closed minute. */
+  store(seriesId: number, gauge: string, minute: number, value: number | null): void {
+    const day = Math.floor(minute / CHUNK_MINUTES);
+    const key = this.key(seriesId, gauge, day);
+    const chunk = this.pool.use(key, day);
+    let entry = this.bySeries.get(seriesId);
+    if (entry === undefined) this.bySeries.set(seriesId, (entry = { keys: new Set(), lastMinute: -Infinity }));
+    if (!entry.keys.has(key)) {
+      entry.keys.add(key);
+      // Keys of evicted chunks are forgotten here too, so the sets stay as small as the pool.
+      if (entry.keys.size > 64) for (const k of entry.keys) if (this.pool.get(k) === undefined) entry.keys.delete(k);
+    }
+    if (minute > entry.lastMinute) entry.lastMinute = minute;
+    const i = minute - day * CHUNK_MINUTES;
+    chunk.state[i] = value === null ? ABSENT : VALUE;
+    chunk.values[i] = value ?? 0;
+  }
+
+  private key(seriesId: number, gauge: string, day: number): string {
+    return `${this.prefix}\u0000${seriesId}\u0000${gauge}\u0000${day}`;
+  }
+}
