@@ -89,12 +89,15 @@ describe("ModelMonitor against the Worker", () => {
   });
 
   it("records the errors and latency of wrapped calls, sync and async", async () => {
+    // A version's prediction is a value or a label, never both (docs/semantic-conventions.md), so
+    // the wrapped regressor and the wrapped classifier are two versions of the model.
     const m = monitor({ modelId: "sdk-wrap", modelVersion: "v3" });
+    const classifier = monitor({ modelId: "sdk-wrap", modelVersion: "v4" });
     const score = m.wrap((features: { amount: number }) => {
       if (features.amount < 0) throw new RangeError("negative amount");
       return features.amount / 100;
     });
-    const scoreAsync = m.wrap(async (features: { amount: number }) => {
+    const scoreAsync = classifier.wrap(async (features: { amount: number }) => {
       if (features.amount > 90) throw new Error("upstream timeout");
       return { label: features.amount > 50 ? "high" : "low", score: features.amount / 100 };
     });
@@ -107,13 +110,13 @@ describe("ModelMonitor against the Worker", () => {
       }
     }
     const settled = await Promise.allSettled(Array.from({ length: 100 }, (_, i) => scoreAsync({ amount: i })));
-    await m.shutdown();
+    await Promise.all([m.shutdown(), classifier.shutdown()]);
     expect(thrown).toBe(10);
     expect(settled.filter((s) => s.status === "rejected")).toHaveLength(9);
 
     const detail = await model("sdk-wrap");
-    expect(perVersion(detail, "predictions")).toEqual({ v3: 140 });
-    expect(perVersion(detail, "errors")).toEqual({ v3: 19 });
+    expect(perVersion(detail, "predictions")).toEqual({ v3: 40, v4: 100 });
+    expect(perVersion(detail, "errors")).toEqual({ v3: 10, v4: 9 });
     expect(total(detail, "latency")).toBe(140);
     expect(total(detail, "numeric_feature", "amount")).toBe(140);
     expect(total(detail, "prediction_value")).toBe(30);

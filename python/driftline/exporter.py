@@ -88,6 +88,10 @@ class Exporter:
         if left:
             self._counters.dropped_at_close += left
             self._log_once("close", logging.WARNING, "driftline: %d records were still queued when the monitor closed (close_timeout_seconds=%s) and were dropped", left, self.config.close_timeout_seconds)
+        elif not delivered:
+            # Everything had been taken into a request that the endpoint had not answered yet: those
+            # records may be lost too, and the host should hear of it as of queued ones.
+            self._log_once("close", logging.WARNING, "driftline: a request was still unanswered when the monitor closed (close_timeout_seconds=%s); its records may not have been delivered", self.config.close_timeout_seconds)
         self._transport.close()
         return delivered and not left
 

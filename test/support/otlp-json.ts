@@ -13,10 +13,15 @@ function anyValue(value: Scalar) {
 
 /** An ExportLogsServiceRequest with one `ml.prediction` event per attribute set, timestamped `timeMs`. */
 export function predictionsRequest(records: Record<string, Scalar>[], timeMs = Date.now()): string {
+  return eventsRequest("ml.prediction", records, timeMs);
+}
+
+/** An ExportLogsServiceRequest with one `eventName` event per attribute set (`ml.actual` for actuals). */
+export function eventsRequest(eventName: string, records: Record<string, Scalar>[], timeMs = Date.now()): string {
   const timeUnixNano = String(BigInt(Math.floor(timeMs)) * 1_000_000n);
   const logRecords = records.map((attributes) => ({
     timeUnixNano,
-    eventName: "ml.prediction",
+    eventName,
     attributes: Object.entries(attributes).map(([key, value]) => ({ key, value: anyValue(value) })),
   }));
   return JSON.stringify({ resourceLogs: [{ resource: { attributes: [] }, scopeLogs: [{ scope: { name: "driftline-test" }, logRecords }] }] });

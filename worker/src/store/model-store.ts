@@ -133,7 +133,7 @@ export class ModelStore extends DurableObject<Env> {
       const ceiling = new CounterCeiling(this.sql);
       for (const delta of deltas) {
         const id = this.seriesIdFor(delta, limits, rejections);
-        const refused = id === undefined || (delta.sketch === null && !ceiling.admit(id, delta.value));
+        const refused = id === undefined || (typeof delta.sketch === "number" && !ceiling.admit(id, delta.value));
         if (refused) {
           if (id !== undefined) rejections.add(CEILING_REASON, delta.records);
           lostRecords = Math.max(lostRecords, delta.records);

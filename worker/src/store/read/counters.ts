@@ -17,28 +17,34 @@ export const MAX_POINTS_PER_SERIES = 20_000;
  * min(end, now) when that is not a boundary, so a query right after ingest sees the current
  * minute (what a scrape taken at that instant would show). A point's value counts the buckets that
  * start before its `cutMinute`: the boundary itself, or the minute after ⌊t⌋ for the last point.
+ *
+ * The grid is as fine as the stored buckets allow: a range that starts in the hour rollups and
+ * ends in the minute buckets is sampled hourly up to the minute cut and every minute after it
+ * (when the step is under an hour), so `rate(x[5m])` over the last 7 days has data wherever
+ * Prometheus' own 1-minute scrapes would, not one sample an hour for the whole range.
  */
-export function counterGrid(span: Span, firstMinute: number, cuts: Cuts): { timesMs: number[]; cutMinutes: number[]; resolution: number } {
+export function counterGrid(span: Span, firstMinute: number, cuts: Cuts): { timesMs: number[]; cutMinutes: number[] } {
   const r = resolutionMinutes(span.startMs, span.stepMs, cuts);
   // A series reads 0 at the start of its first bucket, so an increase counts its first minute.
   const first = Math.max(Math.ceil(span.startMs / 60_000 / r) * r, Math.floor(firstMinute / r) * r);
   const lastMs = Math.min(span.endMs, cuts.nowMs);
-  const last = Math.floor(Math.floor(lastMs / 60_000) / r) * r;
-  const count = last < first ? 0 : (last - first) / r + 1;
-  if (count > MAX_POINTS_PER_SERIES) {
-    throw new ReadLimitError(`a counter over this range has ${count} samples at ${r}-minute resolution, more than the limit of ${MAX_POINTS_PER_SERIES} (MAX_POINTS_PER_SERIES); query a shorter range`);
+  const lastMinute = Math.floor(lastMs / 60_000);
+  // Minute resolution from the minute cut on, when the hour grid starts before it (cuts are on hour boundaries).
+  const fineFrom = r === 60 && span.stepMs < 3_600_000 ? Math.max(cuts.minuteCut, Math.floor(firstMinute)) : Number.POSITIVE_INFINITY;
+  const minutes: number[] = [];
+  for (let m = first; m <= lastMinute && m < fineFrom; m += r) minutes.push(m);
+  for (let m = Math.max(first, fineFrom); m <= lastMinute; m += 1) minutes.push(m);
+  if (minutes.length > MAX_POINTS_PER_SERIES) {
+    throw new ReadLimitError(`a counter over this range has ${minutes.length} samples at the stored resolution, more than the limit of ${MAX_POINTS_PER_SERIES} (MAX_POINTS_PER_SERIES); query a shorter range`);
   }
-  const timesMs: number[] = [];
-  const cutMinutes: number[] = [];
-  for (let m = first; m <= last; m += r) {
-    timesMs.push(m * 60_000);
-    cutMinutes.push(m);
-  }
-  if (lastMs > (count > 0 ? last * 60_000 : -Infinity) && lastMs >= span.startMs && lastMs >= firstMinute * 60_000) {
+  const timesMs: number[] = minutes.map((m) => m * 60_000);
+  const cutMinutes: number[] = [...minutes];
+  const lastBoundaryMs = minutes.length > 0 ? minutes[minutes.length - 1] * 60_000 : -Infinity;
+  if (lastMs > lastBoundaryMs && lastMs >= span.startMs && lastMs >= firstMinute * 60_000) {
     timesMs.push(lastMs);
-    cutMinutes.push(Math.floor(lastMs / 60_000) + 1);
+    cutMinutes.push(lastMinute + 1);
   }
-  return { timesMs, cutMinutes, resolution: r };
+  return { timesMs, cutMinutes };
 }
 
 /**
