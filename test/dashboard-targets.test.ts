@@ -177,24 +177,24 @@ const targets: (FilledTarget & { panelId: number })[] = DASHBOARDS.flatMap((entr
 });
 
 /** Every target for every scrape interval and range: what Grafana sends in each case. */
-const cases = SCRAPE_INTERVALS.flatMap((scrapeInterval) =>
+const allCases = SCRAPE_INTERVALS.flatMap((scrapeInterval) =>
   RANGES.flatMap((range) => targets.map((target) => ({ name: `scrape ${scrapeInterval}, last ${range.name}: ${target.dashboardUid} / ${target.panelTitle} / ${target.refId}${target.instant ? " (instant)" : ""}`, scrapeInterval, range, target }))),
 );
+const gapOf = (c: (typeof allCases)[number]) => KNOWN_GAPS[`${c.target.dashboardUid} / ${c.target.panelTitle} / ${c.target.refId}`];
+const cases = allCases.filter((c) => gapOf(c) === undefined);
+const gaps = allCases.filter((c) => gapOf(c) !== undefined);
+for (const reason of new Set(gaps.map(gapOf))) console.log(`dashboard-targets: skipping ${gaps.filter((c) => gapOf(c) === reason).length} cases: ${reason}`);
 
 /** Identical requests (the same expression, step and range) are sent once; the answer is shared. */
 const answers = new Map<string, ReturnType<typeof readApi>>();
 
 describe("every dashboard target, sent as Grafana sends it after a day of the demo's traffic", () => {
+  it.skip.each(gaps.map((c) => [c.name, gapOf(c)] as const))("%s is skipped: %s", () => {});
   it.each(cases.map((c) => [c.name, c] as const))("%s returns data", async (_name, { scrapeInterval, range, target }) => {
     if (target.expr.includes("driftline_accuracy") && !accuracyServed) {
       // Accuracy from joined actuals is another engineer's work in progress (issue 6); until the
       // Worker serves driftline_accuracy the panel can only be empty, so it is not sent.
       console.log(`skipped until the Worker serves driftline_accuracy: ${target.dashboardUid} / ${target.panelTitle}`);
-      return;
-    }
-    const gap = KNOWN_GAPS[`${target.dashboardUid} / ${target.panelTitle} / ${target.refId}`];
-    if (gap !== undefined) {
-      console.log(`skipped, a known gap: ${target.dashboardUid} / ${target.panelTitle} (scrape ${scrapeInterval}, last ${range.name}): ${gap}`);
       return;
     }
     const { path, params, stepMs, expr } = grafanaRequest(target, scrapeInterval, range.ms, Date.now());
