@@ -49,6 +49,10 @@ describe("durability", () => {
     const random = seededRandom(seed);
     const crashAfterMs = 500 + Math.floor(random() * 2_500);
     const state = mkdtempSync(join(tmpdir(), "driftline-crash-"));
+    // The previous test's Worker is stopped here: `worker` is about to point at this one, and
+    // afterAll stops only what it points at (nothing may outlive the suite).
+    await worker?.stop();
+    worker = undefined;
     try {
       const first = await startWorker({ persistTo: state });
       worker = first;
