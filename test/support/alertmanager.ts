@@ -9,7 +9,7 @@ import { createServer } from "node:http";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, killAndWait } from "./processes.ts";
+import { freePort, killAndWait, waitForReady } from "./processes.ts";
 
 export const ALERTMANAGER_BIN = "/usr/bin/prometheus-alertmanager";
 const AMTOOL_BIN = "/usr/bin/amtool";
@@ -92,22 +92,11 @@ export async function startAlertmanager(): Promise<RunningAlertmanager> {
     rmSync(dir, { recursive: true, force: true });
   };
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) {
-      await stop();
-      throw new Error(`alertmanager exited with ${child.exitCode}:\n${output}`);
-    }
-    try {
-      if ((await fetch(`${url}/-/ready`)).status === 200) break;
-    } catch {
-      // Not listening yet.
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`alertmanager not ready after 30 s:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
+  try {
+    await waitForReady("alertmanager", url, child, () => output, 30_000);
+  } catch (error) {
+    await stop();
+    throw error;
   }
   return { url, received, stop };
 }

@@ -42,3 +42,22 @@ export function killGroup(pid: number, signal: NodeJS.Signals): void {
     // Already gone.
   }
 }
+
+/**
+ * Polls `${url}/-/ready` (Prometheus' and Alertmanager's readiness route) until it answers 200;
+ * rejects with the child's output when it exits first or `timeoutMs` passes.
+ */
+export async function waitForReady(name: string, url: string, child: ChildProcess, output: () => string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${output()}`);
+    try {
+      const response = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(2_000) });
+      if (response.status === 200) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${name} did not answer ${url}/-/ready within ${timeoutMs / 1000} s:\n${output()}`);
+}

@@ -12,8 +12,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ChildProcess } from "node:child_process";
-import { freePort, killAndWait } from "./processes.ts";
+import { freePort, killAndWait, waitForReady } from "./processes.ts";
 
 /** Where Debian installs the binaries (.ci/run installs the package). */
 export const PROMETHEUS_BIN = "/usr/bin/prometheus";
@@ -117,7 +116,7 @@ export async function startPrometheus(options: StartPrometheusOptions = {}): Pro
   };
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitForReady(url, child, () => output);
+    await waitForReady("prometheus", url, child, () => output, STARTUP_TIMEOUT_MS);
   } catch (error) {
     await stop();
     throw error;
@@ -153,19 +152,5 @@ function configYaml(scrape: StartPrometheusOptions["scrape"]): string {
   ].join("\n");
 }
 
-async function waitForReady(url: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`prometheus exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${output()}`);
-    try {
-      const response = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(2_000) });
-      if (response.status === 200) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`prometheus did not answer ${url}/-/ready within ${STARTUP_TIMEOUT_MS / 1000} s:\n${output()}`);
-}
 
 
