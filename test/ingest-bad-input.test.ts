@@ -115,8 +115,14 @@ describe("values rejected one by one", () => {
     const answer = ProtobufLogsSerializer.deserializeResponse(new Uint8Array(await response.arrayBuffer())) as IExportLogsServiceResponse;
     expect(Number(answer.partialSuccess?.rejectedLogRecords)).toBeGreaterThan(0);
     expect(answer.partialSuccess?.errorMessage).toMatch(/maxFeaturesPerModel \(1000\)|maxSeriesPerModel/);
-    const detail = (await (await fetch(`${worker.url}/api/models/wide`, { headers: { Authorization: `Bearer ${worker.readToken}` } })).json()) as { seriesPerKind: Record<string, number> };
+    const detail = (await (await fetch(`${worker.url}/api/models/wide`, { headers: { Authorization: `Bearer ${worker.readToken}` } })).json()) as { seriesPerKind: Record<string, number>; rejected: Record<string, number> };
     expect(detail.seriesPerKind.numeric_feature).toBeLessThanOrEqual(1000);
+    // The loss is counted on the model too, as the response reported it: not only in a
+    // partial_success that OpenTelemetry's exporters merely log.
+    const reason = `model "wide" has more features in one request than maxFeaturesPerModel (1000)`;
+    const reported = new RegExp(`(\\d+) × ${reason.replace(/[()]/g, "\\$&")}`).exec(answer.partialSuccess?.errorMessage ?? "");
+    expect(reported, answer.partialSuccess?.errorMessage ?? "").not.toBeNull();
+    expect(detail.rejected[reason]).toBe(Number(reported![1]));
   }, 60_000);
 
   it("does not show one tenant's models to another tenant's read token", async () => {

@@ -55,6 +55,12 @@ export type ModelBatch = {
   cumulative: CumulativePoint[];
   /** Predictions with an id and actuals, for the store's accuracy join (docs/accuracy.md); absent: none. */
   joins?: JoinRecord[];
+  /**
+   * Values the fold refused for this model's caps (series, features, sketches per request), by
+   * reason: the store adds them to its lifetime count (`rejected` in GET /api/models/:model), so a
+   * loss is visible there even when the client's exporter only logs `partial_success`.
+   */
+  refused?: [reason: string, count: number][];
 };
 
 /** The fold's result for one request. */
@@ -199,6 +205,8 @@ export class ModelAccumulator {
   records = 0;
   private readonly limits: Limits;
   private readonly rejections: Rejections;
+  /** The reasons this accumulator refused values for, with counts (also noted in `rejections`). */
+  private readonly refused = new Map<string, number>();
   /** Distinct series met in this request (kind, version, name, segment): at most maxSeriesPerModel. */
   private readonly series = new Set<string>();
   /** Sketches built: one per series and minute. */
@@ -251,18 +259,18 @@ export class ModelAccumulator {
    */
   admit(kind: SeriesKind, version: string, name: string, segment: string): boolean {
     if (this.sketchCount >= this.limits.maxSketchesPerRequest) {
-      this.rejections.add(`model ${JSON.stringify(this.modelId)} needs more than maxSketchesPerRequest (${this.limits.maxSketchesPerRequest}) sketches (series × minutes) in one request: send fewer minutes per request`);
+      this.refuse(`model ${JSON.stringify(this.modelId)} needs more than maxSketchesPerRequest (${this.limits.maxSketchesPerRequest}) sketches (series × minutes) in one request: send fewer minutes per request`);
       return false;
     }
     const key = kind + "\u0000" + version + "\u0000" + name + "\u0000" + segment;
     if (!this.series.has(key)) {
       if (this.series.size >= this.limits.maxSeriesPerModel) {
-        this.rejections.add(`model ${JSON.stringify(this.modelId)} has more series in one request than maxSeriesPerModel (${this.limits.maxSeriesPerModel})`);
+        this.refuse(`model ${JSON.stringify(this.modelId)} has more series in one request than maxSeriesPerModel (${this.limits.maxSeriesPerModel})`);
         return false;
       }
       const newFeature = isFeatureKind(kind) && !this.features.has(name);
       if (newFeature && this.features.size >= this.limits.maxFeaturesPerModel) {
-        this.rejections.add(`model ${JSON.stringify(this.modelId)} has more features in one request than maxFeaturesPerModel (${this.limits.maxFeaturesPerModel})`);
+        this.refuse(`model ${JSON.stringify(this.modelId)} has more features in one request than maxFeaturesPerModel (${this.limits.maxFeaturesPerModel})`);
         return false;
       }
       this.series.add(key);
@@ -270,6 +278,11 @@ export class ModelAccumulator {
     }
     this.sketchCount += 1;
     return true;
+  }
+
+  private refuse(reason: string): void {
+    this.rejections.add(reason);
+    this.refused.set(reason, (this.refused.get(reason) ?? 0) + 1);
   }
 
   /**
@@ -287,6 +300,8 @@ export class ModelAccumulator {
   finish(): ModelBatch {
     const deltas: SeriesDelta[] = [];
     for (const group of this.groups.values()) group.finish(deltas);
-    return { modelId: this.modelId, records: this.records, deltas, cumulative: this.cumulative, joins: this.joins };
+    const batch: ModelBatch = { modelId: this.modelId, records: this.records, deltas, cumulative: this.cumulative, joins: this.joins };
+    if (this.refused.size > 0) batch.refused = [...this.refused];
+    return batch;
   }
 }

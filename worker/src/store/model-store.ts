@@ -151,6 +151,8 @@ export class ModelStore extends DurableObject<Env> {
       this.buckets.mergeAll(toMerge, limits.maxCategoriesPerSeries);
       totals.write(this.sql);
       this.countRejections(rejections);
+      // What the Worker's fold refused for this model's caps, counted with the store's own.
+      for (const [reason, count] of batch.refused ?? []) this.countRejection(reason, count);
       markDirty(this.sql, [...minutes].sort((a, b) => a - b));
     });
     // Points and join records that lost a value to a cap were counted one each as they were folded.
@@ -499,8 +501,10 @@ export class ModelStore extends DurableObject<Env> {
 
   /** Adds to the lifetime count of values refused per reason (the reasons name caps: bounded). */
   private countRejections(rejections: Rejections): void {
-    for (const [reason, count] of rejections.entries()) {
-      this.sql.exec("INSERT INTO rejections (reason, count) VALUES (?, ?) ON CONFLICT (reason) DO UPDATE SET count = count + excluded.count", reason, count);
-    }
+    for (const [reason, count] of rejections.entries()) this.countRejection(reason, count);
+  }
+
+  private countRejection(reason: string, count: number): void {
+    this.sql.exec("INSERT INTO rejections (reason, count) VALUES (?, ?) ON CONFLICT (reason) DO UPDATE SET count = count + excluded.count", reason, count);
   }
 }
