@@ -25,6 +25,8 @@ export function ruleQuery(rule: AlertRule): string {
       return `${selector("driftline_accuracy", [...base, ["metric", rule.metric!], ...(rule.className === undefined ? [] : [["class", rule.className] as [string, string]]), ["window", window]])} ${firesAbove(rule) ? ">" : "<"} ${rule.threshold}`;
     case "data_quality":
       return `${selector(rule.quality === "out_of_range" ? "driftline_feature_out_of_range_ratio" : "driftline_feature_new_category_ratio", [...base, ["feature", rule.feature!], ["window", window]])} > ${rule.threshold}`;
+    case "promql":
+      return rule.expr!;
     case "no_data":
       return `sum by (model) (increase(${selector("driftline_predictions_total", base)}[${formatDurationMs(rule.threshold * 1000)}])) == 0`;
   }

@@ -20,6 +20,8 @@ export type PublicRule = {
   threshold?: number;
   resolveThreshold?: number;
   duration?: string;
+  expr?: string;
+  keep_firing_for?: string;
   for: string;
   interval: string;
   repeatInterval: string;
@@ -45,7 +47,10 @@ export function publicRule(rule: AlertRule): PublicRule {
   if (rule.quantile !== undefined) out.quantile = rule.quantile;
   if (rule.metric !== undefined) out.metric = rule.metric;
   if (rule.className !== undefined) out.class = rule.className;
-  if (rule.kind === "no_data") out.duration = formatDurationMs(rule.threshold * 1000);
+  if (rule.kind === "promql") {
+    out.expr = rule.expr!;
+    out.keep_firing_for = formatDurationMs(rule.keepFiringForMs ?? 0);
+  } else if (rule.kind === "no_data") out.duration = formatDurationMs(rule.threshold * 1000);
   else {
     out.window = formatDurationMs(rule.windowMs);
     out.threshold = rule.threshold;

@@ -6,6 +6,7 @@
 import { parseDurationMs } from "./duration.ts";
 import { AlertRuleError, isObject } from "./errors.ts";
 import { parseReceivers } from "./receivers.ts";
+import { parsePromqlFields } from "./promql-rule.ts";
 import type { ReceiverPolicy } from "./receiver-address.ts";
 import type { Receiver } from "./receivers.ts";
 import { ACCURACY_METRICS, PER_CLASS_METRICS, isAccuracyMetric, isErrorMetric } from "../series/accuracy-metrics.ts";
@@ -28,6 +29,8 @@ export const RuleKind = {
   noData: "no_data",
   /** A data-quality ratio of one feature above a bound (docs/drift.md, "Data quality"). */
   dataQuality: "data_quality",
+  /** Any PromQL expression over the model's series, one alert per output series (promql-rule.ts). */
+  promql: "promql",
 } as const;
 /** One of {@link RuleKind}. */
 export type RuleKind = (typeof RuleKind)[keyof typeof RuleKind];
@@ -84,6 +87,10 @@ export type AlertRule = {
   receivers: Receiver[];
   /** Where the rule can be read in Driftline's API (set from the URL it was stored through). */
   generatorURL?: string;
+  /** PromQL rules: the expression, parse-checked when stored. */
+  expr?: string;
+  /** PromQL rules: how long a firing alert keeps firing after its series left the output (Prometheus' keep_firing_for). */
+  keepFiringForMs?: number;
 };
 
 /** Limits and defaults that parsing applies. */
@@ -121,6 +128,7 @@ const FIELDS_OF: Record<RuleKind, string[]> = {
   accuracy: [...COMMON_FIELDS, "metric", "class", "window", "threshold", "resolveThreshold"],
   no_data: [...COMMON_FIELDS, "duration"],
   data_quality: [...COMMON_FIELDS, "feature", "quality", "window", "threshold", "resolveThreshold"],
+  promql: ["kind", "expr", "for", "keep_firing_for", "interval", "repeatInterval", "labels", "annotations", "receivers"],
 };
 
 /** A rule name: 1-64 letters, digits, `_`, `.`, `-` (it is a URL segment and an `alertname` label). */
@@ -154,6 +162,7 @@ export function parseRule(name: string, model: string, body: unknown, limits: Ru
   };
   if (limits.baseUrl !== undefined) rule.generatorURL = `${limits.baseUrl}/api/models/${encodeURIComponent(model)}/alerts/${name}`;
   rule.repeatIntervalMs = optionalDuration(body.repeatInterval, "repeatInterval", DEFAULT_REPEAT_INTERVAL_MS, rule.intervalMs, MAX_PERIOD_MS);
+  if (k === RuleKind.promql) return parsePromqlFields(rule, body);
   if (body.version !== undefined) rule.version = nameField(body.version, "version", limits);
   if (k === RuleKind.noData) {
     if (body.duration === undefined) throw new AlertRuleError("a no_data rule needs duration, e.g. \"15m\": how long without predictions before it fires");
@@ -213,11 +222,13 @@ export function parseRule(name: string, model: string, body: unknown, limits: Ru
   return rule;
 }
 
-function optionalDuration(value: unknown, field: string, fallbackMs: number, minMs: number, maxMs: number): number {
+/** A duration field that may be absent (then `fallbackMs`, at least `minMs`). */
+export function optionalDuration(value: unknown, field: string, fallbackMs: number, minMs: number, maxMs: number): number {
   return value === undefined ? Math.max(fallbackMs, minMs) : duration(value, field, minMs, maxMs);
 }
 
-function duration(value: unknown, field: string, minMs: number, maxMs: number): number {
+/** A duration field within [minMs, maxMs]; throws AlertRuleError naming the field and the bound. */
+export function duration(value: unknown, field: string, minMs: number, maxMs: number): number {
   const ms = typeof value === "string" ? parseDurationMs(value) : undefined;
   if (ms === undefined) throw new AlertRuleError(`${field} must be a duration such as "30s", "5m", "1h" or "1d", got ${JSON.stringify(value)}`);
   if (ms < minMs) throw new AlertRuleError(`${field} ${JSON.stringify(value)} is shorter than the minimum of ${minMs / 1000} s`);

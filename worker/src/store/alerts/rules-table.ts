@@ -6,8 +6,11 @@
 import { alertLabels, initialState, publicRule, ruleQuery } from "@driftline/collector/alerts";
 import type { AlertRule, AlertState, PublicRule } from "@driftline/collector/alerts";
 
-/** Rules per model: each costs a read per evaluation period (docs/alerts.md). */
-export const MAX_RULES_PER_MODEL = 50;
+/**
+ * Rules per model: each costs a read per evaluation period (docs/alerts.md). 200 are evaluated
+ * in one alarm well inside a second (npm run bench:alerts, docs/benchmarks.md).
+ */
+export const MAX_RULES_PER_MODEL = 200;
 
 /**
  * What the API shows of a rule: its public definition, the PromQL equivalent, the labels its
@@ -46,8 +49,39 @@ export function putRule(sql: SqlStorage, rule: AlertRule, nowMs: number): RuleVi
 }
 
 function sameCondition(a: AlertRule, b: AlertRule): boolean {
-  const condition = (r: AlertRule) => JSON.stringify([r.kind, r.version, r.feature, r.method, r.quantile, r.metric, r.className, r.windowMs, r.threshold, r.resolveThreshold, r.forMs]);
+  const condition = (r: AlertRule) => JSON.stringify([r.kind, r.version, r.feature, r.method, r.quantile, r.metric, r.className, r.windowMs, r.threshold, r.resolveThreshold, r.forMs, r.expr, r.keepFiringForMs]);
   return condition(a) === condition(b);
+}
+
+/** What applying a rule file did to each rule. */
+export type AppliedRule = { name: string; outcome: "created" | "updated" | "unchanged"; kind: AlertRule["kind"] };
+
+/**
+ * Applies a model's rules from a rule file (docs/alerts.md, "Rules as files"), all or none: a
+ * rule whose `expr` is an existing fixed-kind rule's PromQL equivalent keeps that rule (only its
+ * `for`, labels and annotations change), so export then apply changes nothing; a replaced rule
+ * keeps its receivers and reminder period unless `receiversGiven`. Rules not in the file stay.
+ */
+export function applyRules(sql: SqlStorage, rules: readonly AlertRule[], receiversGiven: boolean, nowMs: number): AppliedRule[] | RuleRefusal {
+  const applied: AppliedRule[] = [];
+  for (const incoming of rules) {
+    const existing = getStoredRule(sql, incoming.name)?.rule;
+    let rule = incoming;
+    if (existing !== undefined && existing.kind !== "promql" && ruleQuery(existing) === incoming.expr) {
+      rule = { ...existing, forMs: incoming.forMs, labels: incoming.labels, annotations: incoming.annotations };
+      if (receiversGiven) rule.receivers = incoming.receivers;
+    } else if (existing !== undefined && !receiversGiven) {
+      rule = { ...incoming, receivers: existing.receivers, repeatIntervalMs: Math.max(existing.repeatIntervalMs, incoming.intervalMs) };
+    }
+    if (existing !== undefined && rule.generatorURL === undefined && existing.generatorURL !== undefined) rule.generatorURL = existing.generatorURL;
+    const outcome = existing === undefined ? "created" : JSON.stringify(existing) === JSON.stringify(rule) ? "unchanged" : "updated";
+    if (outcome !== "unchanged") {
+      const view = putRule(sql, rule, nowMs);
+      if ("refused" in view) return view;
+    }
+    applied.push({ name: rule.name, outcome, kind: rule.kind });
+  }
+  return applied;
 }
 
 /** A rule with its state, or null. */

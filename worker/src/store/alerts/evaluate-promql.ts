@@ -1,0 +1,77 @@
+/**
+ * PromQL rules in the alarm (docs/alerts.md, "PromQL rules"). The engine is async, so the
+ * expressions are evaluated first, outside any transaction ({@link evaluatePromqlRules}), and
+ * the per-series alert states they produce are saved, with their notifications, in the alarm's
+ * one transaction ({@link savePromqlResults}). A rule replaced or deleted in between is left as
+ * it now is: its result is dropped, and it is evaluated again when due.
+ */
+import { instantSamples, PromQLError } from "@driftline/collector/promql";
+import { resendsWhileFiring, seriesNotificationOf, stepSeries } from "@driftline/collector/alerts";
+import type { AlertRule, AlertState, SeriesAlert, SeriesStep } from "@driftline/collector/alerts";
+import { ReadLimitError } from "../read/read-limit.ts";
+import type { ReadContext } from "../read/select.ts";
+import { StoreRuleSource } from "./promql-source.ts";
+import { enqueue } from "./outbox.ts";
+import { dueRules, saveState } from "./rules-table.ts";
+
+/** Series one rule's expression may read (the engine's maxSeries), far above MAX_ALERTS_PER_RULE. */
+export const MAX_RULE_SERIES = 2_000;
+
+/** One PromQL rule's evaluation, waiting to be saved. */
+export type PromqlResult = { spec: string; rule: AlertRule; state: AlertState; step: SeriesStep; seconds: number };
+
+/** Evaluates every PromQL rule due at `nowMs` over the store's own series; saves nothing. */
+export async function evaluatePromqlRules(sql: SqlStorage, nowMs: number, context: ReadContext): Promise<PromqlResult[]> {
+  const results: PromqlResult[] = [];
+  for (const { rule, state } of dueRules(sql, nowMs)) {
+    if (rule.kind !== "promql") continue;
+    const startedMs = performance.now();
+    let step: SeriesStep;
+    try {
+      const samples = await instantSamples(new StoreRuleSource(sql, rule.model, { ...context, nowMs }), rule.expr!, nowMs, { maxSeries: MAX_RULE_SERIES });
+      step = stepSeries({ name: rule.name, model: rule.model, forMs: rule.forMs, keepFiringForMs: rule.keepFiringForMs ?? 0, repeatIntervalMs: rule.repeatIntervalMs, labels: rule.labels, annotations: rule.annotations }, state.alerts ?? [], samples, nowMs);
+    } catch (error) {
+      if (!(error instanceof PromQLError) && !(error instanceof ReadLimitError)) throw error;
+      step = { error: error.message };
+    }
+    results.push({ spec: JSON.stringify(rule), rule, state, step, seconds: (performance.now() - startedMs) / 1000 });
+  }
+  return results;
+}
+
+/** Saves evaluated PromQL rules' states and queues their notifications (call inside a transaction). */
+export function savePromqlResults(sql: SqlStorage, results: readonly PromqlResult[], nowMs: number): void {
+  for (const { spec, rule, state, step, seconds } of results) {
+    const current = sql.exec<{ spec: string }>("SELECT spec FROM alert_rules WHERE name = ?", rule.name).toArray()[0];
+    if (current?.spec !== spec) continue;
+    const next: AlertState = { ...state, lastEvaluationMs: nowMs, evaluationSeconds: seconds };
+    if ("error" in step) {
+      // As in Prometheus, a failed evaluation leaves the alerts as they were.
+      Object.assign(next, { health: "err", lastError: step.error });
+    } else {
+      Object.assign(next, summaryOf(step.alerts), { health: "ok", lastError: "", alerts: step.alerts });
+      for (const { event, alert } of step.events) {
+        const notification = seriesNotificationOf(rule, alert, event === "refresh" ? "repeat" : event, nowMs);
+        if (event === "refresh") enqueue(sql, rule, "refresh", notification, nowMs, resendsWhileFiring);
+        else enqueue(sql, rule, event, notification, nowMs);
+      }
+    }
+    saveState(sql, rule.name, next, nowMs + rule.intervalMs);
+  }
+}
+
+/**
+ * The rule's own state from its alerts, as Prometheus reports a rule's state: firing when any
+ * alert fires, else pending when any is pending, else ok.
+ */
+function summaryOf(alerts: readonly SeriesAlert[]): Pick<AlertState, "status" | "activeSinceMs" | "firingSinceMs" | "value"> {
+  const firing = alerts.filter((a) => a.status === "firing");
+  const pending = alerts.filter((a) => a.status === "pending");
+  const active = [...firing, ...pending];
+  return {
+    status: firing.length > 0 ? "firing" : pending.length > 0 ? "pending" : "ok",
+    activeSinceMs: active.length === 0 ? null : Math.min(...active.map((a) => a.activeSinceMs)),
+    firingSinceMs: firing.length === 0 ? null : Math.min(...firing.map((a) => a.firingSinceMs ?? a.activeSinceMs)),
+    value: active.length === 0 ? null : active[0].value,
+  };
+}
