@@ -126,6 +126,7 @@ export function stepSeries(rule: SeriesStepRule, previous: readonly SeriesAlert[
     return { error: `the expression gives ${next.length} alerts, more than MAX_ALERTS_PER_RULE (${MAX_ALERTS_PER_RULE}): aggregate (sum by, topk) or narrow the selectors` };
   }
   next.sort((a, b) => compare(labelsKey(a.labels), labelsKey(b.labels)));
+  events.sort((a, b) => compare(labelsKey(a.alert.labels), labelsKey(b.alert.labels)));
   return { alerts: next, events };
 }
 

@@ -106,7 +106,7 @@ class Reader {
 
   private mapping(indent: number, depth: number): { [key: string]: YamlValue } {
     const out: { [key: string]: YamlValue } = {};
-    for (let line = this.peek(); line !== undefined && line.indent === indent && !isItem(line.text); line = this.peek()) {
+    for (let line = this.peek(); line !== undefined && line.indent === indent && !isItem(line.text) && !isMarker(line.text); line = this.peek()) {
       const entry = keyOf(line);
       if (entry === undefined) throw new YamlError(line.number, `expected "key: value", got ${JSON.stringify(line.text)}`);
       if (Object.hasOwn(out, entry.key)) throw new YamlError(line.number, `mapping key ${JSON.stringify(entry.key)} already defined`);
@@ -183,6 +183,11 @@ function fold(lines: string[]): string {
     else out += " " + line;
   });
   return out;
+}
+
+/** A document start or end marker: the document (and so every collection) ends there. */
+function isMarker(text: string): boolean {
+  return text === "..." || text === "---" || text.startsWith("--- ");
 }
 
 function isItem(text: string): boolean {
