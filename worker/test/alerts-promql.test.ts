@@ -1,6 +1,6 @@
 import { env, exports } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
-import { DEFAULT_LIMITS } from "@driftline/collector";
+import { DEFAULT_LIMITS, TDigest } from "@driftline/collector";
 import type { ModelBatch, SeriesDelta } from "@driftline/collector";
 import { describe, expect, it } from "vitest";
 import { parseRule } from "@driftline/collector/alerts";
@@ -46,7 +46,47 @@ function evaluateAt(model: string, nowMs: number) {
   });
 }
 
+function digestDelta(kind: SeriesDelta["kind"], name: string, values: number[], minute: number): SeriesDelta {
+  const d = new TDigest();
+  for (const v of values) d.add(v);
+  return { kind, version: "v1", name, segment: "", minute, records: values.length, value: values.length, sketch: d.toBytes() };
+}
+
 describe("PromQL rules evaluated in the ModelStore", () => {
+  it("targets any series: a segment, a custom metric, GenAI tokens and the latency histogram", async () => {
+    const model = `promql-any-${nextModel++}`;
+    const minute = T0 / MIN;
+    await store(model).ingest({ modelId: model, records: 1, cumulative: [], deltas: [
+      ...predictions(model, minute, { eu: 40, us: 2 }).deltas,
+      digestDelta("custom_values", 'gpu.temp{gpu="a100"}', [60, 70, 80, 90], minute),
+      digestDelta("genai_tokens", "input", [400, 300], minute),
+      digestDelta("genai_tokens", "output", [20], minute),
+      digestDelta("latency", "", [0.1, 0.2, 0.9, 1.2], minute),
+    ] }, DEFAULT_LIMITS);
+    const rules: Record<string, string> = {
+      segment: 'increase(driftline_predictions_total{segment="region", segment_value="eu"}[5m]) > 10',
+      custom: 'driftline_custom_gpu_temp{quantile="1", window="5m"} > 85',
+      tokens: "sum by (type) (increase(driftline_genai_tokens_total[5m])) > 100",
+      latency: "histogram_quantile(0.99, sum by (le, version) (rate(driftline_prediction_duration_seconds_bucket[5m]))) > 1",
+    };
+    for (const [name, expr] of Object.entries(rules)) await install(model, parseRule(name, model, { kind: "promql", expr }, LIMITS));
+    const fired = await runInDurableObject(store(model), async (_i: ModelStore, state) => {
+      const sql = state.storage.sql;
+      const nowMs = T0 + 30_000;
+      const results = await evaluatePromqlRules(sql, nowMs, { nowMs, minuteRetention: 48 * 60, categoriesCap: DEFAULT_LIMITS.maxCategoriesPerSeries });
+      state.storage.transactionSync(() => savePromqlResults(sql, results, nowMs));
+      return Object.fromEntries(Object.keys(rules).map((name) => {
+        const { state: s } = getStoredRule(sql, name)!;
+        return [name, { health: s.health, error: s.lastError, alerts: s.alerts!.map((a) => ({ ...a.labels, value: a.value, status: a.status })) }];
+      }));
+    });
+    expect(fired.segment).toMatchObject({ health: "ok", alerts: [{ alertname: "segment", model, segment: "region", segment_value: "eu", version: "v1", status: "firing" }] });
+    expect(fired.custom).toMatchObject({ health: "ok", alerts: [{ alertname: "custom", gpu: "a100", quantile: "1", window: "5m", value: 90, status: "firing" }] });
+    expect(fired.tokens).toMatchObject({ health: "ok", alerts: [{ alertname: "tokens", model, type: "input", status: "firing" }] });
+    expect(fired.latency).toMatchObject({ health: "ok", alerts: [{ alertname: "latency", model, version: "v1", status: "firing" }] });
+    expect(fired.latency.alerts[0].value).toBeGreaterThan(1);
+  });
+
   it("keeps one alert per output series, each walking pending, firing and resolved on its own", async () => {
     const model = `promql-eval-${nextModel++}`;
     const rule = parseRule("busy-region", model, {
