@@ -12,7 +12,7 @@ import { deliverDue, enqueue, nextDeliveryDueMs } from "./outbox.ts";
 import type { Sender } from "./outbox.ts";
 import { readRule } from "./readings.ts";
 import type { ReadingContext } from "./readings.ts";
-import { dueRules, nextRuleDueMs, saveState } from "./rules-table.ts";
+import { dueRules, nextEvaluationMs, nextRuleDueMs, saveState } from "./rules-table.ts";
 import { evaluatePromqlRules, savePromqlResults } from "./evaluate-promql.ts";
 import type { ReadContext } from "../read/select.ts";
 
@@ -35,7 +35,7 @@ export function evaluateDue(sql: SqlStorage, nowMs: number, context: ReadingCont
       // Still firing, nothing new: Alertmanager is told again, as Prometheus does (deliveries.ts).
       enqueue(sql, rule, "refresh", notificationOf(rule, result.state, "repeat"), nowMs, resendsWhileFiring);
     }
-    saveState(sql, rule.name, result.state, nowMs + rule.intervalMs);
+    saveState(sql, rule.name, result.state, nextEvaluationMs(nowMs, rule.intervalMs));
   }
   return due.length;
 }

@@ -10,7 +10,7 @@
 import type { HistogramQuantileRequest, HistogramQuantileSeries, Labels, Matcher, SelectHints, SeriesData, SeriesSource } from "@driftline/collector/promql";
 import { Family } from "@driftline/collector/series";
 import { latencyQuantiles, selectSeries } from "../read/select.ts";
-import type { ReadContext } from "../read/select.ts";
+import type { CatalogRows, ReadContext } from "../read/select.ts";
 
 /** The latency histogram's labels besides `model` and `le` (as query/source.ts offers them). */
 const LATENCY_LABELS: readonly string[] = ["version", "segment", "segment_value"];
@@ -20,15 +20,18 @@ export class StoreRuleSource implements SeriesSource {
   private readonly sql: SqlStorage;
   private readonly model: string;
   private readonly context: ReadContext;
+  /** The series catalog's rows, read once for all the rules of one alarm (nothing writes meanwhile). */
+  private readonly rows: CatalogRows;
 
-  constructor(sql: SqlStorage, model: string, context: ReadContext) {
+  constructor(sql: SqlStorage, model: string, context: ReadContext, rows: CatalogRows) {
     this.sql = sql;
     this.model = model;
     this.context = context;
+    this.rows = rows;
   }
 
   async select(matchers: Matcher[], startMs: number, endMs: number, hints: SelectHints): Promise<SeriesData[]> {
-    return selectSeries(this.sql, { model: this.model, matchers, startMs, endMs, stepMs: hints.stepMs, rangeMs: hints.rangeMs, lookbackMs: hints.lookbackMs }, this.context);
+    return selectSeries(this.sql, { model: this.model, matchers, startMs, endMs, stepMs: hints.stepMs, rangeMs: hints.rangeMs, lookbackMs: hints.lookbackMs }, this.context, this.rows);
   }
 
   /** The latency quantile from merged digests, as the query API answers it (one model: always possible). */

@@ -106,6 +106,15 @@ export function dueRules(sql: SqlStorage, nowMs: number): StoredRule[] {
     .map((row) => ({ rule: JSON.parse(row.spec) as AlertRule, state: JSON.parse(row.state) as AlertState, nextEvalMs: row.next_eval_ms }));
 }
 
+/**
+ * When a rule evaluated at `nowMs` is next due: the next multiple of its interval (Prometheus
+ * likewise aligns a group's evaluations), so a model's rules of one interval are evaluated
+ * together, in one alarm, whenever they were stored.
+ */
+export function nextEvaluationMs(nowMs: number, intervalMs: number): number {
+  return (Math.floor(nowMs / intervalMs) + 1) * intervalMs;
+}
+
 /** Writes a rule's state after an evaluation, and when it is due next. */
 export function saveState(sql: SqlStorage, name: string, state: AlertState, nextEvalMs: number): void {
   sql.exec("UPDATE alert_rules SET state = ?, next_eval_ms = ? WHERE name = ?", JSON.stringify(state), nextEvalMs, name);
