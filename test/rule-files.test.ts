@@ -133,7 +133,7 @@ describe.skipIf(promtoolMissing !== null)("rule files", () => {
     expect(apply.code).toBe(1);
     expect(apply.stderr).toMatch(/group "credit", rules\[1\]: recording rules \(record: "model:predictions:rate5m"\) are not evaluated by Driftline/);
     // Structure first: once the recording rule is gone, the rules' own problems are named.
-    writeFileSync(file, readFileSync(file, "utf8").replace(/      - record:[^\n]*\n[^\n]*\n/, ""));
+    writeFileSync(file, readFileSync(file, "utf8").replace(/ {6}- record:[^\n]*\n[^\n]*\n/, ""));
     const again = await cli(["rules", "apply", "-f", file]);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/group "credit", rule "Range": expr gives a range vector/);

@@ -86,7 +86,7 @@ describe("Prometheus rule files", () => {
       expect.stringMatching(/^group "credit", rule "Tmpl": a second alert of this name in the group/),
     ]);
     // Structure first; once the structure is right, each rule's own problems are named.
-    const rules = file.replace("    limit: 10\n", "").replace(/      - record[^\n]*\n[^\n]*\n/, "").replace(/      - alert: Tmpl\n        expr: up == 0\n$/, "");
+    const rules = file.replace("    limit: 10\n", "").replace(/ {6}- record[^\n]*\n[^\n]*\n/, "").replace(/ {6}- alert: Tmpl\n {8}expr: up == 0\n$/, "");
     try {
       rulesOfFile(rules, LIMITS);
     } catch (e) {
