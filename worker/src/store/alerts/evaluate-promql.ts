@@ -36,8 +36,10 @@ export async function evaluatePromqlRules(sql: SqlStorage, nowMs: number, contex
       const samples = await instantSamples(new StoreRuleSource(sql, rule.model, { ...context, nowMs }, rows), rule.expr!, nowMs, { maxSeries: MAX_RULE_SERIES });
       step = stepSeries({ name: rule.name, model: rule.model, forMs: rule.forMs, keepFiringForMs: rule.keepFiringForMs ?? 0, repeatIntervalMs: rule.repeatIntervalMs, labels: rule.labels, annotations: rule.annotations }, state.alerts ?? [], samples, nowMs);
     } catch (error) {
-      if (!(error instanceof PromQLError) && !(error instanceof ReadLimitError)) throw error;
-      step = { error: error.message };
+      // One rule's failure is that rule's health, never every rule's: an unexpected error is
+      // logged as well, as it is a bug rather than a query problem.
+      if (!(error instanceof PromQLError) && !(error instanceof ReadLimitError)) console.error(`alert rule ${rule.name} failed`, error);
+      step = { error: error instanceof Error ? error.message : String(error) };
     }
     results.push({ spec: JSON.stringify(rule), rule, state, step, seconds: (performance.now() - startedMs) / 1000 });
     // The reads are synchronous: without a turn of the event loop between rules, 200 rules would
