@@ -73,9 +73,15 @@ async function ingest(worker: RunningWorker, model: string, n: number): Promise<
   return performance.now() - started;
 }
 
+/**
+ * Rule i: four cases by i % 4; within a case, k = ⌊i / 4⌋ picks distinct features, methods and
+ * windows, so no two rules read the same selector (no help from the per-alarm read memo).
+ */
 function ruleBody(i: number): Record<string, unknown> {
-  const feature = `f${i % FEATURES}`;
-  const method = ["psi", "js", "ks", "wasserstein"][i % 4];
+  const k = Math.floor(i / 4);
+  const feature = `f${k % FEATURES}`;
+  const method = ["psi", "js", "wasserstein", "hellinger"][Math.floor(k / FEATURES) % 4];
+  const window = `${1 + (k % 25)}m`;
   const common = { interval: "2s", labels: { severity: "warning" } };
   switch (i % 4) {
     case 0:
@@ -83,13 +89,13 @@ function ruleBody(i: number): Record<string, unknown> {
     case 1:
       return { ...common, kind: "promql", expr: `driftline_feature_drift{feature="${feature}", method="${method}", window="5m"} > 5` };
     case 2:
-      return i % 8 === 2
-        ? { ...common, kind: "error_rate", window: `${1 + (i % 10)}m`, threshold: 0.5 }
-        : { ...common, kind: "promql", expr: `sum by (version) (increase(driftline_prediction_errors_total[${1 + (i % 10)}m])) / sum by (version) (increase(driftline_predictions_total[${1 + (i % 10)}m])) > 0.5` };
+      return k % 2 === 0
+        ? { ...common, kind: "error_rate", window, threshold: 0.5 }
+        : { ...common, kind: "promql", expr: `sum by (version) (increase(driftline_prediction_errors_total[${window}])) / sum by (version) (increase(driftline_predictions_total[${window}])) > 0.5` };
     default:
-      return i % 8 === 3
-        ? { ...common, kind: "latency", quantile: 0.99, window: `${1 + (i % 10)}m`, threshold: 10 }
-        : { ...common, kind: "promql", expr: `histogram_quantile(0.99, sum by (le, version) (rate(driftline_prediction_duration_seconds_bucket[${1 + (i % 10)}m]))) > 10` };
+      return k % 2 === 0
+        ? { ...common, kind: "latency", quantile: 0.99, window, threshold: 10 }
+        : { ...common, kind: "promql", expr: `histogram_quantile(0.99, sum by (le, version) (rate(driftline_prediction_duration_seconds_bucket[${window}]))) > 10` };
   }
 }
 

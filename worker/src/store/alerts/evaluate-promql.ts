@@ -14,6 +14,7 @@ import { ReadLimitError } from "../read/read-limit.ts";
 import { catalogRows } from "../read/select.ts";
 import type { ReadContext } from "../read/select.ts";
 import { StoreRuleSource } from "./promql-source.ts";
+import type { ReadMemo } from "./promql-source.ts";
 import { enqueue } from "./outbox.ts";
 import { dueRules, nextEvaluationMs, saveState } from "./rules-table.ts";
 
@@ -29,11 +30,12 @@ export async function evaluatePromqlRules(sql: SqlStorage, nowMs: number, contex
   const due = dueRules(sql, nowMs).filter(({ rule }) => rule.kind === "promql");
   if (due.length === 0) return results;
   const rows = catalogRows(sql);
+  const memo: ReadMemo = new Map();
   for (const { rule, state } of due) {
     const startedMs = performance.now();
     let step: SeriesStep;
     try {
-      const samples = await instantSamples(new StoreRuleSource(sql, rule.model, { ...context, nowMs }, rows), rule.expr!, nowMs, { maxSeries: MAX_RULE_SERIES });
+      const samples = await instantSamples(new StoreRuleSource(sql, rule.model, { ...context, nowMs }, rows, memo), rule.expr!, nowMs, { maxSeries: MAX_RULE_SERIES });
       step = stepSeries({ name: rule.name, model: rule.model, forMs: rule.forMs, keepFiringForMs: rule.keepFiringForMs ?? 0, repeatIntervalMs: rule.repeatIntervalMs, labels: rule.labels, annotations: rule.annotations }, state.alerts ?? [], samples, nowMs);
     } catch (error) {
       // One rule's failure is that rule's health, never every rule's: an unexpected error is
