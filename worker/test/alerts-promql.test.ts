@@ -140,6 +140,23 @@ describe("PromQL rules evaluated in the ModelStore", () => {
     expect(out.state.lastError).toMatch(/vector cannot contain metrics with the same labelset|same labelset/);
   });
 
+  it("shows in /api/v1/rules with keepFiringFor and one alert per output series, templated", async () => {
+    const model = `promql-api-${nextModel++}`;
+    await store(model).ingest(predictions(model, T0 / MIN, { eu: 50, us: 30 }), DEFAULT_LIMITS);
+    const body = { kind: "promql", expr: 'increase(driftline_predictions_total{segment="region"}[5m]) > 10', keep_firing_for: "10m", annotations: { summary: "{{ $labels.segment_value }} busy" } };
+    const response = await exports.default.fetch(`http://driftline.test/api/models/${model}/alerts/busy-region`, {
+      method: "PUT", headers: { ...bearer(TEST_TOKENS.acme.ingest), "Content-Type": "application/json" }, body: JSON.stringify(body),
+    });
+    expect(response.status, await response.clone().text()).toBe(200);
+    // Evaluated here at an explicit time rather than by the alarm PUT armed (which may race it).
+    await evaluateAt(model, Date.now());
+    const rules = (await (await exports.default.fetch(`http://driftline.test/api/v1/rules?rule_group[]=${model}`, { headers: bearer(TEST_TOKENS.acme.read) })).json()) as { data: { groups: { rules: Record<string, unknown>[] }[] } };
+    const [rule] = rules.data.groups[0].rules;
+    expect(rule).toMatchObject({ name: "busy-region", query: body.expr, keepFiringFor: 600, duration: 0, state: "firing", health: "ok", annotations: body.annotations });
+    const alerts = (rule.alerts as { labels: Record<string, string>; annotations: Record<string, string>; state: string }[]).map((a) => [a.labels.segment_value, a.annotations.summary, a.state]).sort();
+    expect(alerts).toEqual([["eu", "eu busy", "firing"], ["us", "us busy", "firing"]]);
+  });
+
   it("refuses at PUT an expression it cannot evaluate, with a 400 naming the problem", async () => {
     const response = await exports.default.fetch(`http://driftline.test/api/models/promql-put/alerts/bad`, {
       method: "PUT", headers: { ...bearer(TEST_TOKENS.acme.ingest), "Content-Type": "application/json" },
