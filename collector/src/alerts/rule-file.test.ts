@@ -99,6 +99,11 @@ describe("Prometheus rule files", () => {
     ]);
   });
 
+  it("reads chomping indicators, quote escapes, flow sequences and a sequence at its key's indent", () => {
+    const text = "keep: |+\n  a\n\nstrip: |-\n  b\n  c\nsingle: 'it''s # not a comment'\ndouble: \"tab\\there \\u00e9\"\nlist: [a, 'b c', {k: v}]\nitems:\n- x\n- - y\n  - z\nempty:\n";
+    expect(parseYaml(text)).toEqual({ keep: "a\n\n", strip: "b\nc", single: "it's # not a comment", double: "tab\there \u00e9", list: ["a", "b c", { k: "v" }], items: ["x", ["y", "z"]], empty: null });
+  });
+
   it("refuses YAML outside the subset with the line", () => {
     expect(() => readRuleFile("groups:\n  - name: &a credit\n")).toThrow(/line 2: anchors and aliases are not supported/);
     expect(() => readRuleFile("groups:\n  - name: a\n    name: b\n")).toThrow(/line 3: mapping key "name" already defined/);
