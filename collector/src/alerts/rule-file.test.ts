@@ -1,6 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseYaml } from "./yaml-subset.ts";
-import { RuleFileError, readRuleFile } from "./rule-file.ts";
+import { RuleFileError, readRuleFile, writeRuleFile } from "./rule-file.ts";
 import { exportRuleFile, rulesOfFile } from "./rule-file-rules.ts";
 import { parseRule } from "./rule.ts";
 import type { RuleLimits } from "./rule.ts";
@@ -123,5 +124,20 @@ describe("Prometheus rule files", () => {
         { alert: "Slow", expr: "driftline_predictions_total > 1", keep_firing_for: "10m", labels: {}, annotations: { summary: "it's {{ $value }}\n\"quoted\" \u2028" } },
       ],
     });
+  });
+
+  it("reads back exactly what it writes, for any strings (property)", () => {
+    // Any text (no lone surrogates: a rule file is UTF-8), YAML's special characters often.
+    const special = fc.constantFrom("\n", "\t", "\r", "\u0085", "\u2028", "\u007f", "\u0001", "'", '"', "\\", "#", ": ", "- ", " ", "{{", "|", ">", "&", "*", "!");
+    const text = fc.string({ unit: fc.oneof(special, fc.string({ unit: "grapheme", minLength: 1, maxLength: 1 })), maxLength: 20 });
+    const name = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,10}$/);
+    const rule = fc.record({ alert: text.filter((t) => t !== ""), expr: text.filter((t) => t.trim() === t && t !== ""), labels: fc.dictionary(name, text, { maxKeys: 3 }), annotations: fc.dictionary(name, text, { maxKeys: 3 }) });
+    fc.assert(
+      fc.property(fc.array(rule, { minLength: 1, maxLength: 3 }), text.filter((t) => t !== ""), (rules, group) => {
+        const written = writeRuleFile([{ name: group, rules }]);
+        expect(readRuleFile(written)).toEqual([{ name: group, rules }]);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
