@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prometheusMissing, startPrometheus } from "./support/prometheus.ts";
 import { startWorker } from "./support/worker.ts";
 import type { RunningWorker } from "./support/worker.ts";
 
@@ -140,5 +141,26 @@ describe.skipIf(promtoolMissing !== null)("rule files", () => {
     expect(again.stderr).toMatch(/group "credit", rule "Templated": annotations.summary: \{\{ with \$labels.model \}\} is not supported/);
     const missing = await fetch(`${worker.url}/api/models/credit/alerts/NewRule`, { headers: { Authorization: `Bearer ${worker.readToken}` } });
     expect(missing.status).toBe(404);
+  }, 120_000);
+
+  it.skipIf(prometheusMissing() !== null)("is read by Prometheus itself with the labels, annotations and durations Driftline holds", async () => {
+    const nasty = "quote \" back\\slash # hash: colon\nnew line\ttab é 漢字 \u2028 '' - & * !";
+    await putRule("quoting", "Nasty", {
+      kind: "promql", expr: "vector(1) > 0", for: "90s", keep_firing_for: "1h30m",
+      labels: { severity: "page", text: nasty }, annotations: { summary: `{{ $labels.x }} ${nasty}`, runbook: "https://wiki.example/a?b=c#d" },
+    });
+    const exported = join(dir, "quoting.yml");
+    expect((await cli(["rules", "export", "--model", "quoting", "-o", exported])).code).toBe(0);
+    const prometheus = await startPrometheus({ ruleFiles: [exported] });
+    try {
+      const answer = (await (await fetch(`${prometheus.url}/api/v1/rules`)).json()) as { data: { groups: { name: string; rules: Record<string, unknown>[] }[] } };
+      expect(answer.data.groups.map((g) => g.name)).toEqual(["quoting"]);
+      expect(answer.data.groups[0].rules[0]).toMatchObject({
+        name: "Nasty", query: "vector(1) > 0", duration: 90, keepFiringFor: 5400,
+        labels: { severity: "page", text: nasty }, annotations: { summary: `{{ $labels.x }} ${nasty}`, runbook: "https://wiki.example/a?b=c#d" },
+      });
+    } finally {
+      await prometheus.stop();
+    }
   }, 120_000);
 });
