@@ -117,6 +117,18 @@ describe("PromQL rules evaluated in the ModelStore", () => {
     expect(third.state.health).toBe("ok");
   });
 
+  it("keeps its alerts when the expression changes, and resolves those the new one no longer gives", async () => {
+    const model = `promql-change-${nextModel++}`;
+    const body = (expr: string) => ({ kind: "promql", expr, receivers: [{ type: "webhook", url: "https://hooks.test/a", secret: "whsec-test-0123456789" }] });
+    await install(model, parseRule("busy-region", model, body('increase(driftline_predictions_total{segment="region"}[5m]) > 0'), LIMITS));
+    await store(model).ingest(predictions(model, T0 / MIN, { eu: 50, us: 5 }), DEFAULT_LIMITS);
+    expect((await evaluateAt(model, T0 + 30_000)).queued).toEqual(["firing:eu", "firing:us"]);
+    await runInDurableObject(store(model), (_i: ModelStore, state) => putRule(state.storage.sql, parseRule("busy-region", model, body('increase(driftline_predictions_total{segment="region"}[5m]) > 10'), LIMITS), T0 + 40_000));
+    const after = await evaluateAt(model, T0 + 50_000);
+    expect(after.state.alerts!.map((a) => [a.labels.segment_value, a.status])).toEqual([["eu", "firing"], ["us", "inactive"]]);
+    expect(after.queued).toEqual(["firing:eu", "firing:us", "resolved:us"]);
+  });
+
   it("sees only its own model's series", async () => {
     const model = `promql-scope-${nextModel++}`;
     const other = `promql-scope-${nextModel++}`;

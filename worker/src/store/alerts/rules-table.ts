@@ -35,7 +35,9 @@ export function putRule(sql: SqlStorage, rule: AlertRule, nowMs: number): RuleVi
     const count = sql.exec<{ n: number }>("SELECT count(*) AS n FROM alert_rules").one().n;
     if (count >= MAX_RULES_PER_MODEL) return { refused: `model ${JSON.stringify(rule.model)} has ${count} alert rules, the limit (MAX_RULES_PER_MODEL = ${MAX_RULES_PER_MODEL}): delete one first` };
   }
-  const keep = existing !== null && sameCondition(existing.rule, rule);
+  // A PromQL rule keeps its alerts through any change (Prometheus copies a rule's active alerts
+  // across a reload): the next evaluation resolves, with notifications, those no longer in the output.
+  const keep = existing !== null && (sameCondition(existing.rule, rule) || (existing.rule.kind === "promql" && rule.kind === "promql"));
   const state = keep ? existing.state : initialState();
   sql.exec(
     "INSERT OR REPLACE INTO alert_rules (name, spec, state, next_eval_ms, updated_ms) VALUES (?, ?, ?, ?, ?)",
