@@ -50,6 +50,10 @@ export function alertLabels(rule: AlertRule): Record<string, string> {
   if (rule.kind === "promql") return { ...rule.labels, alertname: rule.name, model: rule.model };
   const labels: Record<string, string> = { alertname: rule.name, model: rule.model };
   if (rule.version !== undefined) labels.version = rule.version;
+  if (rule.segment !== undefined) {
+    labels.segment = rule.segment.name;
+    labels.segment_value = rule.segment.value;
+  }
   if (rule.kind === "drift") {
     labels.feature = rule.feature ?? "__prediction__";
     labels.method = rule.method!;
@@ -93,7 +97,8 @@ export function notificationOf(rule: AlertRule, state: AlertState, event: Notifi
   const bound = status === "firing" ? rule.threshold : rule.resolveThreshold;
   const above = firesAbove(rule);
   const relationText = status === "firing" ? (above ? ">" : "<") : above ? "<=" : ">=";
-  const summary = `${rule.model}${rule.version === undefined ? "" : ` ${rule.version}`}: ${describeCondition(rule)} is ${shown} (${relationText} ${formatValue(bound)})`;
+  const scope = `${rule.version === undefined ? "" : ` ${rule.version}`}${rule.segment === undefined ? "" : ` (${rule.segment.name}=${rule.segment.value})`}`;
+  const summary = `${rule.model}${scope}: ${describeCondition(rule)} is ${shown} (${relationText} ${formatValue(bound)})`;
   const startsMs = state.firingSinceMs ?? state.lastEvaluationMs ?? 0;
   return {
     version: NOTIFICATION_VERSION,

@@ -12,6 +12,7 @@ export function ruleQuery(rule: AlertRule): string {
   const window = formatDurationMs(rule.windowMs);
   const base: [string, string][] = [["model", rule.model]];
   if (rule.version !== undefined) base.push(["version", rule.version]);
+  if (rule.segment !== undefined) base.push(["segment", rule.segment.name], ["segment_value", rule.segment.value]);
   switch (rule.kind) {
     case "drift":
       return rule.feature === undefined

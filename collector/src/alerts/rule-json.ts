@@ -11,6 +11,8 @@ import type { AlertRule } from "./rule.ts";
 export type PublicRule = {
   kind: AlertRule["kind"];
   version?: string;
+  segment?: string;
+  segment_value?: string;
   feature?: string;
   method?: string;
   quantile?: number;
@@ -42,6 +44,10 @@ export function publicRule(rule: AlertRule): PublicRule {
     receivers: rule.receivers.map(publicReceiver),
   };
   if (rule.version !== undefined) out.version = rule.version;
+  if (rule.segment !== undefined) {
+    out.segment = rule.segment.name;
+    out.segment_value = rule.segment.value;
+  }
   if (rule.feature !== undefined) out.feature = rule.feature;
   if (rule.method !== undefined) out.method = rule.method;
   if (rule.quantile !== undefined) out.quantile = rule.quantile;

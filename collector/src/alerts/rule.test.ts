@@ -113,3 +113,11 @@ describe("PromQL rules (kind promql)", () => {
     expect(refusal({ kind: "promql", expr: "x > 1", annotations: { summary: "{{ $externalLabels.x }}" } })).toMatch(/annotations.summary: \{\{ \$externalLabels.x \}\} is not supported/);
   });
 });
+
+describe("segments on the fixed kinds", () => {
+  it("takes segment with segment_value, and refuses one without the other or on accuracy", () => {
+    expect(parseRule("r", "credit", { ...driftBody, segment: "region", segment_value: "eu" }, LIMITS).segment).toEqual({ name: "region", value: "eu" });
+    expect(refusal({ ...driftBody, segment: "region" })).toMatch(/segment and segment_value go together/);
+    expect(refusal({ kind: "accuracy", version: "v1", metric: "accuracy", window: "1h", threshold: 0.8, segment: "region", segment_value: "eu" })).toMatch(/accuracy store has no segments/);
+  });
+});

@@ -58,6 +58,8 @@ export type AlertRule = {
   kind: RuleKind;
   /** Model version the rule reads; drift needs one (baselines are per version), others default to all. */
   version?: string;
+  /** A segment the rule reads instead of the whole model (`segment` and `segment_value`, docs/segments.md). */
+  segment?: { name: string; value: string };
   /** Drift: the feature, or absent for the prediction. */
   feature?: string;
   /** Drift: the method whose statistic is compared (`value` of docs/drift.md). */
@@ -120,7 +122,7 @@ export const MAX_PERIOD_MS = 7 * 24 * 3_600_000;
 export const MAX_LABELS = 20;
 export const MAX_LABEL_VALUE_LENGTH = 1024;
 
-const COMMON_FIELDS = ["kind", "version", "for", "interval", "repeatInterval", "labels", "annotations", "receivers"];
+const COMMON_FIELDS = ["kind", "version", "segment", "segment_value", "for", "interval", "repeatInterval", "labels", "annotations", "receivers"];
 const FIELDS_OF: Record<RuleKind, string[]> = {
   drift: [...COMMON_FIELDS, "feature", "method", "window", "threshold", "resolveThreshold"],
   latency: [...COMMON_FIELDS, "quantile", "window", "threshold", "resolveThreshold"],
@@ -164,6 +166,12 @@ export function parseRule(name: string, model: string, body: unknown, limits: Ru
   rule.repeatIntervalMs = optionalDuration(body.repeatInterval, "repeatInterval", DEFAULT_REPEAT_INTERVAL_MS, rule.intervalMs, MAX_PERIOD_MS);
   if (k === RuleKind.promql) return parsePromqlFields(rule, body);
   if (body.version !== undefined) rule.version = nameField(body.version, "version", limits);
+  if (body.segment !== undefined || body.segment_value !== undefined) {
+    if (k === RuleKind.accuracy) throw new AlertRuleError("an accuracy rule reads the whole model version (the accuracy store has no segments): remove segment, or watch the segment with a promql rule");
+    if (body.segment === undefined || body.segment_value === undefined) throw new AlertRuleError("segment and segment_value go together: the segment's name (ml.segment.<name>) and its value");
+    rule.segment = { name: nameField(body.segment, "segment", limits), value: nameField(body.segment_value, "segment_value", limits) };
+    if (rule.segment.name.includes("=")) throw new AlertRuleError(`segment ${JSON.stringify(rule.segment.name)} may not contain "=" (a segment name is the <name> of ml.segment.<name>)`);
+  }
   if (k === RuleKind.noData) {
     if (body.duration === undefined) throw new AlertRuleError("a no_data rule needs duration, e.g. \"15m\": how long without predictions before it fires");
     const durationMs = duration(body.duration, "duration", MIN_WINDOW_MS, MAX_PERIOD_MS);

@@ -51,7 +51,7 @@ export function putRule(sql: SqlStorage, rule: AlertRule, nowMs: number): RuleVi
 }
 
 function sameCondition(a: AlertRule, b: AlertRule): boolean {
-  const condition = (r: AlertRule) => JSON.stringify([r.kind, r.version, r.feature, r.method, r.quantile, r.metric, r.className, r.windowMs, r.threshold, r.resolveThreshold, r.forMs, r.expr, r.keepFiringForMs]);
+  const condition = (r: AlertRule) => JSON.stringify([r.kind, r.version, r.segment, r.feature, r.method, r.quantile, r.metric, r.className, r.windowMs, r.threshold, r.resolveThreshold, r.forMs, r.expr, r.keepFiringForMs]);
   return condition(a) === condition(b);
 }
 
