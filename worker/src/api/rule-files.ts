@@ -53,6 +53,8 @@ ruleFilesApi.put("/", async (c) => {
   const tenant = c.get("tenant");
   const applied: { model: string; rules: AppliedRule[] }[] = [];
   for (const { model, rules } of models) {
+    // A group without rules changes nothing, and does not create its model.
+    if (rules.length === 0) continue;
     if (!(await admitModel(c.env, tenant, model, limits))) {
       throw new HttpError(400, `rule file refused at group ${JSON.stringify(model)}: the tenant has maxModelsPerTenant (${limits.maxModelsPerTenant}) models${appliedSoFar(applied)}`);
     }
