@@ -42,11 +42,12 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = { lookbackMs: 5 * 60_000, m
 /**
  * Evaluates `query` at one time as an alerting rule reads it (Prometheus' EngineQueryFunc): the
  * samples of an instant vector, or a scalar as one sample without labels. A range vector or a
- * string is an error.
+ * string is an error. `query` is the text, or the expression parseQuery made of it.
  */
-export async function instantSamples(source: SeriesSource, query: string, timeMs: number, options: Partial<EngineOptions> = {}): Promise<Sample[]> {
+export async function instantSamples(source: SeriesSource, query: string | Expr, timeMs: number, options: Partial<EngineOptions> = {}): Promise<Sample[]> {
   const opts = { ...DEFAULT_ENGINE_OPTIONS, ...options };
-  const expr = parseQuery(query);
+  // An alerting rule evaluates one expression again and again: it may pass it parsed.
+  const expr = typeof query === "string" ? parseQuery(query) : query;
   const evaluator = await prepare(source, expr, Float64Array.of(timeMs), 0, opts);
   const value = evaluator.evaluate(expr, timeMs);
   if (value.type === "scalar") return [{ labels: {}, value: value.value }];
