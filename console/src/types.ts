@@ -54,7 +54,7 @@ export type CompareReport = {
 /** One rule of GET /api/models/:model/alerts. */
 export type RuleView = {
   name: string;
-  rule: { kind: string; version?: string; feature?: string; method?: string; metric?: string; window?: string; threshold?: number; for?: string; receivers?: { type: string }[] };
+  rule: { kind: string; expr?: string; version?: string; feature?: string; method?: string; metric?: string; window?: string; threshold?: number; for?: string; receivers?: { type: string }[] };
   query: string;
   state: { status: string; value: number | null; health: string; lastError?: string | null; lastEvaluationMs: number | null; firingSinceMs?: number | null };
 };

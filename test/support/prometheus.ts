@@ -76,6 +76,8 @@ export type StartPrometheusOptions = {
   dataDir?: string;
   /** Accept remote-write requests on /api/v1/write (`--web.enable-remote-write-receiver`). */
   remoteWriteReceiver?: boolean;
+  /** Rule files to load (`rule_files`), e.g. Driftline's export (test/rule-files.test.ts). */
+  ruleFiles?: string[];
 };
 
 /** Starts Prometheus and resolves once /-/ready answers 200; rejects with its output if it does not. */
@@ -84,7 +86,7 @@ export async function startPrometheus(options: StartPrometheusOptions = {}): Pro
   const dir = mkdtempSync(join(tmpdir(), "driftline-prometheus-"));
   const dataDir = options.dataDir ?? join(dir, "data");
   const config = join(dir, "prometheus.yml");
-  writeFileSync(config, configYaml(options.scrape));
+  writeFileSync(config, configYaml(options.scrape) + (options.ruleFiles === undefined ? "" : `rule_files:\n${options.ruleFiles.map((f) => `  - ${JSON.stringify(f)}\n`).join("")}`));
   const check = spawnSync(PROMTOOL_BIN, ["check", "config", config], { encoding: "utf8" });
   if (check.status !== 0) throw new Error(`promtool check config failed:\n${check.stdout}${check.stderr}`);
   const child = spawn(

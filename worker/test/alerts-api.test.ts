@@ -105,7 +105,7 @@ describe("alert rules API", () => {
     for (let i = 0; i < MAX_RULES_PER_MODEL; i++) expect((await put(model, `r${i}`, body)).status).toBe(200);
     const over = await put(model, "one-more", body);
     expect(over.status).toBe(400);
-    expect(((await over.json()) as { error: string }).error).toMatch(/has 50 alert rules, the limit \(MAX_RULES_PER_MODEL = 50\)/);
+    expect(((await over.json()) as { error: string }).error).toMatch(new RegExp(`has ${MAX_RULES_PER_MODEL} alert rules, the limit \\(MAX_RULES_PER_MODEL = ${MAX_RULES_PER_MODEL}\\)`));
     expect((await put(model, "r0", { ...body, threshold: 0.2 })).status).toBe(200);
   });
 });

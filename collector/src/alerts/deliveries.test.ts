@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { alertmanagerAlert, pagerDutyEvent, renderDelivery } from "./deliveries.ts";
 import { AlertRuleError } from "./errors.ts";
-import { notificationOf } from "./messages.ts";
+import { notificationOf, seriesNotificationOf } from "./messages.ts";
 import type { Notification } from "./messages.ts";
 import { publicReceiver } from "./receivers.ts";
 import { parseRule } from "./rule.ts";
 import { initialState } from "./state.ts";
+import { stepSeries } from "./series-alerts.ts";
 
 const LIMITS = { minIntervalMs: 60_000, maxNameLength: 128, baseUrl: "https://driftline.example", receivers: { allowLoopback: false, ownHost: "driftline.example" } };
 const T0 = Date.UTC(2026, 11, 3, 9, 0, 0);
@@ -147,5 +148,31 @@ describe("receiver secrets", () => {
     for (const secret of ["R0UT1NGK3Y-secret", "am-token-secret", "whsec-0123456789abcdef"]) expect(shown).not.toContain(secret);
     // URLs masked too (issue 11, item 8): scheme, host and the last characters of a long path.
     expect(rule.receivers.map(publicReceiver).map((r) => r.url)).toEqual(["https://events.pagerduty.com/…", "https://am.example/…", "https://h.example/…"]);
+  });
+});
+
+describe("deliveries of a PromQL rule's alerts, one per output series", () => {
+  const rule = parseRule("ErrorsPerVersion", "credit", { kind: "promql", expr: "sum by (version) (rate(driftline_prediction_errors_total[5m])) > 1", labels: { severity: "critical" }, annotations: { summary: "{{ $labels.version }} errs at {{ $value }}/s" } }, LIMITS);
+  const step = stepSeries({ ...rule, keepFiringForMs: 0 }, [], [{ labels: { version: "v1" }, value: 2.5 }, { labels: { version: "v2" }, value: 4 }], T0);
+  if ("error" in step) throw new Error(step.error);
+  const [v1, v2] = step.alerts.map((alert) => seriesNotificationOf(rule, alert, "firing", T0));
+
+  it("gives each alert its own PagerDuty dedup_key, so each is its own incident", () => {
+    const [a, b] = [pagerDutyEvent(v1, "rk"), pagerDutyEvent(v2, "rk")];
+    checkPagerDutySchema(a);
+    expect(a.dedup_key).toMatch(/^driftline\/credit\/ErrorsPerVersion\/[0-9a-f]{16}$/);
+    expect(a.dedup_key).not.toBe(b.dedup_key);
+    expect(pagerDutyEvent({ ...v1, status: "resolved" }, "rk")).toEqual({ routing_key: "rk", event_action: "resolve", dedup_key: a.dedup_key });
+    expect((a.payload as { severity: string; summary: string })).toMatchObject({ severity: "critical", summary: "v1 errs at 2.5/s" });
+  });
+
+  it("sends Alertmanager the series' labels and exactly the templated annotations, as Prometheus does", () => {
+    expect(alertmanagerAlert(v2, { nowMs: T0, intervalMs: 60_000 })).toEqual({
+      labels: { version: "v2", severity: "critical", alertname: "ErrorsPerVersion", model: "credit" },
+      annotations: { summary: "v2 errs at 4/s" },
+      startsAt: new Date(T0).toISOString(),
+      endsAt: new Date(T0 + 240_000).toISOString(),
+      generatorURL: "https://driftline.example/api/models/credit/alerts/ErrorsPerVersion",
+    });
   });
 });

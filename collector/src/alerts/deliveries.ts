@@ -68,9 +68,13 @@ export type AlertmanagerAlert = {
 /** The alert as Prometheus would send it: labels, annotations, startsAt, endsAt, generatorURL. */
 export function alertmanagerAlert(notification: Notification, context: Pick<DeliveryContext, "nowMs" | "intervalMs">): AlertmanagerAlert {
   const validMs = 4 * Math.max(context.intervalMs, ALERTMANAGER_RESEND_MS);
+  // A PromQL rule's alert carries its own templated annotations only, as Prometheus sends it.
+  const annotations = notification.kind === "promql"
+    ? { ...notification.annotations }
+    : { summary: notification.summary, description: `${notification.summary}. Query: ${notification.query}`, ...notification.annotations };
   const alert: AlertmanagerAlert = {
     labels: { ...notification.labels },
-    annotations: { summary: notification.summary, description: `${notification.summary}. Query: ${notification.query}`, ...notification.annotations },
+    annotations,
     startsAt: notification.startsAt,
     endsAt: notification.status === "resolved" && notification.endsAt !== null ? notification.endsAt : new Date(context.nowMs + validMs).toISOString(),
   };
@@ -92,7 +96,8 @@ const PAGERDUTY_SEVERITY: Record<string, "critical" | "error" | "warning" | "inf
 
 /** An Events API v2 event: `trigger` while firing, `resolve` once, one dedup_key per alert. */
 export function pagerDutyEvent(notification: Notification, routingKey: string): Record<string, unknown> {
-  const dedupKey = `driftline/${notification.model}/${notification.rule}`;
+  // One incident per alert: a PromQL rule has one alert per output series, told apart by fingerprint.
+  const dedupKey = `driftline/${notification.model}/${notification.rule}${notification.fingerprint === undefined ? "" : `/${notification.fingerprint}`}`;
   if (notification.status === "resolved") return { routing_key: routingKey, event_action: "resolve", dedup_key: dedupKey };
   const event: Record<string, unknown> = {
     routing_key: routingKey,

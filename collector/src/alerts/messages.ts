@@ -8,6 +8,7 @@ import { firesAbove } from "./rule.ts";
 import type { AlertRule } from "./rule.ts";
 import type { AlertState, NotificationEvent } from "./state.ts";
 import { ruleQuery } from "./promql.ts";
+import type { SeriesAlert } from "./series-alerts.ts";
 
 /** The webhook body's schema version; bumped only on an incompatible change. */
 export const NOTIFICATION_VERSION = "1";
@@ -27,8 +28,9 @@ export type Notification = {
   labels: Record<string, string>;
   annotations: Record<string, string>;
   value: number | null;
-  threshold: number;
-  resolveThreshold: number;
+  /** The rule's threshold; null for a PromQL rule, whose comparison is in its expression. */
+  threshold: number | null;
+  resolveThreshold: number | null;
   /** The equivalent PromQL (docs/alerts.md). */
   query: string;
   /** When the alert started firing (ISO 8601). */
@@ -38,12 +40,20 @@ export type Notification = {
   evaluatedAt: string;
   /** The rule in Driftline's API, where the rule was stored from (Prometheus' generatorURL); null when unknown. */
   generatorURL?: string | null;
+  /** PromQL rules: the alert's label fingerprint (series-alerts.ts), one per output series. */
+  fingerprint?: string;
 };
 
 /** The labels an alert carries, Prometheus-style: alertname first, the rule's own labels last. */
 export function alertLabels(rule: AlertRule): Record<string, string> {
+  // A PromQL rule's alerts carry their series' labels too (series-alerts.ts); the rule has these.
+  if (rule.kind === "promql") return { ...rule.labels, alertname: rule.name, model: rule.model };
   const labels: Record<string, string> = { alertname: rule.name, model: rule.model };
   if (rule.version !== undefined) labels.version = rule.version;
+  if (rule.segment !== undefined) {
+    labels.segment = rule.segment.name;
+    labels.segment_value = rule.segment.value;
+  }
   if (rule.kind === "drift") {
     labels.feature = rule.feature ?? "__prediction__";
     labels.method = rule.method!;
@@ -74,6 +84,8 @@ export function describeCondition(rule: AlertRule): string {
       return `share of ${rule.feature} ${rule.quality === "out_of_range" ? "outside the training range" : "in categories the baseline never saw"} over ${window}`;
     case "no_data":
       return "seconds since the last prediction";
+    case "promql":
+      return rule.expr!;
   }
 }
 
@@ -85,7 +97,8 @@ export function notificationOf(rule: AlertRule, state: AlertState, event: Notifi
   const bound = status === "firing" ? rule.threshold : rule.resolveThreshold;
   const above = firesAbove(rule);
   const relationText = status === "firing" ? (above ? ">" : "<") : above ? "<=" : ">=";
-  const summary = `${rule.model}${rule.version === undefined ? "" : ` ${rule.version}`}: ${describeCondition(rule)} is ${shown} (${relationText} ${formatValue(bound)})`;
+  const scope = `${rule.version === undefined ? "" : ` ${rule.version}`}${rule.segment === undefined ? "" : ` (${rule.segment.name}=${rule.segment.value})`}`;
+  const summary = `${rule.model}${scope}: ${describeCondition(rule)} is ${shown} (${relationText} ${formatValue(bound)})`;
   const startsMs = state.firingSinceMs ?? state.lastEvaluationMs ?? 0;
   return {
     version: NOTIFICATION_VERSION,
@@ -105,6 +118,35 @@ export function notificationOf(rule: AlertRule, state: AlertState, event: Notifi
     endsAt: status === "resolved" && state.resolvedAtMs !== null ? new Date(state.resolvedAtMs).toISOString() : null,
     evaluatedAt: new Date(state.lastEvaluationMs ?? 0).toISOString(),
     generatorURL: rule.generatorURL ?? null,
+  };
+}
+
+/**
+ * The notification for one alert of a PromQL rule: its own labels and templated annotations;
+ * the summary is its `summary` annotation when the rule has one.
+ */
+export function seriesNotificationOf(rule: AlertRule, alert: SeriesAlert, event: NotificationEvent, nowMs: number): Notification {
+  const status = event === "resolved" ? "resolved" : "firing";
+  const shown = Object.entries(alert.labels).filter(([name]) => name !== "alertname").map(([name, value]) => `${name}=${JSON.stringify(value)}`).join(", ");
+  return {
+    version: NOTIFICATION_VERSION,
+    status,
+    repeat: event === "repeat",
+    model: rule.model,
+    rule: rule.name,
+    kind: rule.kind,
+    summary: alert.annotations.summary ?? `${rule.model}: ${rule.name}{${shown}} is ${formatValue(alert.value)}${status === "resolved" ? " (resolved)" : ""}`,
+    labels: { ...alert.labels },
+    annotations: { ...alert.annotations },
+    value: alert.value,
+    threshold: null,
+    resolveThreshold: null,
+    query: rule.expr!,
+    startsAt: new Date(alert.firingSinceMs ?? alert.activeSinceMs).toISOString(),
+    endsAt: status === "resolved" && alert.resolvedAtMs !== null ? new Date(alert.resolvedAtMs).toISOString() : null,
+    evaluatedAt: new Date(nowMs).toISOString(),
+    generatorURL: rule.generatorURL ?? null,
+    fingerprint: alert.fingerprint,
   };
 }
 

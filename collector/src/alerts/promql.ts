@@ -12,6 +12,7 @@ export function ruleQuery(rule: AlertRule): string {
   const window = formatDurationMs(rule.windowMs);
   const base: [string, string][] = [["model", rule.model]];
   if (rule.version !== undefined) base.push(["version", rule.version]);
+  if (rule.segment !== undefined) base.push(["segment", rule.segment.name], ["segment_value", rule.segment.value]);
   switch (rule.kind) {
     case "drift":
       return rule.feature === undefined
@@ -25,6 +26,8 @@ export function ruleQuery(rule: AlertRule): string {
       return `${selector("driftline_accuracy", [...base, ["metric", rule.metric!], ...(rule.className === undefined ? [] : [["class", rule.className] as [string, string]]), ["window", window]])} ${firesAbove(rule) ? ">" : "<"} ${rule.threshold}`;
     case "data_quality":
       return `${selector(rule.quality === "out_of_range" ? "driftline_feature_out_of_range_ratio" : "driftline_feature_new_category_ratio", [...base, ["feature", rule.feature!], ["window", window]])} > ${rule.threshold}`;
+    case "promql":
+      return rule.expr!;
     case "no_data":
       return `sum by (model) (increase(${selector("driftline_predictions_total", base)}[${formatDurationMs(rule.threshold * 1000)}])) == 0`;
   }

@@ -11,6 +11,8 @@ import type { AlertRule } from "./rule.ts";
 export type PublicRule = {
   kind: AlertRule["kind"];
   version?: string;
+  segment?: string;
+  segment_value?: string;
   feature?: string;
   method?: string;
   quantile?: number;
@@ -20,6 +22,8 @@ export type PublicRule = {
   threshold?: number;
   resolveThreshold?: number;
   duration?: string;
+  expr?: string;
+  keep_firing_for?: string;
   for: string;
   interval: string;
   repeatInterval: string;
@@ -40,12 +44,19 @@ export function publicRule(rule: AlertRule): PublicRule {
     receivers: rule.receivers.map(publicReceiver),
   };
   if (rule.version !== undefined) out.version = rule.version;
+  if (rule.segment !== undefined) {
+    out.segment = rule.segment.name;
+    out.segment_value = rule.segment.value;
+  }
   if (rule.feature !== undefined) out.feature = rule.feature;
   if (rule.method !== undefined) out.method = rule.method;
   if (rule.quantile !== undefined) out.quantile = rule.quantile;
   if (rule.metric !== undefined) out.metric = rule.metric;
   if (rule.className !== undefined) out.class = rule.className;
-  if (rule.kind === "no_data") out.duration = formatDurationMs(rule.threshold * 1000);
+  if (rule.kind === "promql") {
+    out.expr = rule.expr!;
+    out.keep_firing_for = formatDurationMs(rule.keepFiringForMs ?? 0);
+  } else if (rule.kind === "no_data") out.duration = formatDurationMs(rule.threshold * 1000);
   else {
     out.window = formatDurationMs(rule.windowMs);
     out.threshold = rule.threshold;

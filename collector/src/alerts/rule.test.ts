@@ -93,3 +93,31 @@ describe("alert rule parsing", () => {
     expect(formatDurationMs(0)).toBe("0s");
   });
 });
+
+describe("PromQL rules (kind promql)", () => {
+  it("stores expr, for and keep_firing_for, and reads back as written", () => {
+    const rule = parseRule("Drifting", "credit", { kind: "promql", expr: "driftline_feature_drift{window=\"1h\"} > 0.2", for: "5m", keep_firing_for: "10m", labels: { severity: "page" } }, LIMITS);
+    expect([rule.expr, rule.forMs, rule.keepFiringForMs]).toEqual(["driftline_feature_drift{window=\"1h\"} > 0.2", 300_000, 600_000]);
+    expect(ruleQuery(rule)).toBe(rule.expr);
+    expect(publicRule(rule)).toMatchObject({ kind: "promql", expr: rule.expr, for: "5m", keep_firing_for: "10m" });
+  });
+
+  it("refuses at PUT time an expression Driftline cannot evaluate, naming the problem", () => {
+    expect(refusal({ kind: "promql" })).toMatch(/a promql rule needs expr/);
+    expect(refusal({ kind: "promql", expr: "sum(rate(x[5m]) > " })).toMatch(/^expr does not parse: 1:\d+: parse error: unexpected end of input/);
+    expect(refusal({ kind: "promql", expr: "x[5m]" })).toMatch(/expr gives a range vector/);
+    expect(refusal({ kind: "promql", expr: "\"text\"" })).toMatch(/expr gives a string/);
+    expect(refusal({ kind: "promql", expr: "x > 1", threshold: 1 })).toMatch(/unknown field "threshold" for kind promql/);
+    expect(refusal({ kind: "promql", expr: "x > 1", keep_firing_for: "soon" })).toMatch(/keep_firing_for must be a duration/);
+    expect(refusal({ kind: "promql", expr: "x > 1", labels: { alertname: "x" } })).toMatch(/labels.alertname: the rule name is the alertname label/);
+    expect(refusal({ kind: "promql", expr: "x > 1", annotations: { summary: "{{ $externalLabels.x }}" } })).toMatch(/annotations.summary: \{\{ \$externalLabels.x \}\} is not supported/);
+  });
+});
+
+describe("segments on the fixed kinds", () => {
+  it("takes segment with segment_value, and refuses one without the other or on accuracy", () => {
+    expect(parseRule("r", "credit", { ...driftBody, segment: "region", segment_value: "eu" }, LIMITS).segment).toEqual({ name: "region", value: "eu" });
+    expect(refusal({ ...driftBody, segment: "region" })).toMatch(/segment and segment_value go together/);
+    expect(refusal({ kind: "accuracy", version: "v1", metric: "accuracy", window: "1h", threshold: 0.8, segment: "region", segment_value: "eu" })).toMatch(/accuracy store has no segments/);
+  });
+});

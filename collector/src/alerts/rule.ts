@@ -6,6 +6,7 @@
 import { parseDurationMs } from "./duration.ts";
 import { AlertRuleError, isObject } from "./errors.ts";
 import { parseReceivers } from "./receivers.ts";
+import { parsePromqlFields } from "./promql-rule.ts";
 import type { ReceiverPolicy } from "./receiver-address.ts";
 import type { Receiver } from "./receivers.ts";
 import { ACCURACY_METRICS, PER_CLASS_METRICS, isAccuracyMetric, isErrorMetric } from "../series/accuracy-metrics.ts";
@@ -28,6 +29,8 @@ export const RuleKind = {
   noData: "no_data",
   /** A data-quality ratio of one feature above a bound (docs/drift.md, "Data quality"). */
   dataQuality: "data_quality",
+  /** Any PromQL expression over the model's series, one alert per output series (promql-rule.ts). */
+  promql: "promql",
 } as const;
 /** One of {@link RuleKind}. */
 export type RuleKind = (typeof RuleKind)[keyof typeof RuleKind];
@@ -55,6 +58,8 @@ export type AlertRule = {
   kind: RuleKind;
   /** Model version the rule reads; drift needs one (baselines are per version), others default to all. */
   version?: string;
+  /** A segment the rule reads instead of the whole model (`segment` and `segment_value`, docs/segments.md). */
+  segment?: { name: string; value: string };
   /** Drift: the feature, or absent for the prediction. */
   feature?: string;
   /** Drift: the method whose statistic is compared (`value` of docs/drift.md). */
@@ -84,6 +89,10 @@ export type AlertRule = {
   receivers: Receiver[];
   /** Where the rule can be read in Driftline's API (set from the URL it was stored through). */
   generatorURL?: string;
+  /** PromQL rules: the expression, parse-checked when stored. */
+  expr?: string;
+  /** PromQL rules: how long a firing alert keeps firing after its series left the output (Prometheus' keep_firing_for). */
+  keepFiringForMs?: number;
 };
 
 /** Limits and defaults that parsing applies. */
@@ -113,7 +122,7 @@ export const MAX_PERIOD_MS = 7 * 24 * 3_600_000;
 export const MAX_LABELS = 20;
 export const MAX_LABEL_VALUE_LENGTH = 1024;
 
-const COMMON_FIELDS = ["kind", "version", "for", "interval", "repeatInterval", "labels", "annotations", "receivers"];
+const COMMON_FIELDS = ["kind", "version", "segment", "segment_value", "for", "interval", "repeatInterval", "labels", "annotations", "receivers"];
 const FIELDS_OF: Record<RuleKind, string[]> = {
   drift: [...COMMON_FIELDS, "feature", "method", "window", "threshold", "resolveThreshold"],
   latency: [...COMMON_FIELDS, "quantile", "window", "threshold", "resolveThreshold"],
@@ -121,6 +130,7 @@ const FIELDS_OF: Record<RuleKind, string[]> = {
   accuracy: [...COMMON_FIELDS, "metric", "class", "window", "threshold", "resolveThreshold"],
   no_data: [...COMMON_FIELDS, "duration"],
   data_quality: [...COMMON_FIELDS, "feature", "quality", "window", "threshold", "resolveThreshold"],
+  promql: ["kind", "expr", "for", "keep_firing_for", "interval", "repeatInterval", "labels", "annotations", "receivers"],
 };
 
 /** A rule name: 1-64 letters, digits, `_`, `.`, `-` (it is a URL segment and an `alertname` label). */
@@ -154,7 +164,14 @@ export function parseRule(name: string, model: string, body: unknown, limits: Ru
   };
   if (limits.baseUrl !== undefined) rule.generatorURL = `${limits.baseUrl}/api/models/${encodeURIComponent(model)}/alerts/${name}`;
   rule.repeatIntervalMs = optionalDuration(body.repeatInterval, "repeatInterval", DEFAULT_REPEAT_INTERVAL_MS, rule.intervalMs, MAX_PERIOD_MS);
+  if (k === RuleKind.promql) return parsePromqlFields(rule, body);
   if (body.version !== undefined) rule.version = nameField(body.version, "version", limits);
+  if (body.segment !== undefined || body.segment_value !== undefined) {
+    if (k === RuleKind.accuracy) throw new AlertRuleError("an accuracy rule reads the whole model version (the accuracy store has no segments): remove segment, or watch the segment with a promql rule");
+    if (body.segment === undefined || body.segment_value === undefined) throw new AlertRuleError("segment and segment_value go together: the segment's name (ml.segment.<name>) and its value");
+    rule.segment = { name: nameField(body.segment, "segment", limits), value: nameField(body.segment_value, "segment_value", limits) };
+    if (rule.segment.name.includes("=")) throw new AlertRuleError(`segment ${JSON.stringify(rule.segment.name)} may not contain "=" (a segment name is the <name> of ml.segment.<name>)`);
+  }
   if (k === RuleKind.noData) {
     if (body.duration === undefined) throw new AlertRuleError("a no_data rule needs duration, e.g. \"15m\": how long without predictions before it fires");
     const durationMs = duration(body.duration, "duration", MIN_WINDOW_MS, MAX_PERIOD_MS);
@@ -213,11 +230,13 @@ export function parseRule(name: string, model: string, body: unknown, limits: Ru
   return rule;
 }
 
-function optionalDuration(value: unknown, field: string, fallbackMs: number, minMs: number, maxMs: number): number {
+/** A duration field that may be absent (then `fallbackMs`, at least `minMs`). */
+export function optionalDuration(value: unknown, field: string, fallbackMs: number, minMs: number, maxMs: number): number {
   return value === undefined ? Math.max(fallbackMs, minMs) : duration(value, field, minMs, maxMs);
 }
 
-function duration(value: unknown, field: string, minMs: number, maxMs: number): number {
+/** A duration field within [minMs, maxMs]; throws AlertRuleError naming the field and the bound. */
+export function duration(value: unknown, field: string, minMs: number, maxMs: number): number {
   const ms = typeof value === "string" ? parseDurationMs(value) : undefined;
   if (ms === undefined) throw new AlertRuleError(`${field} must be a duration such as "30s", "5m", "1h" or "1d", got ${JSON.stringify(value)}`);
   if (ms < minMs) throw new AlertRuleError(`${field} ${JSON.stringify(value)} is shorter than the minimum of ${minMs / 1000} s`);

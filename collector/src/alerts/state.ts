@@ -13,6 +13,7 @@
  */
 import { firesAbove } from "./rule.ts";
 import type { AlertRule } from "./rule.ts";
+import type { SeriesAlert } from "./series-alerts.ts";
 
 /** The states; `resolved` lasts one evaluation, then becomes `ok`. */
 export const AlertStatus = { ok: "ok", pending: "pending", firing: "firing", resolved: "resolved" } as const;
@@ -40,6 +41,8 @@ export type AlertState = {
   value: number | null;
   health: RuleHealth;
   lastError: string;
+  /** PromQL rules: one alert per output series (series-alerts.ts); absent for the other kinds. */
+  alerts?: SeriesAlert[];
 };
 
 /** What an evaluation read: a value, no value (empty window), or why it could not read. */

@@ -39,6 +39,24 @@ export type EngineOptions = {
 /** Prometheus' defaults, and a series cap that keeps a query inside a Worker's 128 MB. */
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = { lookbackMs: 5 * 60_000, maxPointsPerSeries: 11_000, maxSeries: 10_000, maxSubquerySteps: 11_000 };
 
+/**
+ * Evaluates `query` at one time as an alerting rule reads it (Prometheus' EngineQueryFunc): the
+ * samples of an instant vector, or a scalar as one sample without labels. A range vector or a
+ * string is an error. `query` is the text, or the expression parseQuery made of it.
+ */
+export async function instantSamples(source: SeriesSource, query: string | Expr, timeMs: number, options: Partial<EngineOptions> = {}): Promise<Sample[]> {
+  const opts = { ...DEFAULT_ENGINE_OPTIONS, ...options };
+  // An alerting rule evaluates one expression again and again: it may pass it parsed.
+  const expr = typeof query === "string" ? parseQuery(query) : query;
+  const evaluator = await prepare(source, expr, Float64Array.of(timeMs), 0, opts);
+  const value = evaluator.evaluate(expr, timeMs);
+  if (value.type === "scalar") return [{ labels: {}, value: value.value }];
+  if (value.type !== "vector") throw executionError(`rule result is a ${value.type === "matrix" ? "range vector" : "string"}, not an instant vector or a scalar`);
+  checkUnique(value.samples);
+  checkSeriesLimit(value.samples.length, opts);
+  return value.samples;
+}
+
 /** Evaluates `query` at one time (`/api/v1/query`). */
 export async function instantQuery(source: SeriesSource, query: string, timeMs: number, options: Partial<EngineOptions> = {}): Promise<QueryData> {
   const opts = { ...DEFAULT_ENGINE_OPTIONS, ...options };

@@ -2,7 +2,7 @@
  * Driftline's PromQL engine: a Prometheus-compatible subset, parsed with Prometheus' own lezer
  * grammar and evaluated over any {@link SeriesSource}. See docs/promql.md.
  */
-export { instantQuery, rangeQuery, DEFAULT_ENGINE_OPTIONS } from "./engine.ts";
+export { instantQuery, instantSamples, rangeQuery, DEFAULT_ENGINE_OPTIONS } from "./engine.ts";
 export type { EngineOptions } from "./engine.ts";
 export { parseQuery, parseSeriesSelector, typeOf } from "./parse.ts";
 export type { Expr, ValueType } from "./ast.ts";

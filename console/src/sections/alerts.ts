@@ -16,6 +16,8 @@ function condition(rule: RuleView["rule"]): string {
   if (rule.version) parts.push(`version ${rule.version}`);
   if (rule.feature) parts.push(`feature ${rule.feature}`);
   if (rule.method) parts.push(rule.method);
+  // A PromQL rule (docs/alerts.md): its expression is its condition.
+  if (rule.expr) parts.push(rule.expr);
   if (rule.metric) parts.push(rule.metric);
   if (rule.window) parts.push(`over ${rule.window}`);
   if (rule.threshold !== undefined) parts.push(`threshold ${rule.threshold}`);

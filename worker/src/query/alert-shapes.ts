@@ -72,7 +72,7 @@ function alertingRule(view: RuleView, excludeAlerts: boolean): PromAlertingRule 
     name: view.name,
     query: view.query,
     duration: durationSeconds(view.rule.for),
-    keepFiringFor: 0,
+    keepFiringFor: durationSeconds(view.rule.keep_firing_for ?? "0s"),
     labels: view.rule.labels,
     annotations: view.rule.annotations,
     alerts: excludeAlerts ? [] : activeAlerts(view),
@@ -86,6 +86,12 @@ function alertingRule(view: RuleView, excludeAlerts: boolean): PromAlertingRule 
 }
 
 function activeAlerts(view: RuleView): PromAlert[] {
+  if (view.state.alerts !== undefined) {
+    // A PromQL rule: one alert per output series, each with its own state (series-alerts.ts).
+    return view.state.alerts
+      .filter((a) => a.status !== "inactive")
+      .map((a) => ({ labels: a.labels, annotations: a.annotations, state: a.status as "pending" | "firing", activeAt: new Date(a.activeSinceMs).toISOString(), value: goFloat(a.value) }));
+  }
   const state = promState(view.state);
   if (state === "inactive") return [];
   return [{ labels: view.labels, annotations: view.rule.annotations, state, activeAt: new Date(view.state.activeSinceMs ?? view.state.lastEvaluationMs ?? 0).toISOString(), value: goFloat(view.state.value) }];

@@ -35,12 +35,15 @@ import { earliest, runAlertStep } from "./alerts/evaluate.ts";
 import { READERS } from "./alerts/readings.ts";
 import { fetchSender, listDeliveries } from "./alerts/outbox.ts";
 import type { DeliveryView } from "./alerts/outbox.ts";
-import { deleteRule, getStoredRule, listStoredRules, putRule, viewOf } from "./alerts/rules-table.ts";
-import type { RuleRefusal, RuleView } from "./alerts/rules-table.ts";
+import { applyRules, deleteRule, getStoredRule, listStoredRules, putRule, viewOf } from "./alerts/rules-table.ts";
+import type { AppliedRule, RuleRefusal, RuleView } from "./alerts/rules-table.ts";
 import type { AlertRule } from "@driftline/collector/alerts";
 import { limitsFromEnv, minuteRetentionOf } from "../config.ts";
 import type { ReadRefusal } from "./read/read-limit.ts";
 import { MAX_INGEST_QUEUE_MS, overloadedAfterMs } from "./write/admission.ts";
+
+/** A rule-file apply that the store refused, thrown to roll the transaction back. */
+class RefusedApply extends Error {}
 
 /** Cumulative streams idle this long are forgotten (their state row deleted by the alarm). */
 const STREAM_RETENTION_MS = 48 * 3600 * 1000;
@@ -207,7 +210,7 @@ export class ModelStore extends DurableObject<Env> {
     const joinsDue = this.expireJoins();
     if (joinsDue !== null && (next === null || joinsDue < next)) next = joinsDue;
     // Alert rules and queued notifications (worker/src/alerts/); never throws, never runs in ingest.
-    return earliest(next, await runAlertStep(this.ctx.storage, Date.now(), { categoriesCap: this.limits.maxCategoriesPerSeries }, fetchSender));
+    return earliest(next, await runAlertStep(this.ctx.storage, Date.now(), this.readContext(this.limits), fetchSender));
   }
 
   /** What arrived: versions, series, counts per kind, first and last seen (GET /api/models/:model). */
@@ -305,8 +308,8 @@ export class ModelStore extends DurableObject<Env> {
 
   /** Alerts: stores a rule (validated by the route) and arms the alarm for its first evaluation. */
   async putAlertRule(rule: AlertRule): Promise<RuleView | RuleRefusal> {
-    if (READERS[rule.kind] === undefined) {
-      return { refused: `kind ${rule.kind} is not evaluated by this version; kinds evaluated: ${Object.keys(READERS).join(", ")}` };
+    if (rule.kind !== "promql" && READERS[rule.kind] === undefined) {
+      return { refused: `kind ${rule.kind} is not evaluated by this version; kinds evaluated: ${[...Object.keys(READERS), "promql"].join(", ")}` };
     }
     const nowMs = Date.now();
     const view = this.transaction(() => putRule(this.sql, rule, nowMs));
@@ -316,6 +319,36 @@ export class ModelStore extends DurableObject<Env> {
       await this.ctx.storage.setAlarm(nowMs);
     }
     return view;
+  }
+
+  /**
+   * Alerts: applies a model's rules from a rule file, all or none (store/alerts/rules-table.ts
+   * applyRules), and arms the alarm for their first evaluation.
+   */
+  async applyAlertRules(rules: AlertRule[], receiversGiven: boolean): Promise<AppliedRule[] | RuleRefusal> {
+    const nowMs = Date.now();
+    let applied: AppliedRule[];
+    try {
+      applied = this.transaction(() => {
+        const result = applyRules(this.sql, rules, receiversGiven, nowMs);
+        if ("refused" in result) throw new RefusedApply(result.refused);
+        return result;
+      });
+    } catch (error) {
+      if (error instanceof RefusedApply) return { refused: error.message };
+      throw error;
+    }
+    const alarmAtMs = await this.alarmAt();
+    if (applied.some((a) => a.outcome !== "unchanged") && (alarmAtMs === null || alarmAtMs > nowMs)) {
+      this.alarmAtMs = nowMs;
+      await this.ctx.storage.setAlarm(nowMs);
+    }
+    return applied;
+  }
+
+  /** Alerts: the model's rules as stored, receivers left out (for rule-file export). */
+  async alertRuleSpecs(): Promise<AlertRule[]> {
+    return listStoredRules(this.sql).map(({ rule }) => ({ ...rule, receivers: [] }));
   }
 
   /** Alerts: one rule with its state, or null. */

@@ -1,8 +1,9 @@
 // Runs inside the ModelStore Durable Object: alert rules, their evaluation in the alarm, and the
 // notification outbox.
 /**
- * The alerting step of the ModelStore's alarm: evaluate the rules that are due (a synchronous
- * transaction over the store's own SQLite), then send the notifications that are due
+ * The alerting step of the ModelStore's alarm: evaluate the rules that are due (PromQL rules
+ * first, outside the transaction; then one synchronous transaction over the store's own SQLite
+ * evaluates the other kinds and saves every state), then send the notifications that are due
  * (outbox.ts). Evaluation is `step` (collector/src/alerts/state.ts) over `readRule`, so a test
  * can drive it at any `nowMs`.
  */
@@ -11,14 +12,19 @@ import { deliverDue, enqueue, nextDeliveryDueMs } from "./outbox.ts";
 import type { Sender } from "./outbox.ts";
 import { readRule } from "./readings.ts";
 import type { ReadingContext } from "./readings.ts";
-import { dueRules, nextRuleDueMs, saveState } from "./rules-table.ts";
+import { dueRules, nextEvaluationMs, nextRuleDueMs, saveState } from "./rules-table.ts";
+import { evaluatePromqlRules, savePromqlResults } from "./evaluate-promql.ts";
+import type { ReadContext } from "../read/select.ts";
 
 /** When a failed alerting step is tried again. */
 const RETRY_AFTER_FAILURE_MS = 60_000;
 
-/** Evaluates every rule due at `nowMs`, saves the states and queues notifications; returns how many ran. */
+/**
+ * Evaluates every rule of a fixed kind due at `nowMs`, saves the states and queues notifications;
+ * returns how many ran. PromQL rules are evaluated apart (evaluate-promql.ts): their engine is async.
+ */
 export function evaluateDue(sql: SqlStorage, nowMs: number, context: ReadingContext): number {
-  const due = dueRules(sql, nowMs);
+  const due = dueRules(sql, nowMs).filter(({ rule }) => rule.kind !== "promql");
   for (const { rule, state } of due) {
     const startedMs = performance.now();
     const reading = readRule(sql, rule, nowMs, context);
@@ -29,7 +35,7 @@ export function evaluateDue(sql: SqlStorage, nowMs: number, context: ReadingCont
       // Still firing, nothing new: Alertmanager is told again, as Prometheus does (deliveries.ts).
       enqueue(sql, rule, "refresh", notificationOf(rule, result.state, "repeat"), nowMs, resendsWhileFiring);
     }
-    saveState(sql, rule.name, result.state, nowMs + rule.intervalMs);
+    saveState(sql, rule.name, result.state, nextEvaluationMs(nowMs, rule.intervalMs));
   }
   return due.length;
 }
@@ -43,9 +49,13 @@ export function nextAlertDueMs(sql: SqlStorage): number | null {
  * One alarm's alerting: evaluate, then deliver. Never throws (the alarm must not fail because a
  * rule did): a failure is logged and the step asks to run again a minute later.
  */
-export async function runAlertStep(storage: DurableObjectStorage, nowMs: number, context: ReadingContext, send: Sender): Promise<number | null> {
+export async function runAlertStep(storage: DurableObjectStorage, nowMs: number, context: ReadContext, send: Sender): Promise<number | null> {
   try {
-    storage.transactionSync(() => evaluateDue(storage.sql, nowMs, context));
+    const promql = await evaluatePromqlRules(storage.sql, nowMs, context);
+    storage.transactionSync(() => {
+      evaluateDue(storage.sql, nowMs, context);
+      savePromqlResults(storage.sql, promql, nowMs);
+    });
     await deliverDue(storage.sql, nowMs, send);
     return nextAlertDueMs(storage.sql);
   } catch (error) {

@@ -41,12 +41,16 @@ export function readRule(sql: SqlStorage, rule: AlertRule, nowMs: number, contex
   }
 }
 
-/** The ids of a model's whole-model series of some kinds, one version or all. */
-function seriesIds(sql: SqlStorage, kinds: readonly string[], version: string | undefined, name = ""): number[] {
+/**
+ * The ids of a rule's series of some kinds: one version or all, the rule's segment or the whole
+ * model (the store keeps a segment as "name=value", collector/src/fold/logs.ts).
+ */
+function seriesIds(sql: SqlStorage, kinds: readonly string[], rule: Pick<AlertRule, "version" | "segment">, name = ""): number[] {
   const placeholders = kinds.map(() => "?").join(", ");
-  const rows = version === undefined
-    ? sql.exec<{ id: number }>(`SELECT id FROM series WHERE kind IN (${placeholders}) AND name = ? AND segment = ''`, ...kinds, name)
-    : sql.exec<{ id: number }>(`SELECT id FROM series WHERE kind IN (${placeholders}) AND name = ? AND segment = '' AND version = ?`, ...kinds, name, version);
+  const segment = rule.segment === undefined ? "" : `${rule.segment.name}=${rule.segment.value}`;
+  const rows = rule.version === undefined
+    ? sql.exec<{ id: number }>(`SELECT id FROM series WHERE kind IN (${placeholders}) AND name = ? AND segment = ?`, ...kinds, name, segment)
+    : sql.exec<{ id: number }>(`SELECT id FROM series WHERE kind IN (${placeholders}) AND name = ? AND segment = ? AND version = ?`, ...kinds, name, segment, rule.version);
   return rows.toArray().map((r) => r.id);
 }
 
@@ -66,7 +70,7 @@ function driftReading(sql: SqlStorage, rule: AlertRule, nowMs: number, context: 
   if (!methods.includes(method)) {
     return { error: `method ${method} does not apply to ${what}, which is ${numeric ? "numeric" : "categorical"} (methods: ${methods.join(", ")})` };
   }
-  const ids = seriesIds(sql, [baseline.kind], rule.version, rule.feature ?? "");
+  const ids = seriesIds(sql, [baseline.kind], rule, rule.feature ?? "");
   const reader = new WindowReader(sql, { seriesIds: ids, type: numeric ? "digest" : "counts", windowMinutes: rule.windowMs / 60_000, timesMs: [nowMs], categoriesCap: context.categoriesCap, budget: newBudget(), what: `alert ${rule.name}` });
   const current = reader.at(nowMs);
   let result: DriftResult;
@@ -84,7 +88,7 @@ function dataQualityReading(sql: SqlStorage, rule: AlertRule, nowMs: number, con
   if (baseline === undefined) {
     return { error: `no ${numeric ? "numeric" : "categorical"} baseline of feature ${JSON.stringify(rule.feature)} for version ${JSON.stringify(rule.version)} (${rule.quality} applies to ${numeric ? "numeric" : "categorical"} features)` };
   }
-  const ids = seriesIds(sql, [kind], rule.version, rule.feature!);
+  const ids = seriesIds(sql, [kind], rule, rule.feature!);
   const reader = new WindowReader(sql, { seriesIds: ids, type: numeric ? "digest" : "counts", windowMinutes: rule.windowMs / 60_000, timesMs: [nowMs], categoriesCap: context.categoriesCap, budget: newBudget(), what: `alert ${rule.name}` });
   const current = reader.at(nowMs);
   const ratio = numeric
@@ -94,7 +98,7 @@ function dataQualityReading(sql: SqlStorage, rule: AlertRule, nowMs: number, con
 }
 
 function latencyReading(sql: SqlStorage, rule: AlertRule, nowMs: number, context: ReadingContext): Reading {
-  const ids = seriesIds(sql, [SeriesKind.latency], rule.version);
+  const ids = seriesIds(sql, [SeriesKind.latency], rule);
   const reader = new WindowReader(sql, { seriesIds: ids, type: "digest", windowMinutes: rule.windowMs / 60_000, timesMs: [nowMs], categoriesCap: context.categoriesCap, budget: newBudget(), what: `alert ${rule.name}` });
   const digest = reader.at(nowMs) as TDigest;
   return { value: digest.count === 0 ? null : digest.quantile(rule.quantile!) };
@@ -110,9 +114,9 @@ function counterSum(sql: SqlStorage, ids: readonly number[], nowMs: number, wind
 }
 
 function errorRateReading(sql: SqlStorage, rule: AlertRule, nowMs: number): Reading {
-  const predictions = counterSum(sql, seriesIds(sql, [SeriesKind.predictions], rule.version), nowMs, rule.windowMs);
+  const predictions = counterSum(sql, seriesIds(sql, [SeriesKind.predictions], rule), nowMs, rule.windowMs);
   if (predictions === 0) return { value: null };
-  const errors = counterSum(sql, seriesIds(sql, [SeriesKind.errors], rule.version), nowMs, rule.windowMs);
+  const errors = counterSum(sql, seriesIds(sql, [SeriesKind.errors], rule), nowMs, rule.windowMs);
   return { value: errors / predictions };
 }
 
@@ -122,7 +126,7 @@ function errorRateReading(sql: SqlStorage, rule: AlertRule, nowMs: number): Read
  * when the rule was stored, so a rule for a silent model fires after its duration, not at once.
  */
 function noDataReading(sql: SqlStorage, rule: AlertRule, nowMs: number): Reading {
-  const ids = seriesIds(sql, [SeriesKind.predictions], rule.version);
+  const ids = seriesIds(sql, [SeriesKind.predictions], rule);
   const last = ids.length === 0 ? null : sql.exec<{ m: number | null }>(`SELECT max(last_minute) AS m FROM series WHERE id IN (${ids.join(",")})`).one().m;
   const createdMs = sql.exec<{ updated_ms: number }>("SELECT updated_ms FROM alert_rules WHERE name = ?", rule.name).toArray()[0]?.updated_ms ?? nowMs;
   const sinceMs = last === null ? createdMs : (last + 1) * 60_000;

@@ -6,8 +6,11 @@
 import { alertLabels, initialState, publicRule, ruleQuery } from "@driftline/collector/alerts";
 import type { AlertRule, AlertState, PublicRule } from "@driftline/collector/alerts";
 
-/** Rules per model: each costs a read per evaluation period (docs/alerts.md). */
-export const MAX_RULES_PER_MODEL = 50;
+/**
+ * Rules per model: each costs a read per evaluation period (docs/alerts.md). 200 are evaluated
+ * in one alarm well inside a second (npm run bench:alerts, docs/benchmarks.md).
+ */
+export const MAX_RULES_PER_MODEL = 200;
 
 /**
  * What the API shows of a rule: its public definition, the PromQL equivalent, the labels its
@@ -32,7 +35,9 @@ export function putRule(sql: SqlStorage, rule: AlertRule, nowMs: number): RuleVi
     const count = sql.exec<{ n: number }>("SELECT count(*) AS n FROM alert_rules").one().n;
     if (count >= MAX_RULES_PER_MODEL) return { refused: `model ${JSON.stringify(rule.model)} has ${count} alert rules, the limit (MAX_RULES_PER_MODEL = ${MAX_RULES_PER_MODEL}): delete one first` };
   }
-  const keep = existing !== null && sameCondition(existing.rule, rule);
+  // A PromQL rule keeps its alerts through any change (Prometheus copies a rule's active alerts
+  // across a reload): the next evaluation resolves, with notifications, those no longer in the output.
+  const keep = existing !== null && (sameCondition(existing.rule, rule) || (existing.rule.kind === "promql" && rule.kind === "promql"));
   const state = keep ? existing.state : initialState();
   sql.exec(
     "INSERT OR REPLACE INTO alert_rules (name, spec, state, next_eval_ms, updated_ms) VALUES (?, ?, ?, ?, ?)",
@@ -46,8 +51,39 @@ export function putRule(sql: SqlStorage, rule: AlertRule, nowMs: number): RuleVi
 }
 
 function sameCondition(a: AlertRule, b: AlertRule): boolean {
-  const condition = (r: AlertRule) => JSON.stringify([r.kind, r.version, r.feature, r.method, r.quantile, r.metric, r.className, r.windowMs, r.threshold, r.resolveThreshold, r.forMs]);
+  const condition = (r: AlertRule) => JSON.stringify([r.kind, r.version, r.segment, r.feature, r.method, r.quantile, r.metric, r.className, r.windowMs, r.threshold, r.resolveThreshold, r.forMs, r.expr, r.keepFiringForMs]);
   return condition(a) === condition(b);
+}
+
+/** What applying a rule file did to each rule. */
+export type AppliedRule = { name: string; outcome: "created" | "updated" | "unchanged"; kind: AlertRule["kind"] };
+
+/**
+ * Applies a model's rules from a rule file (docs/alerts.md, "Rules as files"), all or none: a
+ * rule whose `expr` is an existing fixed-kind rule's PromQL equivalent keeps that rule (only its
+ * `for`, labels and annotations change), so export then apply changes nothing; a replaced rule
+ * keeps its receivers and reminder period unless `receiversGiven`. Rules not in the file stay.
+ */
+export function applyRules(sql: SqlStorage, rules: readonly AlertRule[], receiversGiven: boolean, nowMs: number): AppliedRule[] | RuleRefusal {
+  const applied: AppliedRule[] = [];
+  for (const incoming of rules) {
+    const existing = getStoredRule(sql, incoming.name)?.rule;
+    let rule = incoming;
+    if (existing !== undefined && existing.kind !== "promql" && ruleQuery(existing) === incoming.expr) {
+      rule = { ...existing, forMs: incoming.forMs, labels: incoming.labels, annotations: incoming.annotations };
+      if (receiversGiven) rule.receivers = incoming.receivers;
+    } else if (existing !== undefined && !receiversGiven) {
+      rule = { ...incoming, receivers: existing.receivers, repeatIntervalMs: Math.max(existing.repeatIntervalMs, incoming.intervalMs) };
+    }
+    if (existing !== undefined && rule.generatorURL === undefined && existing.generatorURL !== undefined) rule.generatorURL = existing.generatorURL;
+    const outcome = existing === undefined ? "created" : JSON.stringify(existing) === JSON.stringify(rule) ? "unchanged" : "updated";
+    if (outcome !== "unchanged") {
+      const view = putRule(sql, rule, nowMs);
+      if ("refused" in view) return view;
+    }
+    applied.push({ name: rule.name, outcome, kind: rule.kind });
+  }
+  return applied;
 }
 
 /** A rule with its state, or null. */
@@ -70,6 +106,15 @@ export function dueRules(sql: SqlStorage, nowMs: number): StoredRule[] {
     .exec<{ spec: string; state: string; next_eval_ms: number }>("SELECT spec, state, next_eval_ms FROM alert_rules WHERE next_eval_ms <= ? ORDER BY next_eval_ms", nowMs)
     .toArray()
     .map((row) => ({ rule: JSON.parse(row.spec) as AlertRule, state: JSON.parse(row.state) as AlertState, nextEvalMs: row.next_eval_ms }));
+}
+
+/**
+ * When a rule evaluated at `nowMs` is next due: the next multiple of its interval (Prometheus
+ * likewise aligns a group's evaluations), so a model's rules of one interval are evaluated
+ * together, in one alarm, whenever they were stored.
+ */
+export function nextEvaluationMs(nowMs: number, intervalMs: number): number {
+  return (Math.floor(nowMs / intervalMs) + 1) * intervalMs;
 }
 
 /** Writes a rule's state after an evaluation, and when it is due next. */

@@ -25,6 +25,8 @@ export type CatalogEntry =
   | AccuracyEntry;
 
 const FEATURE_KINDS: readonly string[] = [SeriesKind.numericFeature, SeriesKind.categoricalFeature];
+/** Labels that a feature's gauges take from the series itself, the same for each of its gauges. */
+const SERIES_LEVEL_LABELS: ReadonlySet<string> = new Set(["model", "version", "feature", "segment", "segment_value"]);
 const PREDICTION_KINDS: readonly string[] = [SeriesKind.predictionValue, SeriesKind.predictionLabel];
 
 /**
@@ -81,6 +83,9 @@ export function catalog(model: string, rows: readonly StoredSeries[], baselined:
       if (names.has(`${Family.duration}_count`)) push({ type: "counter", labels: base(`${Family.duration}_count`, s), ids: [s.id], total: s.total, firstMinute: s.firstMinute, lastMinute: s.lastMinute });
       if (names.has(`${Family.duration}_sum`)) push({ type: "sum", labels: base(`${Family.duration}_sum`, s), series: s });
     } else if (FEATURE_KINDS.includes(s.kind) || PREDICTION_KINDS.includes(s.kind)) {
+      // Every gauge of a feature carries these labels: a selector for one feature (an alert
+      // rule's, a dashboard row's) skips the other features without building their entries.
+      if (FEATURE_KINDS.includes(s.kind) && !matchesAll({ model, version: s.version, feature: s.name, ...segmentLabels(s.segment) }, matchers.filter((m) => SERIES_LEVEL_LABELS.has(m.name)))) continue;
       gaugesOf(s, hasBaseline, names, (labels) => ({ ...base(labels.__name__, s), ...labels }), push);
     }
   }

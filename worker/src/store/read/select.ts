@@ -67,8 +67,19 @@ function baselinedKeys(sql: SqlStorage): Set<string> {
   return keys;
 }
 
-function entriesFor(sql: SqlStorage, model: string, matchers: readonly Matcher[]): CatalogEntry[] {
-  return catalog(model, storedSeries(sql), baselinedKeys(sql), matchers);
+/**
+ * The rows a catalog is built from. Read once per select by default; alert evaluation reads them
+ * once per alarm and shares them across its rules' selects (store/alerts/promql-source.ts).
+ */
+export type CatalogRows = { series: StoredSeries[]; baselined: Set<string> };
+
+/** The store's series and baselined keys, now. */
+export function catalogRows(sql: SqlStorage): CatalogRows {
+  return { series: storedSeries(sql), baselined: baselinedKeys(sql) };
+}
+
+function entriesFor(sql: SqlStorage, model: string, matchers: readonly Matcher[], rows: CatalogRows = catalogRows(sql)): CatalogEntry[] {
+  return catalog(model, rows.series, rows.baselined, matchers);
 }
 
 /**
@@ -112,8 +123,8 @@ export function gaugeTimes(request: Pick<StoreSelect, "startMs" | "endMs" | "ste
 }
 
 /** Samples of every series a selector selects in this store, computing only those. */
-export function selectSeries(sql: SqlStorage, request: StoreSelect, context: ReadContext): StoreSeries[] {
-  return samplesOf(sql, entriesFor(sql, request.model, request.matchers), request, context);
+export function selectSeries(sql: SqlStorage, request: StoreSelect, context: ReadContext, rows?: CatalogRows): StoreSeries[] {
+  return samplesOf(sql, entriesFor(sql, request.model, request.matchers, rows), request, context);
 }
 
 /** Samples of catalog entries over the span of `request`. */
