@@ -31,5 +31,5 @@ export { MAX_RULE_FILE_BYTES, RuleFileError, readRuleFile, writeRuleFile } from 
 export type { ExportRule, FileGroup, FileRule } from "./rule-file.ts";
 export { exportRuleFile, rulesOfFile } from "./rule-file-rules.ts";
 export type { ModelRules } from "./rule-file-rules.ts";
-export { YamlError, parseYaml } from "./yaml-subset.ts";
-export type { YamlValue } from "./yaml-subset.ts";
+export { YamlError, parseYaml } from "./yaml.ts";
+export type { YamlValue } from "./yaml.ts";

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseYaml } from "./yaml-subset.ts";
+import { parseYaml } from "./yaml.ts";
 import { RuleFileError, readRuleFile, writeRuleFile } from "./rule-file.ts";
 import { exportRuleFile, rulesOfFile } from "./rule-file-rules.ts";
 import { parseRule } from "./rule.ts";
@@ -105,10 +105,19 @@ describe("Prometheus rule files", () => {
     expect(parseYaml(text)).toEqual({ keep: "a\n\n", strip: "b\nc", single: "it's # not a comment", double: "tab\there \u00e9", list: ["a", "b c", { k: "v" }], items: ["x", ["y", "z"]], empty: null });
   });
 
-  it("refuses YAML outside the subset with the line", () => {
-    expect(() => readRuleFile("groups:\n  - name: &a credit\n")).toThrow(/line 2: anchors and aliases are not supported/);
-    expect(() => readRuleFile("groups:\n  - name: a\n    name: b\n")).toThrow(/line 3: mapping key "name" already defined/);
-    expect(() => readRuleFile("groups: []\n---\ngroups: []\n")).toThrow(/several YAML documents/);
+  it("refuses duplicate keys, several documents and alias bombs, with the line", () => {
+    expect(() => readRuleFile("groups:\n  - name: a\n    name: b\n")).toThrow(/keys must be unique at line 3/);
+    expect(() => readRuleFile("groups: []\n---\ngroups: []\n")).toThrow(/multiple documents/);
+    const bomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`)].join("\n");
+    expect(() => readRuleFile(bomb)).toThrow(/alias/i);
+  });
+
+  it("reads anchors and aliases as go-yaml does, and ~, null and nothing as null", () => {
+    const [group] = readRuleFile('groups:\n  - name: credit\n    rules:\n      - alert: A\n        expr: up == 0\n        labels: &common\n          team: risk\n        for: ~\n      - alert: B\n        expr: up == 1\n        labels: *common\n        annotations:\n          summary: null\n');
+    expect(group.rules).toEqual([
+      { alert: "A", expr: "up == 0", labels: { team: "risk" }, annotations: {} },
+      { alert: "B", expr: "up == 1", labels: { team: "risk" }, annotations: { summary: "" } },
+    ]);
   });
 
   it("exports fixed kinds as their PromQL equivalent and PromQL rules as written, and reads its own output back", () => {

@@ -9,8 +9,8 @@
  * rule and the reason.
  */
 import { isObject } from "./errors.ts";
-import { parseYaml, YamlError } from "./yaml-subset.ts";
-import type { YamlValue } from "./yaml-subset.ts";
+import { parseYaml, YamlError } from "./yaml.ts";
+import type { YamlValue } from "./yaml.ts";
 
 /** One alerting rule as a file holds it: still Prometheus' fields, validated by parseRule later. */
 export type FileRule = {
