@@ -102,6 +102,11 @@ describe.skipIf(missing !== null)("alerts through a real Alertmanager", () => {
     const resolved = await until("Alertmanager's resolved notification", 150_000, async () => {
       await send(seed++, 0);
       return alertmanager.received.find((m) => m.status === "resolved" && m.alerts.length === 2);
+    }).catch(async (error: unknown) => {
+      // What each side saw, for a failure on a loaded machine.
+      const rules = await (await fetch(`${worker.url}/api/models/credit/alerts`, { headers: { Authorization: `Bearer ${worker.readToken}` } })).text();
+      const seen = alertmanager.received.map((m) => `${m.status}[${m.alerts.map((a) => `${a.labels.alertname}:${a.status}`).join(",")}]`);
+      throw new Error(`${String(error)}\nAlertmanager notifications: ${seen.join(" ")}\nrules: ${rules.slice(0, 2000)}`);
     });
     expect(resolved.alerts.every((a) => a.status === "resolved")).toBe(true);
     // The delivery log shows Alertmanager accepting each send.
