@@ -25,7 +25,11 @@ export type Limits = {
   maxNameLength: number;
   /** Longest categorical value (category, label, segment value). */
   maxValueLength: number;
-  /** How far back a timestamp may lie: the retention of minute buckets. */
+  /**
+   * How far back a timestamp lands in its minute bucket: the minute buckets are kept this long
+   * plus an hour. Older records (back to the day retention) are filed under their hour or day
+   * (series/retention.ts, docs/backfill.md).
+   */
   maxPastSeconds: number;
   /** How far ahead of the receiver's clock a timestamp may lie (clock skew). */
   maxFutureSeconds: number;

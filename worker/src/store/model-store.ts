@@ -5,7 +5,7 @@ import type { Env } from "../env.ts";
 import { OpenBuckets } from "./write/open-buckets.ts";
 import { SeriesTotals } from "./write/series-totals.ts";
 import { CEILING_REASON, CounterCeiling } from "./write/counter-ceiling.ts";
-import { RETENTION, hasData, markDirty, nextAlarmMs, rollUpAndExpire } from "./write/rollup.ts";
+import { hasData, markDirty, nextAlarmMs, rollUpAndExpire } from "./write/rollup.ts";
 import { migrate } from "./schema.ts";
 import { SeriesIndex, isRefusal } from "./write/series-index.ts";
 import { parseStreamState, serializeStreamState } from "./write/stream-state.ts";
@@ -28,7 +28,7 @@ import { GaugeCache } from "./read/gauge-cache.ts";
 import { JoinTable } from "./write/joins.ts";
 import type { JoinSettings, JoinSettingsRefusal } from "./write/joins.ts";
 import { eventDeltas, foldJoins } from "./write/join-deltas.ts";
-import { isPastMinuteBuckets, mergeIntoHour } from "./write/late-buckets.ts";
+import { DirtyCache, mergeLate, writePathOf } from "./write/late-buckets.ts";
 import { accuracyReport } from "./read/accuracy.ts";
 import type { AccuracyReport } from "./read/accuracy.ts";
 import { earliest, runAlertStep } from "./alerts/evaluate.ts";
@@ -39,6 +39,7 @@ import { deleteRule, getStoredRule, listStoredRules, putRule, viewOf } from "./a
 import type { RuleRefusal, RuleView } from "./alerts/rules-table.ts";
 import type { AlertRule } from "@driftline/collector/alerts";
 import { limitsFromEnv, minuteRetentionOf } from "../config.ts";
+import { RETENTION } from "@driftline/collector/series";
 import type { ReadRefusal } from "./read/read-limit.ts";
 import { MAX_INGEST_QUEUE_MS, overloadedAfterMs } from "./write/admission.ts";
 
@@ -98,7 +99,7 @@ export class ModelStore extends DurableObject<Env> {
 
   /** Minute buckets kept, in minutes: covers how far back ingest accepts data (config.ts, rollup.ts). */
   private get minuteRetention(): number {
-    return minuteRetentionOf(this.limits, RETENTION.minutes);
+    return minuteRetentionOf(this.limits);
   }
 
   /**
@@ -118,6 +119,7 @@ export class ModelStore extends DurableObject<Env> {
     const minutes = new Set<number>();
     const minuteRetention = this.minuteRetention;
     const written: { seriesId: number; minute: number }[] = [];
+    let wroteLate = false;
     this.transaction(() => {
       // The RPC's sketches are decoded once here; what the store folds itself stays decoded.
       const deltas = batch.deltas.map(decodeDelta);
@@ -129,6 +131,8 @@ export class ModelStore extends DurableObject<Env> {
       deltas.push(...own.finishDecoded());
       const nowMinute = Math.floor(nowMs / 60_000);
       const toMerge: { seriesId: number; delta: DecodedDelta }[] = [];
+      const late: { seriesId: number; delta: DecodedDelta; path: "hour" | "day" }[] = [];
+      const dirty = new DirtyCache();
       const totals = new SeriesTotals();
       const ceiling = new CounterCeiling(this.sql);
       for (const delta of deltas) {
@@ -139,16 +143,24 @@ export class ModelStore extends DurableObject<Env> {
           lostRecords = Math.max(lostRecords, delta.records);
           continue;
         }
-        // Accuracy pairs of predictions older than the minute buckets go to their hour (late-buckets.ts).
-        if (isPastMinuteBuckets(this.sql, delta.minute, nowMinute, minuteRetention)) mergeIntoHour(this.sql, id, delta, limits.maxCategoriesPerSeries);
-        else {
+        // Backfilled records and accuracy pairs of old predictions go to their hour or day (late-buckets.ts).
+        const path = writePathOf(this.sql, delta.minute, nowMinute, minuteRetention, dirty);
+        if (path === "expired") {
+          // Only the store's own folds (a pair whose prediction has aged past every retention) get here: the Worker's fold refuses older records.
+          rejections.add(`timestamp older than the day retention (${RETENTION.days} days): nothing older is kept`, delta.records);
+          lostRecords = Math.max(lostRecords, delta.records);
+          continue;
+        }
+        if (path === "minute") {
           toMerge.push({ seriesId: id, delta });
           minutes.add(delta.minute);
-        }
+        } else late.push({ seriesId: id, delta, path });
         totals.add(id, delta.value, delta.minute);
         written.push({ seriesId: id, minute: delta.minute });
       }
       this.buckets.mergeAll(toMerge, limits.maxCategoriesPerSeries);
+      if (late.length > 0) mergeLate(this.sql, late, limits.maxCategoriesPerSeries, dirty);
+      wroteLate = late.length > 0;
       totals.write(this.sql);
       this.countRejections(rejections);
       markDirty(this.sql, [...minutes].sort((a, b) => a - b));
@@ -160,8 +172,10 @@ export class ModelStore extends DurableObject<Env> {
     // Late data for an hour that has ended makes that hour's rollup due at the next alarm.
     const currentHour = Math.floor(Date.now() / 3_600_000);
     for (const minute of minutes) if (Math.floor(minute / 60) < currentHour) this.rollupDueMs = null;
+    // So does a backfilled hour's day (late-buckets.ts).
+    if (wroteLate) this.rollupDueMs = null;
     // Waiting join rows need the alarm too: it expires them (docs/accuracy.md).
-    if ((minutes.size > 0 || (batch.joins?.length ?? 0) > 0) && (await this.alarmAt()) === null) {
+    if ((minutes.size > 0 || wroteLate || (batch.joins?.length ?? 0) > 0) && (await this.alarmAt()) === null) {
       this.alarmAtMs = nextAlarmMs(this.sql, Date.now());
       await this.ctx.storage.setAlarm(this.alarmAtMs);
     }
