@@ -23,13 +23,14 @@ const PLANS = ["basic", "plus", "pro"];
 
 let worker: RunningWorker;
 beforeAll(async () => {
-  worker = await startWorker();
+  // Three batches per version, so the fourth is refused (the default is 1 000).
+  worker = await startWorker({ vars: { MAX_BATCHES_PER_VERSION: "3" } });
 }, 120_000);
 afterAll(async () => {
   await worker?.stop();
 });
 
-type Row = { timeMs: number; id: string; income: number; plan: string; predicted: string; score: number; actual: string };
+type Row = { timeMs: number; id: string; income: number; plan: string; predicted: string; score: number; actual: string; batch?: string };
 
 /** Seeded standard normals (mulberry32 + Box–Muller). */
 function normals(uniform: () => number, count: number): number[] {
@@ -54,7 +55,7 @@ function dayRows(day: number, dayStartMs: number, shiftSigma: number, count = RO
 
 function csvOf(rows: Row[]): string {
   const path = join(mkdtempSync(join(tmpdir(), "driftline-backfill-")), "history.csv");
-  const lines = ["ts,id,income,plan,pred,score,y", ...rows.map((r) => `${new Date(r.timeMs).toISOString()},${r.id},${r.income},${r.plan},${r.predicted},${r.score},${r.actual}`)];
+  const lines = ["ts,id,income,plan,pred,score,y,job", ...rows.map((r) => `${new Date(r.timeMs).toISOString()},${r.id},${r.income},${r.plan},${r.predicted},${r.score},${r.actual},${r.batch ?? ""}`)];
   writeFileSync(path, lines.join("\n") + "\n");
   return path;
 }
@@ -100,7 +101,7 @@ describe("backfill, end to end", () => {
     const ancient = dayRows(1095, todayStartMs - 1095 * DAY_MS, 0, 3);
     const rows = [...ancient, ...old.rows, ...days.flatMap((d) => d.rows)];
     const run = await driftline([
-      "backfill", "--csv", csvOf(rows), "--model", "history", "--version", "v1",
+      "backfill", "--exclude", "job", "--csv", csvOf(rows), "--model", "history", "--version", "v1",
       "--time-column", "ts", "--id-column", "id", "--actual-column", "y", "--prediction-column", "pred", "--score-column", "score",
     ]);
     // Exit 6: the run finished but some records were refused (the three ancient rows, twice: prediction and actual).
@@ -126,4 +127,57 @@ describe("backfill, end to end", () => {
     const oldAccuracy = await instant('driftline_accuracy{model="history",metric="accuracy",window="1d"}', old.startMs + DAY_MS - 60_000);
     expect(oldAccuracy).toBeCloseTo(exactClassification(old.rows.map((r) => r.actual), old.rows.map((r) => r.predicted)).accuracy, 9);
   }, 600_000);
+
+  it("monitors three batches with different shifts: each batch's drift and accuracy equal exact, and a fourth batch past the cap is refused and counted", async () => {
+    const todayStartMs = Math.floor(Date.now() / DAY_MS) * DAY_MS;
+    const training = dayRows(-2, todayStartMs - 400 * DAY_MS, 0, 5000);
+    const baseline = await buildBaseline(training.map((r) => ({ income: r.income, plan: r.plan, pred: r.predicted })), { prediction: "pred" });
+    await uploadBaseline(baseline, { endpoint: worker.url, token: worker.ingestToken, model: "nightly", version: "v2" });
+    // A nightly job five, four and three days ago, each scoring 2 000 rows in 30 minutes, shifted 0σ, 0.5σ, 1σ; then a fourth.
+    const jobs = [0, 0.5, 1, 0].map((shift, k) => {
+      const startMs = todayStartMs - (5 - k) * DAY_MS + 2 * 3_600_000;
+      const rows = dayRows(500 + k, startMs, shift, 2000).map((r, i) => ({ ...r, id: `job${k}-${i}`, timeMs: startMs + Math.floor((30 * 60_000 * i) / 2000), batch: `job-${k + 1}` }));
+      return { id: `job-${k + 1}`, startMs, rows };
+    });
+    const run = await driftline([
+      "backfill", "--csv", csvOf(jobs.flatMap((j) => j.rows)), "--model", "nightly", "--version", "v2", "--time-column", "ts",
+      "--id-column", "id", "--actual-column", "y", "--prediction-column", "pred", "--score-column", "score", "--batch-column", "job",
+    ]);
+    expect(run.code, run.stderr).toBe(6);
+    expect(run.stdout).toContain("2000 refused");
+    expect(run.stdout).toMatch(/new batches past maxBatchesPerVersion \(3\) per version/);
+
+    const read = async (path: string) => {
+      const response = await fetch(`${worker.url}${path}`, { headers: { Authorization: `Bearer ${worker.readToken}` } });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const list = await read("/api/models/nightly/batches");
+    expect(list.status).toBe(200);
+    const incomePsi: number[] = [];
+    const batches = list.body.batches as { batch: string; from: string; to: string; predictions: number; pairs: number }[];
+    expect(batches.map((b) => b.batch)).toEqual(["job-3", "job-2", "job-1"]);
+    for (const job of jobs.slice(0, 3)) {
+      const listed = batches.find((b) => b.batch === job.id)!;
+      expect(listed).toMatchObject({ predictions: 2000, pairs: 2000, from: new Date(job.startMs).toISOString(), to: new Date(job.startMs + 29 * 60_000).toISOString() });
+      const one = await read(`/api/models/nightly/batches/${job.id}`);
+      expect(one.status).toBe(200);
+      const drift = one.body.drift as { features: { name: string; count: number; methods: { method: string; value: number }[] }[]; prediction: { methods: { method: string; value: number }[] } };
+      const psiOf = (name: string) => drift.features.find((f) => f.name === name)!.methods.find((m) => m.method === "psi")!.value;
+      const exactIncome = exactNumericPsi(training.map((r) => r.income), job.rows.map((r) => r.income));
+      incomePsi.push(psiOf("income"));
+      expect(Math.abs(psiOf("income") - exactIncome), `${job.id} income PSI ${psiOf("income")} vs exact ${exactIncome}`).toBeLessThanOrEqual(0.02);
+      expect(psiOf("plan")).toBeCloseTo(exactCategoricalPsi(training.map((r) => r.plan), job.rows.map((r) => r.plan)), 9);
+      const predictionPsi = drift.prediction.methods.find((m) => m.method === "psi")!.value;
+      expect(predictionPsi).toBeCloseTo(exactCategoricalPsi(training.map((r) => r.predicted), job.rows.map((r) => r.predicted)), 9);
+      const accuracy = one.body.accuracy as { pairs: number; accuracy: number };
+      expect(accuracy.pairs).toBe(2000);
+      expect(accuracy.accuracy).toBeCloseTo(exactClassification(job.rows.map((r) => r.actual), job.rows.map((r) => r.predicted)).accuracy, 9);
+    }
+    // The shifts show: the 1σ job drifts far more than the unshifted one.
+    expect(incomePsi[2]).toBeGreaterThan(incomePsi[0] + 0.2);
+    expect((await read("/api/models/nightly/batches/job-4")).status).toBe(404);
+    // The refusals are counted in the model's lifetime rejections.
+    const model = await read("/api/models/nightly");
+    expect(JSON.stringify(model.body)).toMatch(/new batches past maxBatchesPerVersion \(3\) per version/);
+  }, 300_000);
 });

@@ -33,6 +33,8 @@ export type Limits = {
   maxPastSeconds: number;
   /** How far ahead of the receiver's clock a timestamp may lie (clock skew). */
   maxFutureSeconds: number;
+  /** Batches (`ml.batch.id`) a model version keeps; a new batch past it is refused and counted. */
+  maxBatchesPerVersion: number;
 };
 
 /** The defaults; docs/limits.md explains each. */
@@ -49,6 +51,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxValueLength: 256,
   maxPastSeconds: 48 * 3600,
   maxFutureSeconds: 300,
+  maxBatchesPerVersion: 1000,
 };
 
 /** The segment value that stands for every value past maxSegmentValuesPerSegment. */

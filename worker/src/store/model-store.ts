@@ -29,7 +29,10 @@ import { JoinTable } from "./write/joins.ts";
 import type { JoinSettings, JoinSettingsRefusal } from "./write/joins.ts";
 import { eventDeltas, foldJoins } from "./write/join-deltas.ts";
 import { DirtyCache, mergeLate, writePathOf } from "./write/late-buckets.ts";
+import { mergeBatchDeltas } from "./write/batch-table.ts";
 import { accuracyReport } from "./read/accuracy.ts";
+import { batchReport, listBatches, versionsOfBatch } from "./read/batches.ts";
+import type { BatchReport, BatchSummary } from "./read/batches.ts";
 import type { AccuracyReport } from "./read/accuracy.ts";
 import { earliest, runAlertStep } from "./alerts/evaluate.ts";
 import { READERS } from "./alerts/readings.ts";
@@ -39,7 +42,7 @@ import { deleteRule, getStoredRule, listStoredRules, putRule, viewOf } from "./a
 import type { RuleRefusal, RuleView } from "./alerts/rules-table.ts";
 import type { AlertRule } from "@driftline/collector/alerts";
 import { limitsFromEnv, minuteRetentionOf } from "../config.ts";
-import { RETENTION } from "@driftline/collector/series";
+import { BATCH_SEGMENT_PREFIX, RETENTION } from "@driftline/collector/series";
 import type { ReadRefusal } from "./read/read-limit.ts";
 import { MAX_INGEST_QUEUE_MS, overloadedAfterMs } from "./write/admission.ts";
 
@@ -133,9 +136,15 @@ export class ModelStore extends DurableObject<Env> {
       const toMerge: { seriesId: number; delta: DecodedDelta }[] = [];
       const late: { seriesId: number; delta: DecodedDelta; path: "hour" | "day" }[] = [];
       const dirty = new DirtyCache();
+      const batchDeltas: DecodedDelta[] = [];
       const totals = new SeriesTotals();
       const ceiling = new CounterCeiling(this.sql);
       for (const delta of deltas) {
+        // A batch's deltas go to the batch tables, not the time series (write/batch-table.ts).
+        if (delta.segment.startsWith(BATCH_SEGMENT_PREFIX)) {
+          batchDeltas.push(delta);
+          continue;
+        }
         const id = this.seriesIdFor(delta, limits, rejections);
         const refused = id === undefined || (typeof delta.sketch === "number" && !ceiling.admit(id, delta.value));
         if (refused) {
@@ -161,6 +170,7 @@ export class ModelStore extends DurableObject<Env> {
       this.buckets.mergeAll(toMerge, limits.maxCategoriesPerSeries);
       if (late.length > 0) mergeLate(this.sql, late, limits.maxCategoriesPerSeries, dirty);
       wroteLate = late.length > 0;
+      if (batchDeltas.length > 0) lostRecords = Math.max(lostRecords, mergeBatchDeltas(this.sql, batchDeltas, limits.maxBatchesPerVersion, limits.maxCategoriesPerSeries, rejections, nowMs));
       totals.write(this.sql);
       this.countRejections(rejections);
       markDirty(this.sql, [...minutes].sort((a, b) => a - b));
@@ -367,6 +377,21 @@ export class ModelStore extends DurableObject<Env> {
    */
   async accuracy(version: string, window: WindowName, limits: Limits = this.limits, atMs?: number): Promise<AccuracyReport | ReadRefusal> {
     return refusingLimits(() => accuracyReport(this.sql, { version, window, atMs: atMs ?? Date.now(), categoriesCap: limits.maxCategoriesPerSeries }));
+  }
+
+  /** Batches (`ml.batch.id`), newest last prediction first; of one version when given (read/batches.ts). */
+  async batches(version: string | undefined, limit: number): Promise<BatchSummary[]> {
+    return listBatches(this.sql, version, limit);
+  }
+
+  /**
+   * One batch's report; without `version`, the one version holding the id. `{ versions }` when
+   * there is none (empty) or several to choose from.
+   */
+  async batch(id: string, version: string | undefined, limits: Limits = this.limits): Promise<BatchReport | { versions: string[] }> {
+    const versions = version === undefined ? versionsOfBatch(this.sql, id) : [version];
+    if (versions.length !== 1) return { versions };
+    return batchReport(this.sql, versions[0], id, limits.maxCategoriesPerSeries) ?? { versions: [] };
   }
 
   /**
