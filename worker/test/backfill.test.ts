@@ -150,3 +150,36 @@ describe("backfill into hour and day buckets", () => {
     expect(await level(s, "bucket_1m")).toEqual(expect.not.arrayContaining([expect.objectContaining({ bucket: hour * 60 })]));
   });
 });
+
+describe("batches in the ModelStore", () => {
+  /** A batch's deltas: its predictions counter and a feature digest, in `minute`. */
+  function batchDeltas(batch: string, minute: number, values: number[], version = "v1"): SeriesDelta[] {
+    return deltas(minute, values).map((d) => ({ ...d, version, segment: `=${batch}` }));
+  }
+
+  it("merges a batch's deltas over requests and minutes into one sketch, with the span of its predictions", async () => {
+    const s = store();
+    const minute = nowMinute() - 3 * 1440;
+    await s.ingest(batch([...batchDeltas("b1", minute, [1, 2]), ...batchDeltas("b1", minute + 7, [3])]), DEFAULT_LIMITS);
+    await s.ingest(batch(batchDeltas("b1", minute + 2, [4, 5])), DEFAULT_LIMITS);
+    const [listed] = await s.batches(undefined, 10);
+    expect(listed).toMatchObject({ version: "v1", batch: "b1", predictions: 5, from: new Date(minute * 60_000).toISOString(), to: new Date((minute + 7) * 60_000).toISOString() });
+    // Nothing of a batch goes to the time series: those come from the prediction's own deltas.
+    expect(await level(s, "bucket_1h")).toEqual([]);
+    const sketch = await runInDurableObject(s, (_i: ModelStore, state) => state.storage.sql.exec<{ sketch: ArrayBuffer }>("SELECT sketch FROM batch_sketches WHERE kind = 'numeric_feature'").one().sketch);
+    const digest = TDigest.fromBytes(new Uint8Array(sketch));
+    expect([digest.count, digest.min, digest.max]).toEqual([5, 1, 5]);
+  });
+
+  it("refuses a new batch past maxBatchesPerVersion and counts its predictions, per version", async () => {
+    const s = store();
+    const limits = { ...DEFAULT_LIMITS, maxBatchesPerVersion: 2 };
+    const minute = nowMinute();
+    await s.ingest(batch([...batchDeltas("a", minute, [1]), ...batchDeltas("b", minute, [1])]), limits);
+    const receipt = await s.ingest(batch([...batchDeltas("c", minute, [1, 2, 3]), ...batchDeltas("a", minute, [9]), ...batchDeltas("c", minute, [4], "v2")]), limits);
+    expect(receipt.rejected).toBe(3);
+    expect(receipt.message).toContain("new batches past maxBatchesPerVersion (2) per version");
+    expect((await s.batches(undefined, 10)).map((b) => `${b.version}/${b.batch}:${b.predictions}`).sort()).toEqual(["v1/a:2", "v1/b:1", "v2/c:1"]);
+    expect((await s.summary()).rejected).toMatchObject({ "new batches past maxBatchesPerVersion (2) per version": 3 });
+  });
+});
