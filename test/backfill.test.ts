@@ -12,6 +12,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildBaseline, uploadBaseline } from "../sdk/src/index.ts";
 import { exactClassification, exactNumericPsi, exactCategoricalPsi, seededRandom } from "@driftline/collector/testing";
+import { runPython } from "./support/python.ts";
 import { startWorker } from "./support/worker.ts";
 import type { RunningWorker } from "./support/worker.ts";
 
@@ -179,5 +180,24 @@ describe("backfill, end to end", () => {
     // The refusals are counted in the model's lifetime rejections.
     const model = await read("/api/models/nightly");
     expect(JSON.stringify(model.body)).toMatch(/new batches past maxBatchesPerVersion \(3\) per version/);
+  }, 300_000);
+
+  it("python -m driftline backfill sends the same records: the same summary, and per-day accuracy equal exact", async () => {
+    const todayStartMs = Math.floor(Date.now() / DAY_MS) * DAY_MS;
+    const days = [12, 11, 10].map((ago) => ({ ago, startMs: todayStartMs - ago * DAY_MS, rows: dayRows(700 + ago, todayStartMs - ago * DAY_MS, 0.5, 400) }));
+    const rows = [...dayRows(1095, todayStartMs - 1095 * DAY_MS, 0, 2), ...days.flatMap((d) => d.rows)];
+    const run = await runPython(
+      ["-m", "driftline", "backfill", "--csv", csvOf(rows), "--model", "pyhistory", "--version", "v1", "--time-column", "ts", "--id-column", "id", "--actual-column", "y", "--prediction-column", "pred", "--score-column", "score", "--exclude", "job"],
+      { DRIFTLINE_ENDPOINT: worker.url, DRIFTLINE_TOKEN: worker.ingestToken },
+    );
+    expect(run.code, run.stderr).toBe(6);
+    expect(run.stdout).toBe(
+      `backfill of model pyhistory version v1: ${rows.length} rows, ${rows.length} predictions and ${rows.length} actuals in 3 requests; ${2 * rows.length - 4} records accepted, 4 refused\n` +
+        "refused (1 request): 4 × timestamp older than the day retention (732 days): nothing older is kept\n",
+    );
+    for (const day of days) {
+      const accuracy = await instant('driftline_accuracy{model="pyhistory",metric="accuracy",window="1d"}', day.startMs + DAY_MS - 60_000);
+      expect(accuracy, `accuracy ${day.ago} days ago`).toBeCloseTo(exactClassification(day.rows.map((r) => r.actual), day.rows.map((r) => r.predicted)).accuracy, 9);
+    }
   }, 300_000);
 });
