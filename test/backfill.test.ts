@@ -12,6 +12,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildBaseline, uploadBaseline } from "../sdk/src/index.ts";
 import { exactClassification, exactNumericPsi, exactCategoricalPsi, seededRandom } from "@driftline/collector/testing";
+import { axeViolations, chromiumMissing, launchChromium } from "./support/browser.ts";
 import { runPython } from "./support/python.ts";
 import { startWorker } from "./support/worker.ts";
 import type { RunningWorker } from "./support/worker.ts";
@@ -180,6 +181,37 @@ describe("backfill, end to end", () => {
     // The refusals are counted in the model's lifetime rejections.
     const model = await read("/api/models/nightly");
     expect(JSON.stringify(model.body)).toMatch(/new batches past maxBatchesPerVersion \(3\) per version/);
+
+    // The console's model page lists the same batches with the API's statuses and accuracy.
+    const missing = chromiumMissing();
+    if (missing !== null) {
+      console.log(`skipping the console's batch table check: ${missing}`);
+      return;
+    }
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.goto(`${worker.url}/`);
+      await page.fill("#token", worker.readToken);
+      await page.press("#token", "Enter");
+      await page.waitForSelector("body[data-ready] #models-table");
+      await page.evaluate(() => {
+        document.body.removeAttribute("data-ready");
+        location.hash = "#/models/nightly?range=1h&version=v2";
+      });
+      await page.waitForSelector("body[data-ready] #batches table");
+      const shown = await page.$$eval("#batches tbody tr", (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent ?? "")));
+      expect(shown.map((r) => r[0])).toEqual(["job-3", "job-2", "job-1"]);
+      for (const row of shown) {
+        const report = (await read(`/api/models/nightly/batches/${row[0]}`)).body as { drift: { status: string }; accuracy: { accuracy: number } };
+        expect(row[2]).toBe("2,000");
+        expect(row[4]).toBe(report.drift.status.replace("_", " "));
+        expect(Number(row[6].replace(/[\s%]/g, ""))).toBeCloseTo(report.accuracy.accuracy * 100, 1);
+      }
+      expect((await axeViolations(page)).filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   }, 300_000);
 
   it("python -m driftline backfill sends the same records: the same summary, and per-day accuracy equal exact", async () => {
