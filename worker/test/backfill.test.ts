@@ -129,6 +129,29 @@ describe("backfill into hour and day buckets", () => {
     expect(await level(s, "bucket_1d")).toEqual([{ bucket: Math.floor(hour / 24), predictions: 1, count: 1, min: 4, max: 4 }]);
   });
 
+  it("rolls a day from hours of both paths: minutes rolled into their hour beside a backfilled hour, and updates it when a minute arrives late", async () => {
+    const cut = nowMinute() - MINUTE_RETENTION;
+    const minuteHour = Math.ceil(cut / 60); // the first hour whose minutes are all kept
+    if (minuteHour % 24 === 0) {
+      console.log("skipped: the minute retention's cut falls on a day boundary this hour, so no day holds hours of both paths");
+      return;
+    }
+    const lateHour = minuteHour - 1; // some of its minutes may be gone: the hour path
+    const day = Math.floor(minuteHour / 24);
+    const s = store();
+    await s.ingest(batch([...deltas(minuteHour * 60 + 5, [1, 2]), ...deltas(minuteHour * 60 + 40, [3]), ...deltas(lateHour * 60, [10, 20])]), DEFAULT_LIMITS);
+    expect((await level(s, "bucket_1m")).map((r) => r.bucket)).toEqual([minuteHour * 60 + 5, minuteHour * 60 + 40]);
+    await runDurableObjectAlarm(s);
+    expect(await level(s, "bucket_1h")).toEqual([
+      { bucket: lateHour, predictions: 2, count: 2, min: 10, max: 20 },
+      { bucket: minuteHour, predictions: 3, count: 3, min: 1, max: 3 },
+    ]);
+    expect(await level(s, "bucket_1d")).toEqual([{ bucket: day, predictions: 5, count: 5, min: 1, max: 20 }]);
+    await s.ingest(batch(deltas(minuteHour * 60 + 59, [-1])), DEFAULT_LIMITS);
+    await runDurableObjectAlarm(s);
+    expect(await level(s, "bucket_1d")).toEqual([{ bucket: day, predictions: 6, count: 6, min: -1, max: 20 }]);
+  });
+
   it("joins a backfilled prediction with its backfilled actual and counts the pair in the prediction's hour", async () => {
     const s = store();
     const timeMs = Date.now() - 40 * 86_400_000;
