@@ -14,6 +14,7 @@ export const RETENTION = {
 
 /** Where a timestamp's values go: its minute, its hour, its day, or nowhere (past every retention). */
 export const BucketLevel = { minute: "minute", hour: "hour", day: "day", expired: "expired" } as const;
+/** One of the {@link BucketLevel} values. */
 export type BucketLevel = (typeof BucketLevel)[keyof typeof BucketLevel];
 
 /**
