@@ -125,6 +125,24 @@ describe("backfill, end to end", () => {
       const exactAccuracy = exactClassification(day.rows.map((r) => r.actual), day.rows.map((r) => r.predicted)).accuracy;
       expect(accuracy, `accuracy ${day.ago} days ago`).toBeCloseTo(exactAccuracy, 9);
     }
+    // Once the alarm has rolled up the minutes of the last two days into hours (and every
+    // backfilled day from its hours), each hour of yesterday read from its rollup equals the
+    // exact accuracy of that hour's rows, as the day does.
+    await expect
+      .poll(async () => ((await (await fetch(`${worker.url}/api/models/history`, { headers: { Authorization: `Bearer ${worker.readToken}` } })).json()) as { pendingRollups: number }).pendingRollups, {
+        timeout: 240_000,
+        interval: 5_000,
+      })
+      .toBe(0);
+    const yesterday = days[days.length - 1];
+    for (let hour = 0; hour < 24; hour++) {
+      const fromMs = yesterday.startMs + hour * 3_600_000;
+      const rowsOfHour = yesterday.rows.filter((r) => r.timeMs >= fromMs && r.timeMs < fromMs + 3_600_000);
+      const accuracy = await instant('driftline_accuracy{model="history",metric="accuracy",window="1h"}', fromMs + 3_600_000 - 60_000);
+      expect(accuracy, `accuracy of hour ${hour} yesterday`).toBeCloseTo(exactClassification(rowsOfHour.map((r) => r.actual), rowsOfHour.map((r) => r.predicted)).accuracy, 9);
+    }
+    const dayAccuracy = await instant('driftline_accuracy{model="history",metric="accuracy",window="1d"}', yesterday.startMs + DAY_MS - 60_000);
+    expect(dayAccuracy).toBeCloseTo(exactClassification(yesterday.rows.map((r) => r.actual), yesterday.rows.map((r) => r.predicted)).accuracy, 9);
     // The day 100 days ago is read from its day bucket.
     const oldAccuracy = await instant('driftline_accuracy{model="history",metric="accuracy",window="1d"}', old.startMs + DAY_MS - 60_000);
     expect(oldAccuracy).toBeCloseTo(exactClassification(old.rows.map((r) => r.actual), old.rows.map((r) => r.predicted)).accuracy, 9);
