@@ -100,7 +100,7 @@ export class ModelStore extends DurableObject<Env> {
     return limitsFromEnv(this.env);
   }
 
-  /** Minute buckets kept, in minutes: covers how far back ingest accepts data (config.ts, rollup.ts). */
+  /** Minute buckets kept, in minutes: covers how far back data lands in minutes (config.ts, series/retention.ts). */
   private get minuteRetention(): number {
     return minuteRetentionOf(this.limits);
   }
