@@ -1,17 +1,21 @@
-"""``python -m driftline``: the Node CLI's ``baseline upload`` and ``status`` for Python users
+"""``python -m driftline``: the Node CLI's ``baseline upload``, ``backfill`` and ``status`` for Python users
 (sdk/src/cli; docs/python.md). Exit codes as there: 0 ok, 1 a runtime failure (one line on
 stderr with the Worker's or the file's message), 2 a usage error (argparse's own exit code)."""
 
 import argparse
 import os
 import sys
+import time
 from urllib.parse import quote
 
+from .backfill import BackfillError, backfill_csv, describe
 from .baseline import upload_baseline
 from .config import MonitorConfigError, base_url
 from .http import DriftlineError, request
 
 OK, FAILURE, USAGE = 0, 1, 2
+#: The backfill finished but the Worker refused some records (the summary says why), as in the Node CLI.
+REFUSED = 6
 WINDOWS = ("5m", "1h", "1d", "7d")
 
 
@@ -31,6 +35,21 @@ def _parser():
     upload.add_argument("--exclude", action="append", default=[], help="column to leave out (repeatable)")
     upload.add_argument("--categorical", action="append", default=[], help="column read as categories even if numeric (repeatable)")
     _common(upload, "ingest token; default $DRIFTLINE_TOKEN")
+    backfill = commands.add_parser("backfill", help="send a historical CSV of predictions (and actuals) with their own timestamps",
+                                   description="Streams the CSV as OTLP ml.prediction events with each row's timestamp (docs/backfill.md); every column not named is a feature. Exit codes: 0 all accepted, 6 some refused, 1 failure, 2 usage.")
+    backfill.add_argument("--csv", required=True, help="the file")
+    backfill.add_argument("--model", required=True, help="model id (ml.model.id)")
+    backfill.add_argument("--version", required=True, help="model version (ml.model.version)")
+    backfill.add_argument("--time-column", required=True, help="ISO 8601 time (UTC unless zoned) or epoch s/ms")
+    backfill.add_argument("--id-column", help="ml.prediction.id, what actuals join on")
+    backfill.add_argument("--actual-column", help="ground truth: an ml.actual per row (needs --id-column)")
+    backfill.add_argument("--batch-column", help="ml.batch.id: the scoring batch a row belongs to")
+    backfill.add_argument("--prediction-column", help="the model's output (numbers: a value; else a label)")
+    backfill.add_argument("--score-column", help="a classifier's score for its label")
+    backfill.add_argument("--exclude", action="append", default=[], help="column to leave out (repeatable)")
+    backfill.add_argument("--batch-size", type=int, default=1000, help="log records per request (default 1000)")
+    backfill.add_argument("--concurrency", type=int, default=4, help="requests in flight (default 4)")
+    _common(backfill, "ingest token; default $DRIFTLINE_TOKEN")
     status = commands.add_parser("status", help="models, versions, prediction counts and drift status")
     status.add_argument("--window", default="1h", choices=WINDOWS, help="drift window (default 1h)")
     _common(status, "read token; default $DRIFTLINE_READ_TOKEN")
@@ -60,10 +79,12 @@ def main(argv=None, env=None, stdout=None, stderr=None):
             endpoint = base_url(endpoint, "endpoint")
         except MonitorConfigError as error:
             return _usage(parser, stderr, str(error))
-        if args.command == "baseline":
+        if args.command in ("baseline", "backfill"):
             token = args.token or env.get("DRIFTLINE_TOKEN")
             if not token:
                 return _usage(parser, stderr, "no token: pass --token <token> or set DRIFTLINE_TOKEN")
+            if args.command == "backfill":
+                return _backfill(args, endpoint, token, stdout, stderr)
             return _upload(args, endpoint, token, stdout, stderr)
         token = args.token or env.get("DRIFTLINE_READ_TOKEN")
         if not token:
@@ -94,6 +115,34 @@ def _upload(args, endpoint, token, stdout, stderr):
     predicted = "" if prediction is None else f", prediction ({prediction.get('kind', prediction['type'])})"
     stdout.write(f"baseline stored for model {stored['model']} version {stored['version']}: {stored['rows']} rows in {len(stored.get('parts', []))} parts, {len(stored['features'])} features: {features}{predicted}\n")
     return OK
+
+
+def _backfill(args, endpoint, token, stdout, stderr):
+    tty = stderr.isatty() if hasattr(stderr, "isatty") else False
+
+    last = [0.0]
+
+    def progress(rows, total, sent):
+        # A terminal gets the line redrawn in place; piped stderr a line every 5 s, and the last.
+        now = time.monotonic()
+        if rows < total and now - last[0] < (0.1 if tty else 5.0):
+            return
+        last[0] = now
+        percent = 100 if total == 0 else round(100 * rows / total)
+        stderr.write(f"{chr(13) if tty else ''}{percent:3d}% {rows:,}/{total:,} rows  {sent:,} records sent{'' if tty else chr(10)}")
+
+    try:
+        summary = backfill_csv(args.csv, args.model, args.version, args.time_column, endpoint, token, id_column=args.id_column,
+                               actual_column=args.actual_column, batch_column=args.batch_column, prediction_column=args.prediction_column,
+                               score_column=args.score_column, exclude=args.exclude, batch_size=max(1, args.batch_size),
+                               concurrency=max(1, args.concurrency), progress=progress)
+    except BackfillError as error:
+        stderr.write(f"driftline: {error}\n")
+        return FAILURE
+    if tty:
+        stderr.write("\n")
+    stdout.write(describe(summary, args.model, args.version))
+    return REFUSED if summary["rejected"] > 0 else OK
 
 
 def _status(args, endpoint, token, stdout):

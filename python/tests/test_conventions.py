@@ -15,7 +15,7 @@ class ConventionsTest(unittest.TestCase):
         pairs = {
             "modelId": conv.MODEL_ID, "modelVersion": conv.MODEL_VERSION, "predictionId": conv.PREDICTION_ID,
             "featurePrefix": conv.FEATURE_PREFIX, "predictionValue": conv.PREDICTION_VALUE, "predictionLabel": conv.PREDICTION_LABEL,
-            "predictionScore": conv.PREDICTION_SCORE, "predictionLatency": conv.PREDICTION_LATENCY, "segmentPrefix": conv.SEGMENT_PREFIX,
+            "predictionScore": conv.PREDICTION_SCORE, "predictionLatency": conv.PREDICTION_LATENCY, "segmentPrefix": conv.SEGMENT_PREFIX, "batchId": conv.BATCH_ID,
             "actualValue": conv.ACTUAL_VALUE, "actualLabel": conv.ACTUAL_LABEL, "errorType": conv.ERROR_TYPE,
         }
         for ts_name, python_value in pairs.items():

@@ -2,6 +2,7 @@
  * @driftline/sdk: instruments a model server for Driftline. `ModelMonitor` records predictions,
  * actuals and generative calls as plain OpenTelemetry signals (docs/sdk.md). `buildBaseline` builds
  * the collector's sketches from training data and `uploadBaseline` stores them (docs/baselines.md).
+ * `backfillCsv` sends a historical CSV with its own timestamps (docs/backfill.md).
  */
 export { ModelMonitor } from "./monitor.ts";
 export type { MonitorInternals } from "./monitor.ts";
@@ -20,3 +21,8 @@ export { DriftlineHttpError, uploadBaseline, useReferenceWindow } from "./baseli
 export type { BaselineTarget, StoredBaseline } from "./baseline/upload.ts";
 export { baselineToJson } from "./baseline/wire.ts";
 export type { BaselineSketchJson, BaselineUploadBody } from "./baseline/wire.ts";
+export { backfillCsv } from "./backfill/backfill.ts";
+export type { BackfillOptions, BackfillSummary } from "./backfill/backfill.ts";
+export { BackfillError } from "./backfill/records.ts";
+export type { BackfillColumnOptions } from "./backfill/records.ts";
+export type { BackfillTarget } from "./backfill/sender.ts";

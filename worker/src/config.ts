@@ -2,6 +2,7 @@
 // the same vars and secrets. Every variable is parsed here and nowhere else.
 import { DEFAULT_LIMITS } from "@driftline/collector";
 import type { Limits } from "@driftline/collector";
+import { minuteRetentionOf as minuteRetentionMinutes } from "@driftline/collector/series";
 
 /**
  * A variable that is missing or malformed. Its message names the variable and what it must be;
@@ -85,13 +86,12 @@ export function bodyLimits(env: object): BodyLimits {
 }
 
 /**
- * Minute buckets a ModelStore keeps, in minutes: they must cover how far back ingest accepts
- * data (maxPastSeconds) plus the hour being rolled up, so no hour is ever recomputed from a
- * partial set of its minutes (store/write/rollup.ts). Derived from the configuration only, so a
- * running object and one just restarted agree.
+ * Minute buckets a ModelStore keeps, in minutes (series/retention.ts): they cover how far back
+ * data lands in minutes (maxPastSeconds) plus the hour being rolled up. Derived from the
+ * configuration only, so a running object, one just restarted and the Worker's fold agree.
  */
-export function minuteRetentionOf(limits: Limits, floorMinutes: number): number {
-  return Math.max(floorMinutes, Math.ceil(limits.maxPastSeconds / 60) + 60);
+export function minuteRetentionOf(limits: Limits): number {
+  return minuteRetentionMinutes(limits.maxPastSeconds);
 }
 
 /** DEFAULT_LIMITS with each key overridden by its var (`maxFeaturesPerModel` → `MAX_FEATURES_PER_MODEL`). */

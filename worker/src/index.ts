@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { decodeOtlp } from "@driftline/collector/otlp";
 import { accuracyApi } from "./api/accuracy.ts";
+import { batchesApi } from "./api/batches.ts";
 import { baselineCsvApi } from "./api/baseline-csv.ts";
 import { baselinesApi } from "./api/baselines.ts";
 import { alertsApi } from "./api/alerts.ts";
@@ -47,6 +48,7 @@ app.route("/api/models", baselineCsvApi);
 app.route("/api/models", driftApi);
 app.route("/api/models", driftSettingsApi);
 app.route("/api/models", accuracyApi);
+app.route("/api/models", batchesApi);
 app.route("/api/models", compareApi);
 app.route("/api/models", alertsApi);
 app.route("/api/rules", ruleFilesApi);

@@ -54,6 +54,8 @@ describe("delivery ids", () => {
       sql.exec("INSERT INTO alert_deliveries (rule, delivery, receiver, receiver_type, event, attempt, at_ms, outcome, duration_ms) VALUES ('r', 7, 0, 'slack', 'resolved', 1, 0, 'delivered', 1)");
       // Tables of later migrations go too, so that migrate() recreates them after migration 6.
       sql.exec("DROP TABLE IF EXISTS drift_settings");
+      sql.exec("DROP TABLE IF EXISTS batches");
+      sql.exec("DROP TABLE IF EXISTS batch_sketches");
       sql.exec("UPDATE meta SET value = '5' WHERE key = 'schema_version'");
       migrate(sql);
       putRule(sql, rule, T0);

@@ -4,8 +4,7 @@ import type { FoldResult } from "./batch.ts";
 import { Attr, UNKNOWN_VERSION } from "./conventions.ts";
 import type { Limits } from "./limits.ts";
 import { Rejections } from "./rejections.ts";
-
-const NANOS_PER_MINUTE = 60_000_000_000n;
+import { BucketLevel, RETENTION, filedMinute, levelOf, minuteRetentionOf } from "../series/retention.ts";
 
 /** What an attribute key means to the prediction fold: computed once per distinct key per request. */
 export type KeyClass =
@@ -32,13 +31,16 @@ export class FoldContext {
   /** Attribute keys already classified; bounded by the distinct keys of one request. */
   private readonly keyClasses = new Map<string, KeyClass>();
   private readonly nowNano: bigint;
-  private readonly earliestNano: bigint;
+  private readonly nowMinute: number;
+  /** Minute buckets kept (retention.ts): older records are filed under their hour or day. */
+  private readonly minuteRetention: number;
   private readonly latestNano: bigint;
 
   constructor(limits: Limits, nowMs: number) {
     this.limits = limits;
     this.nowNano = BigInt(Math.floor(nowMs)) * 1_000_000n;
-    this.earliestNano = this.nowNano - BigInt(limits.maxPastSeconds) * 1_000_000_000n;
+    this.nowMinute = Math.floor(nowMs / 60_000);
+    this.minuteRetention = minuteRetentionOf(limits.maxPastSeconds);
     this.latestNano = this.nowNano + BigInt(limits.maxFutureSeconds) * 1_000_000_000n;
   }
 
@@ -68,20 +70,27 @@ export class FoldContext {
   }
 
   /**
-   * The minute bucket of a timestamp (0 means "now"), or undefined (rejection noted) when it lies
-   * outside the accepted window (maxPastSeconds back, maxFutureSeconds ahead).
+   * The minute a timestamp's values are filed under (0 means "now"), or undefined (rejection
+   * noted) when it lies past the day retention or more than maxFutureSeconds ahead. A record
+   * inside the minute retention keeps its minute; an older one (a backfill, docs/backfill.md) is
+   * filed under the first minute of its hour or day (series/retention.ts), the bucket the store
+   * merges it into, so a request of old records folds into one delta per series and hour or day.
    */
   minuteOf(timeUnixNano: bigint): number | undefined {
     const t = timeUnixNano === 0n ? this.nowNano : timeUnixNano;
-    if (t < this.earliestNano) {
-      this.rejections.add(`timestamp older than maxPastSeconds (${this.limits.maxPastSeconds} s)`);
-      return undefined;
-    }
     if (t > this.latestNano) {
       this.rejections.add(`timestamp more than maxFutureSeconds (${this.limits.maxFutureSeconds} s) ahead of the receiver's clock`);
       return undefined;
     }
-    return Number(t / NANOS_PER_MINUTE);
+    // Floor division, also for timestamps before 1970 (bigint division truncates toward zero).
+    const minute = Math.floor(Number(t / 1_000_000n) / 60_000);
+    if (minute >= this.nowMinute - this.minuteRetention) return minute;
+    const level = levelOf(minute, this.nowMinute, this.minuteRetention);
+    if (level === BucketLevel.expired) {
+      this.rejections.add(`timestamp older than the day retention (${RETENTION.days} days): nothing older is kept`);
+      return undefined;
+    }
+    return filedMinute(minute, level);
   }
 
   /** Checks a model id, version, feature, segment or metric name; notes why it is refused. */

@@ -13,6 +13,8 @@ export const Attr = {
   predictionScore: "ml.prediction.score",
   predictionLatency: "ml.prediction.latency",
   segmentPrefix: "ml.segment.",
+  /** A batch scoring job's id, on predictions and actuals (docs/backfill.md). */
+  batchId: "ml.batch.id",
   actualValue: "ml.actual.value",
   actualLabel: "ml.actual.label",
   featureName: "ml.feature.name",

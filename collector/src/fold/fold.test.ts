@@ -6,6 +6,7 @@ import type { FoldResult, SeriesDelta } from "./batch.ts";
 import { foldRequest } from "./fold.ts";
 import { DEFAULT_LIMITS } from "./limits.ts";
 import type { Limits } from "./limits.ts";
+import { RETENTION } from "../series/retention.ts";
 
 const NOW_MS = Date.UTC(2026, 10, 22, 12, 0, 30);
 const NOW_NANO = BigInt(NOW_MS) * 1_000_000n;
@@ -82,14 +83,26 @@ describe("folding ml.prediction events", () => {
     expect(find(result, "predictions")[0].value).toBe(1);
   });
 
-  it("rejects records outside the accepted time window", () => {
-    const old = NOW_NANO - BigInt(DEFAULT_LIMITS.maxPastSeconds + 60) * 1_000_000_000n;
+  it("rejects records past the day retention or too far ahead, naming the limit", () => {
+    const pastDays = NOW_NANO - BigInt((RETENTION.days + 2) * 86_400) * 1_000_000_000n;
     const future = NOW_NANO + 3_600_000_000_000n;
-    const result = fold("logs", logs([record({ "ml.model.id": "m" }, "ml.prediction", old), record({ "ml.model.id": "m" }, "ml.prediction", future)]));
+    const result = fold("logs", logs([record({ "ml.model.id": "m" }, "ml.prediction", pastDays), record({ "ml.model.id": "m" }, "ml.prediction", future)]));
     expect(result.rejected).toBe(2);
-    expect(result.message).toMatch(/maxPastSeconds/);
+    expect(result.message).toMatch(/older than the day retention \(732 days\)/);
     expect(result.message).toMatch(/maxFutureSeconds/);
     expect(result.batches).toEqual([]);
+  });
+
+  it("files a record past the minute retention under its hour, and one past the hour retention under its day (backfill)", () => {
+    const nowMinute = Math.floor(Number(NOW_NANO / 1_000_000n) / 60_000);
+    const at = (minute: number): bigint => BigInt(minute) * 60_000_000_000n + 17_000_000_000n;
+    const recent = nowMinute - 30;
+    const tenDays = nowMinute - 10 * 1440 - 7;
+    const hundredDays = nowMinute - 100 * 1440 - 7;
+    const result = fold("logs", logs([recent, tenDays, hundredDays].map((m) => record({ "ml.model.id": "m" }, "ml.prediction", at(m)))));
+    expect(result.rejected).toBe(0);
+    const minutes = find(result, "predictions").map((d) => d.minute).sort((a, b) => a - b);
+    expect(minutes).toEqual([Math.floor(hundredDays / 1440) * 1440, Math.floor(tenDays / 60) * 60, recent]);
   });
 
   it("rejects oversized names and values instead of truncating them, keeping the rest of the record", () => {

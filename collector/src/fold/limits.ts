@@ -31,10 +31,16 @@ export type Limits = {
   maxNameLength: number;
   /** Longest categorical value (category, label, segment value). */
   maxValueLength: number;
-  /** How far back a timestamp may lie: the retention of minute buckets. */
+  /**
+   * How far back a timestamp lands in its minute bucket: the minute buckets are kept this long
+   * plus an hour. Older records (back to the day retention) are filed under their hour or day
+   * (series/retention.ts, docs/backfill.md).
+   */
   maxPastSeconds: number;
   /** How far ahead of the receiver's clock a timestamp may lie (clock skew). */
   maxFutureSeconds: number;
+  /** Batches (`ml.batch.id`) a model version keeps; a new batch past it is refused and counted. */
+  maxBatchesPerVersion: number;
 };
 
 /** The defaults; docs/limits.md explains each. */
@@ -52,6 +58,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxValueLength: 256,
   maxPastSeconds: 48 * 3600,
   maxFutureSeconds: 300,
+  maxBatchesPerVersion: 1000,
 };
 
 /** The segment value that stands for every value past maxSegmentValuesPerSegment. */

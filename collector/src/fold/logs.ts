@@ -4,6 +4,7 @@ import { Attr, Event } from "./conventions.ts";
 import type { FoldContext } from "./context.ts";
 import { numberOf, scalarString } from "./context.ts";
 import { SeriesKind } from "../series/kinds.ts";
+import { batchSegment } from "../series/batches.ts";
 
 /**
  * Folds `ml.prediction` and `ml.actual` log events (docs/semantic-conventions.md). Other log
@@ -88,6 +89,16 @@ function foldPrediction(
       groups.push(model.group(version, `${name}=${value}`, minute));
       (segmentKeys ??= []).push(`${name}=${value}`);
     }
+  }
+
+  // A batch scoring job's id: its predictions (and their pairs) are also folded under the batch's
+  // pseudo-segment, at their own minute (the batch's time span), whatever bucket level the time
+  // series files them under (series/batches.ts).
+  const batch = scalarString(attributes[Attr.batchId]);
+  if (batch !== undefined && ctx.validValue(batch, Attr.batchId)) {
+    const segment = batchSegment(batch);
+    groups.push(model.group(version, segment, Math.floor(timeMs / 60_000)));
+    (segmentKeys ??= []).push(segment);
   }
 
   const failed = scalarString(attributes[Attr.errorType]) !== undefined;

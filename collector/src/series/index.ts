@@ -16,3 +16,5 @@ export { DURATION_BUCKETS_SECONDS, FAMILY_METADATA, FEATURE_QUANTILES, Family, P
 export type { FamilyMetadata } from "./families.ts";
 export { CUSTOM_PREFIX, CUSTOM_QUANTILES, customMetadata, customSeriesLabels, isCustomFamily, parseCustomName, sanitizeName } from "./custom-metrics.ts";
 export type { CustomName } from "./custom-metrics.ts";
+export { BucketLevel, RETENTION, filedMinute, levelOf, minuteRetentionOf } from "./retention.ts";
+export { BATCH_SEGMENT_PREFIX, batchOfSegment, batchSegment } from "./batches.ts";

@@ -1,6 +1,6 @@
 /**
  * The model page: filters (range, version, segment), then health, drift, the selected feature,
- * accuracy, champion and challengers, alerts. Each section loads on its own, so a slow or
+ * accuracy, batches (when the version has any), champion and challengers, alerts. Each section loads on its own, so a slow or
  * failing one never blanks the others: a failure shows what failed in its own place.
  */
 import { getJson, promString } from "../api.ts";
@@ -9,6 +9,7 @@ import { formatAgo } from "../format.ts";
 import { formatRoute, RANGES } from "../router.ts";
 import { renderAccuracy } from "../sections/accuracy.ts";
 import { renderAlerts } from "../sections/alerts.ts";
+import { renderBatches } from "../sections/batches.ts";
 import { renderCompare } from "../sections/compare.ts";
 import { renderDriftTable } from "../sections/drift-table.ts";
 import { renderFeature } from "../sections/feature.ts";
@@ -34,7 +35,7 @@ export async function renderModel(main: HTMLElement, route: ModelRoute): Promise
   const sections = h("div", { class: "sections" });
   replaceChildren(main, h("p", { class: "crumbs" }, h("a", { href: "#/" }, "Models"), " / ", route.model), h("h1", {}, route.model), filters(ctx, summary, segments), sections);
   // Sections draw in page order; each loads in parallel and reports its own failure.
-  const slots = [renderHealth, renderDriftTable, renderFeature, renderAccuracy, renderCompare, renderAlerts].map((render) => {
+  const slots = [renderHealth, renderDriftTable, renderFeature, renderAccuracy, renderBatches, renderCompare, renderAlerts].map((render) => {
     const slot = h("div", {});
     sections.append(slot);
     return render(slot, ctx).catch((error: Error) => {

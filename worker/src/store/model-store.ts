@@ -5,7 +5,7 @@ import type { Env } from "../env.ts";
 import { OpenBuckets } from "./write/open-buckets.ts";
 import { SeriesTotals } from "./write/series-totals.ts";
 import { CEILING_REASON, CounterCeiling } from "./write/counter-ceiling.ts";
-import { RETENTION, hasData, markDirty, nextAlarmMs, rollUpAndExpire } from "./write/rollup.ts";
+import { hasData, markDirty, nextAlarmMs, rollUpAndExpire } from "./write/rollup.ts";
 import { migrate } from "./schema.ts";
 import { SeriesIndex, isRefusal } from "./write/series-index.ts";
 import { parseStreamState, serializeStreamState } from "./write/stream-state.ts";
@@ -28,8 +28,11 @@ import { GaugeCache } from "./read/gauge-cache.ts";
 import { JoinTable } from "./write/joins.ts";
 import type { JoinSettings, JoinSettingsRefusal } from "./write/joins.ts";
 import { eventDeltas, foldJoins } from "./write/join-deltas.ts";
-import { isPastMinuteBuckets, mergeIntoHour } from "./write/late-buckets.ts";
+import { DirtyCache, mergeLate, writePathOf } from "./write/late-buckets.ts";
+import { mergeBatchDeltas } from "./write/batch-table.ts";
 import { accuracyReport } from "./read/accuracy.ts";
+import { batchReport, listBatches, versionsOfBatch } from "./read/batches.ts";
+import type { BatchReport, BatchSummary } from "./read/batches.ts";
 import type { AccuracyReport } from "./read/accuracy.ts";
 import { earliest, runAlertStep } from "./alerts/evaluate.ts";
 import { READERS } from "./alerts/readings.ts";
@@ -39,6 +42,7 @@ import { applyRules, deleteRule, getStoredRule, listStoredRules, putRule, viewOf
 import type { AppliedRule, RuleRefusal, RuleView } from "./alerts/rules-table.ts";
 import type { AlertRule } from "@driftline/collector/alerts";
 import { limitsFromEnv, minuteRetentionOf } from "../config.ts";
+import { BATCH_SEGMENT_PREFIX, RETENTION } from "@driftline/collector/series";
 import type { ReadRefusal } from "./read/read-limit.ts";
 import { MAX_INGEST_QUEUE_MS, overloadedAfterMs } from "./write/admission.ts";
 
@@ -99,9 +103,9 @@ export class ModelStore extends DurableObject<Env> {
     return limitsFromEnv(this.env);
   }
 
-  /** Minute buckets kept, in minutes: covers how far back ingest accepts data (config.ts, rollup.ts). */
+  /** Minute buckets kept, in minutes: covers how far back data lands in minutes (config.ts, series/retention.ts). */
   private get minuteRetention(): number {
-    return minuteRetentionOf(this.limits, RETENTION.minutes);
+    return minuteRetentionOf(this.limits);
   }
 
   /**
@@ -121,6 +125,7 @@ export class ModelStore extends DurableObject<Env> {
     const minutes = new Set<number>();
     const minuteRetention = this.minuteRetention;
     const written: { seriesId: number; minute: number }[] = [];
+    let wroteLate = false;
     this.transaction(() => {
       // The RPC's sketches are decoded once here; what the store folds itself stays decoded.
       const deltas = batch.deltas.map(decodeDelta);
@@ -132,9 +137,17 @@ export class ModelStore extends DurableObject<Env> {
       deltas.push(...own.finishDecoded());
       const nowMinute = Math.floor(nowMs / 60_000);
       const toMerge: { seriesId: number; delta: DecodedDelta }[] = [];
+      const late: { seriesId: number; delta: DecodedDelta; path: "hour" | "day" }[] = [];
+      const dirty = new DirtyCache();
+      const batchDeltas: DecodedDelta[] = [];
       const totals = new SeriesTotals();
       const ceiling = new CounterCeiling(this.sql);
       for (const delta of deltas) {
+        // A batch's deltas go to the batch tables, not the time series (write/batch-table.ts).
+        if (delta.segment.startsWith(BATCH_SEGMENT_PREFIX)) {
+          batchDeltas.push(delta);
+          continue;
+        }
         const id = this.seriesIdFor(delta, limits, rejections);
         const refused = id === undefined || (typeof delta.sketch === "number" && !ceiling.admit(id, delta.value));
         if (refused) {
@@ -142,16 +155,25 @@ export class ModelStore extends DurableObject<Env> {
           lostRecords = Math.max(lostRecords, delta.records);
           continue;
         }
-        // Accuracy pairs of predictions older than the minute buckets go to their hour (late-buckets.ts).
-        if (isPastMinuteBuckets(this.sql, delta.minute, nowMinute, minuteRetention)) mergeIntoHour(this.sql, id, delta, limits.maxCategoriesPerSeries);
-        else {
+        // Backfilled records and accuracy pairs of old predictions go to their hour or day (late-buckets.ts).
+        const path = writePathOf(this.sql, delta.minute, nowMinute, minuteRetention, dirty);
+        if (path === "expired") {
+          // Only the store's own folds (a pair whose prediction has aged past every retention) get here: the Worker's fold refuses older records.
+          rejections.add(`timestamp older than the day retention (${RETENTION.days} days): nothing older is kept`, delta.records);
+          lostRecords = Math.max(lostRecords, delta.records);
+          continue;
+        }
+        if (path === "minute") {
           toMerge.push({ seriesId: id, delta });
           minutes.add(delta.minute);
-        }
+        } else late.push({ seriesId: id, delta, path });
         totals.add(id, delta.value, delta.minute);
         written.push({ seriesId: id, minute: delta.minute });
       }
       this.buckets.mergeAll(toMerge, limits.maxCategoriesPerSeries);
+      if (late.length > 0) mergeLate(this.sql, late, limits.maxCategoriesPerSeries, dirty);
+      wroteLate = late.length > 0;
+      if (batchDeltas.length > 0) lostRecords = Math.max(lostRecords, mergeBatchDeltas(this.sql, batchDeltas, limits.maxBatchesPerVersion, limits.maxCategoriesPerSeries, rejections, nowMs));
       totals.write(this.sql);
       this.countRejections(rejections);
       // What the Worker's fold refused for this model's caps, counted with the store's own.
@@ -165,8 +187,10 @@ export class ModelStore extends DurableObject<Env> {
     // Late data for an hour that has ended makes that hour's rollup due at the next alarm.
     const currentHour = Math.floor(Date.now() / 3_600_000);
     for (const minute of minutes) if (Math.floor(minute / 60) < currentHour) this.rollupDueMs = null;
+    // So does a backfilled hour's day (late-buckets.ts).
+    if (wroteLate) this.rollupDueMs = null;
     // Waiting join rows need the alarm too: it expires them (docs/accuracy.md).
-    if ((minutes.size > 0 || (batch.joins?.length ?? 0) > 0) && (await this.alarmAt()) === null) {
+    if ((minutes.size > 0 || wroteLate || (batch.joins?.length ?? 0) > 0) && (await this.alarmAt()) === null) {
       this.alarmAtMs = nextAlarmMs(this.sql, Date.now());
       await this.ctx.storage.setAlarm(this.alarmAtMs);
     }
@@ -388,6 +412,21 @@ export class ModelStore extends DurableObject<Env> {
    */
   async accuracy(version: string, window: WindowName, limits: Limits = this.limits, atMs?: number): Promise<AccuracyReport | ReadRefusal> {
     return refusingLimits(() => accuracyReport(this.sql, { version, window, atMs: atMs ?? Date.now(), categoriesCap: limits.maxCategoriesPerSeries }));
+  }
+
+  /** Batches (`ml.batch.id`), newest last prediction first; of one version when given (read/batches.ts). */
+  async batches(version: string | undefined, limit: number): Promise<BatchSummary[]> {
+    return listBatches(this.sql, version, limit);
+  }
+
+  /**
+   * One batch's report; without `version`, the one version holding the id. `{ versions }` when
+   * there is none (empty) or several to choose from.
+   */
+  async batch(id: string, version: string | undefined, limits: Limits = this.limits): Promise<BatchReport | { versions: string[] }> {
+    const versions = version === undefined ? versionsOfBatch(this.sql, id) : [version];
+    if (versions.length !== 1) return { versions };
+    return batchReport(this.sql, versions[0], id, limits.maxCategoriesPerSeries) ?? { versions: [] };
   }
 
   /**

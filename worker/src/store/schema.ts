@@ -167,6 +167,27 @@ const MIGRATIONS: readonly string[] = [
     updated_ms INTEGER NOT NULL
   );
   `,
+  // 8: batches (issue 18, docs/backfill.md): per (version, ml.batch.id) its time span, and one
+  // sketch per series kind and name merged over the whole batch (no time buckets).
+  `
+  CREATE TABLE batches (
+    version TEXT NOT NULL,
+    batch TEXT NOT NULL,
+    first_minute INTEGER NOT NULL,
+    last_minute INTEGER NOT NULL,
+    created_ms INTEGER NOT NULL,
+    PRIMARY KEY (version, batch)
+  ) WITHOUT ROWID;
+  CREATE TABLE batch_sketches (
+    version TEXT NOT NULL,
+    batch TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    value REAL NOT NULL,
+    sketch BLOB,
+    PRIMARY KEY (version, batch, kind, name)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** The schema version this code writes. */

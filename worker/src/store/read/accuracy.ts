@@ -5,7 +5,7 @@ import type { MergeBudget } from "./window-reader.ts";
 import { cutsAt, readPieces } from "./pieces.ts";
 import { PER_CLASS_METRICS, WINDOW_MINUTES } from "@driftline/collector/series";
 import type { AccuracyMetric, WindowName } from "@driftline/collector/series";
-import { RETENTION } from "../write/rollup.ts";
+import { RETENTION } from "@driftline/collector/series";
 
 
 /** Quantiles of the prediction error (predicted − actual) served as `driftline_prediction_error`. */

@@ -281,7 +281,8 @@ function categoryCounts(baseline: CategoricalCounts, current: CategoricalCounts)
   return [...out, ...added];
 }
 
-function toJsonSafe(result: DriftResult): MethodDrift {
+/** A drift method's result as JSON: NaN (no data) becomes null. */
+export function toJsonSafe(result: DriftResult): MethodDrift {
   const out: MethodDrift = {
     method: result.method,
     value: Number.isFinite(result.value) ? result.value : null,

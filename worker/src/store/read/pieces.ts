@@ -1,4 +1,4 @@
-import { RETENTION } from "../write/rollup.ts";
+import { RETENTION } from "@driftline/collector/series";
 
 /**
  * Which bucket level answers which minutes, so a read never counts a minute twice and never

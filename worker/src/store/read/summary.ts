@@ -32,6 +32,12 @@ export type ModelSummary = {
   rejected: Record<string, number>;
   firstSeen: string | null;
   lastSeen: string | null;
+  /**
+   * Ended hours and days waiting for the alarm's rollup (late or backfilled data marks them): 0
+   * once a backfill's hours and days are all recomputed (docs/backfill.md). The current hour and
+   * day, still being written, are not counted.
+   */
+  pendingRollups: number;
   /** Bytes of the store's SQLite database (every table: buckets, baselines, joins, alerts): what Cloudflare bills as storage. */
   storageBytes: number;
 };
@@ -42,7 +48,7 @@ export function minuteToIso(minute: number): string {
 }
 
 /** Reads the summary from the store's tables: O(series), no bucket is read. */
-export function summarize(sql: SqlStorage): ModelSummary {
+export function summarize(sql: SqlStorage, nowMs = Date.now()): ModelSummary {
   const rows = sql
     .exec<{ kind: string; version: string; name: string; segment: string; total: number; first_minute: number; last_minute: number }>(
       "SELECT kind, version, name, segment, total, first_minute, last_minute FROM series ORDER BY version, kind, name, segment",
@@ -80,6 +86,9 @@ export function summarize(sql: SqlStorage): ModelSummary {
     rejected,
     firstSeen: rows.length === 0 ? null : minuteToIso(first),
     lastSeen: rows.length === 0 ? null : minuteToIso(last),
+    pendingRollups: sql
+      .exec<{ n: number }>("SELECT count(*) AS n FROM dirty_rollups WHERE (level = 'h' AND bucket < ?) OR (level = 'd' AND bucket < ?)", Math.floor(nowMs / 3_600_000), Math.floor(nowMs / 86_400_000))
+      .one().n,
     storageBytes: sql.databaseSize,
   };
 }

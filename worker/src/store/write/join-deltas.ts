@@ -14,7 +14,7 @@ import type { JoinEventCount, JoinTable } from "./joins.ts";
  */
 export function foldJoins(acc: ModelAccumulator, table: JoinTable, records: readonly JoinRecord[], limits: Limits, nowMs: number, rejections: Rejections): void {
   const retryWindowMs = (limits.maxPastSeconds + limits.maxFutureSeconds) * 1000;
-  const outcome = table.accept(records, retryWindowMs);
+  const outcome = table.accept(records, retryWindowMs, nowMs);
   const nowMinute = Math.floor(nowMs / 60_000);
   for (const pair of outcome.pairs) {
     rejections.beginRecord();

@@ -48,7 +48,8 @@ const INSERT_ROWS = 20;
  *
  * Rules (docs/accuracy.md): the first record of a side wins, later ones with the same (version,
  * id) are duplicates, counted and ignored; a record that finds the table at `maxRows` is refused
- * and counted; waiting rows expire `ttlSeconds` after their record's timestamp, counted.
+ * and counted; waiting rows expire `ttlSeconds` after their record's timestamp (or its arrival,
+ * when later: a backfill), counted.
  * Must run inside the caller's transaction.
  */
 export class JoinTable {
@@ -109,8 +110,12 @@ export class JoinTable {
    * Files each record: joins it with its waiting other side, or makes it wait, or counts it as a
    * duplicate or a refusal. `retryWindowMs` is how long after its timestamp a record can still be
    * accepted (maxPastSeconds plus the clock skew allowed): how long a joined marker is kept.
+   * A record older than `retryWindowMs` at its arrival `nowMs` is a backfill (docs/backfill.md):
+   * its clocks start at its arrival instead, so a backfilled prediction waits its full TTL for the
+   * actual that the same backfill sends after it rather than expiring on arrival. Live records
+   * keep the TTL from their timestamp.
    */
-  accept(records: readonly JoinRecord[], retryWindowMs: number): JoinOutcome {
+  accept(records: readonly JoinRecord[], retryWindowMs: number, nowMs: number): JoinOutcome {
     const settings = this.settings();
     const pairs: JoinedPair[] = [];
     const events = new Map<string, JoinEventCount>();
@@ -141,7 +146,7 @@ export class JoinTable {
           count(record.version, JoinEvent.refusedFull);
           continue;
         }
-        queued.push([record.version, record.id, own, JSON.stringify(record), record.timeMs + settings.ttlSeconds * 1000]);
+        queued.push([record.version, record.id, own, JSON.stringify(record), clockStart(record.timeMs, nowMs, retryWindowMs) + settings.ttlSeconds * 1000]);
         known.set(key, { state: own, record });
         this.rows = this.size + 1;
       } else if (row.state === own || row.state === STATE.joined) {
@@ -152,7 +157,7 @@ export class JoinTable {
         const pair: JoinedPair =
           record.side === "prediction" ? { prediction: record, actual: other as ActualJoinRecord } : { prediction: other as PredictionJoinRecord, actual: record };
         pairs.push(pair);
-        const keepUntilMs = Math.max(pair.prediction.timeMs, pair.actual.timeMs) + retryWindowMs;
+        const keepUntilMs = clockStart(Math.max(pair.prediction.timeMs, pair.actual.timeMs), nowMs, retryWindowMs) + retryWindowMs;
         this.sql.exec("UPDATE joins SET state = ?, record = NULL, expires_ms = ? WHERE version = ? AND id = ?", STATE.joined, keepUntilMs, record.version, record.id);
         known.set(key, { state: STATE.joined, record: null });
       }
@@ -210,4 +215,9 @@ export class JoinTable {
     if (this.rows !== undefined) this.rows -= rows.length;
     return { events: [...events.values()], more: rows.length === MAX_EXPIRED_PER_RUN };
   }
+}
+
+/** When a record's TTL starts: its timestamp, or its arrival when it is older than the retry window (a backfill). */
+function clockStart(timeMs: number, nowMs: number, retryWindowMs: number): number {
+  return timeMs < nowMs - retryWindowMs ? nowMs : timeMs;
 }

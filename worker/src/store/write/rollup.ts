@@ -1,5 +1,6 @@
 import { CategoricalCounts, aggregatorOf, aggregatorOfType } from "@driftline/collector";
 import type { Aggregator, BucketSketch, SeriesKind } from "@driftline/collector";
+import { RETENTION } from "@driftline/collector/series";
 
 /**
  * Rollups and retention (DESIGN.md, Storage): minute buckets are merged into hour buckets and hour
@@ -8,16 +9,11 @@ import type { Aggregator, BucketSketch, SeriesKind } from "@driftline/collector"
  * whole bucket from the level below), so an alarm that runs twice, or is interrupted, does no harm.
  *
  * Late data: a minute bucket written for an hour that was already rolled up marks that hour dirty
- * again (`markDirty`), and the next alarm recomputes it. Data older than the minute retention is
- * refused at ingest (maxPastSeconds), so every dirty hour's minutes still exist when it is rolled.
+ * again (`markDirty`), and the next alarm recomputes it. Data older than the minute retention goes
+ * straight to its hour bucket (marking its day dirty), and data older than the hour retention to
+ * its day bucket (write/late-buckets.ts, docs/backfill.md): a dirty hour keeps its minutes and a
+ * dirty day its hours, so every rollup is recomputed from a complete level below.
  */
-
-/** Retention per level, in that level's units (DESIGN.md defaults). */
-export const RETENTION = {
-  minutes: 48 * 60,
-  hours: 90 * 24,
-  days: 2 * 366,
-} as const;
 
 /** Most hours (and days) one alarm recomputes: bounds an alarm's CPU time; the rest wait for the next. */
 const MAX_BUCKETS_PER_RUN = 48;
@@ -79,7 +75,11 @@ export function rollUpAndExpire(sql: SqlStorage, nowMs: number, minuteRetention:
     "DELETE FROM bucket_1m WHERE minute < ? AND minute / 60 NOT IN (SELECT bucket FROM dirty_rollups WHERE level = 'h')",
     nowMinute - minuteRetention,
   ).rowsWritten;
-  deleted += sql.exec("DELETE FROM bucket_1h WHERE hour < ?", currentHour - RETENTION.hours).rowsWritten;
+  // Likewise only hours whose day has been rolled up: a day dirtied by a backfill keeps its hours.
+  deleted += sql.exec(
+    "DELETE FROM bucket_1h WHERE hour < ? AND hour / 24 NOT IN (SELECT bucket FROM dirty_rollups WHERE level = 'd')",
+    currentHour - RETENTION.hours,
+  ).rowsWritten;
   deleted += sql.exec("DELETE FROM bucket_1d WHERE day < ?", currentDay - RETENTION.days).rowsWritten;
   // Cumulative streams idle past the minute retention are forgotten (docs/semantic-conventions.md).
   deleted += sql.exec("DELETE FROM streams WHERE updated_minute < ?", nowMinute - RETENTION.minutes).rowsWritten;
