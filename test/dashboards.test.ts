@@ -34,6 +34,7 @@ const KNOWN_SERIES = new Set([
   "driftline_feature_missing_ratio",
   "driftline_feature_out_of_range_ratio",
   "driftline_feature_new_category_ratio",
+  "driftline_feature_type_mismatch_ratio",
   "driftline_baseline_quantile",
   "driftline_genai_tokens_total",
   "driftline_accuracy",
@@ -96,6 +97,7 @@ function seriesOf(mv: Record<string, string>): SeriesData[] {
     out.push(series({ __name__: "driftline_feature_out_of_range_ratio", ...mv, feature: "income", window }, () => 0.02));
     // Under the sample $feature, as every per-feature panel filters by it.
     out.push(series({ __name__: "driftline_feature_new_category_ratio", ...mv, feature: "income", window }, () => 0.03));
+    out.push(series({ __name__: "driftline_feature_type_mismatch_ratio", ...mv, feature: "income", window }, () => 0.04));
     if (window === "1h" && mv.segment === undefined) {
       for (const quantile of ["0.05", "0.25", "0.5", "0.75", "0.95"]) out.push(series({ __name__: "driftline_baseline_quantile", ...mv, feature: "income", quantile }, () => Number(quantile) * 900));
     }

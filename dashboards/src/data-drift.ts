@@ -95,10 +95,11 @@ export function featureQuantiles(): TimeseriesPanel {
     .span(8);
 }
 
-/** Share of predictions in which each chosen feature was missing. */
+/** Share of predictions in which each chosen feature was missing: null, NaN, absent or of the wrong type. */
 export function missingRatioByFeature(): TimeseriesPanel {
   return new TimeseriesPanel()
     .title("Missing values by feature")
+    .description("Share of the version's predictions over $window without a usable value of the feature: null, NaN or infinite, absent, or of the wrong type.")
     .withTarget(promQuery(`max by (feature) (${Family.missingRatio}{${FEATURES}})`, "{{feature}}"))
     .unit("percentunit")
     .min(0)
@@ -140,6 +141,18 @@ export function newCategoriesByFeature(): TimeseriesPanel {
   return new TimeseriesPanel()
     .title("New categories by feature")
     .withTarget(promQuery(`max by (feature) (${Family.newCategoryRatio}{${FEATURES}})`, "{{feature}}"))
+    .unit("percentunit")
+    .min(0)
+    .height(9)
+    .span(12);
+}
+
+/** Share of predictions whose value of each chosen feature came with the other type (refused, so also missing). */
+export function typeMismatchByFeature(): TimeseriesPanel {
+  return new TimeseriesPanel()
+    .title("Wrong type by feature")
+    .description("Share of the version's predictions over $window whose value of the feature had the other type than the feature's first (a string for a number, or the other way round); those values are refused and count as missing.")
+    .withTarget(promQuery(`max by (feature) (${Family.typeMismatchRatio}{${FEATURES}})`, "{{feature}}"))
     .unit("percentunit")
     .min(0)
     .height(9)
@@ -194,6 +207,7 @@ export function dataDriftDashboard(): Dashboard {
     .withPanel(missingRatioByFeature())
     .withPanel(outOfRangeByFeature())
     .withPanel(newCategoriesByFeature())
+    .withPanel(typeMismatchByFeature())
     .withRow(new RowBuilder("Segments"))
     .withPanel(driftStatusBySegment())
     .withPanel(driftScoreBySegment())

@@ -8,6 +8,7 @@ import { CEILING_REASON, CounterCeiling } from "./write/counter-ceiling.ts";
 import { RETENTION, hasData, markDirty, nextAlarmMs, rollUpAndExpire } from "./write/rollup.ts";
 import { migrate } from "./schema.ts";
 import { SeriesIndex, isRefusal } from "./write/series-index.ts";
+import { typeMismatchDelta } from "./write/type-mismatches.ts";
 import { parseStreamState, serializeStreamState } from "./write/stream-state.ts";
 import { summarize } from "./read/summary.ts";
 import { entriesFromWindow, readBaseline, replaceBaseline } from "./baselines.ts";
@@ -137,6 +138,9 @@ export class ModelStore extends DurableObject<Env> {
         if (refused) {
           if (id !== undefined) rejections.add(CEILING_REASON, delta.records);
           lostRecords = Math.max(lostRecords, delta.records);
+          // A feature's values of the other type are refused, and counted as a data-quality series.
+          const mismatch = id === undefined && this.index.typeConflict(delta) !== undefined ? typeMismatchDelta(delta) : undefined;
+          if (mismatch !== undefined) deltas.push(mismatch);
           continue;
         }
         // Accuracy pairs of predictions older than the minute buckets go to their hour (late-buckets.ts).

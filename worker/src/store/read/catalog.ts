@@ -92,6 +92,9 @@ export function catalog(model: string, rows: readonly StoredSeries[], baselined:
       push({ type: "counter", labels: base(Family.actuals, series[0]), ids: series.map((s) => s.id), total, firstMinute, lastMinute });
     }
   }
+  if (names.has(Family.missingRatio) || names.has(Family.typeMismatchRatio)) {
+    for (const s of absentFeatures(rows, baselined, slotKinds)) qualityGauges(s, names, (labels) => ({ ...base(labels.__name__, s), ...labels }), push);
+  }
   accuracyCatalog(accuracyRows, names, base, push);
   if (names.has(Family.baselineQuantile)) {
     for (const key of baselined) {
@@ -144,7 +147,52 @@ function gaugesOf(s: StoredSeries, hasBaseline: boolean, names: ReadonlySet<stri
     }
     if (s.kind === SeriesKind.numericFeature) {
       for (const q of FEATURE_QUANTILES) gauge(Family.featureQuantile, { feature: s.name, quantile: numberLabel(q) }, { quantile: q });
-      gauge(Family.missingRatio, { feature: s.name });
     }
   }
+  if (FEATURE_KINDS.includes(s.kind)) qualityGauges(s, names, labelsOf, push);
+}
+
+/** A feature's missing and type-mismatch ratios, per window (docs/drift.md, "Data quality"). */
+function qualityGauges(s: StoredSeries, names: ReadonlySet<string>, labelsOf: (extra: Labels) => Labels, push: (entry: CatalogEntry) => void): void {
+  for (const window of WINDOW_NAMES) {
+    for (const family of [Family.missingRatio, Family.typeMismatchRatio]) {
+      if (names.has(family)) push({ type: "gauge", labels: labelsOf({ __name__: family, feature: s.name, window }), series: s, family, window });
+    }
+  }
+}
+
+/**
+ * Features a version's predictions in some segment never carried although the version has them
+ * (in its baseline, or in traffic of another segment): the commonest production incident, a
+ * feature that stops being sent, must read missing = 1, not no series at all. Each is a stand-in
+ * series with a negative id (no buckets: an empty window), spanning its predictions' minutes, of
+ * the type the version's traffic gave the feature first, else the baseline's.
+ */
+function absentFeatures(rows: readonly StoredSeries[], baselined: ReadonlySet<string>, slotKinds: ReadonlyMap<string, SeriesKindType>): StoredSeries[] {
+  const features = new Map<string, Map<string, SeriesKindType>>();
+  const known = (version: string): Map<string, SeriesKindType> => {
+    let byName = features.get(version);
+    if (byName === undefined) features.set(version, (byName = new Map()));
+    return byName;
+  };
+  for (const key of baselined) {
+    const [version, kind, name] = key.split("\u0000") as [string, SeriesKindType, string];
+    if (FEATURE_KINDS.includes(kind)) known(version).set(name, kind);
+  }
+  // Traffic's type wins over the baseline's (the store keeps the first type traffic gave): rows are in id order.
+  const firstTyped = new Set<string>();
+  for (const s of rows) {
+    if (!FEATURE_KINDS.includes(s.kind) || firstTyped.has(`${s.version}\u0000${s.name}`)) continue;
+    firstTyped.add(`${s.version}\u0000${s.name}`);
+    known(s.version).set(s.name, s.kind);
+  }
+  const out: StoredSeries[] = [];
+  for (const p of rows) {
+    if (p.kind !== SeriesKind.predictions) continue;
+    for (const [name, kind] of features.get(p.version) ?? []) {
+      if (slotKinds.has(`${p.version}\u0000${p.segment}\u0000${exclusiveSlot(kind, name)}`)) continue;
+      out.push({ id: -(out.length + 1), kind, version: p.version, name, segment: p.segment, total: 0, firstMinute: p.firstMinute, lastMinute: p.lastMinute });
+    }
+  }
+  return out;
 }

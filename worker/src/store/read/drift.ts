@@ -57,9 +57,10 @@ export type CategoryCounts = { category: string; baseline: number; current: numb
 /**
  * Ratios of data quality: `missing` (null, NaN or absent, of the version's predictions in the
  * window), `baselineMissing` (the same of the baseline's rows), `outOfRange` (numeric: outside
- * the baseline's [min, max]), `newCategories` (categorical: not among the baseline's categories).
+ * the baseline's [min, max]), `newCategories` (categorical: not among the baseline's categories),
+ * `typeMismatch` (features: values refused for the other type, of the predictions; part of `missing`).
  */
-export type QualityJson = { missing: number | null; baselineMissing: number | null; outOfRange?: number | null; newCategories?: number | null };
+export type QualityJson = { missing: number | null; baselineMissing: number | null; outOfRange?: number | null; newCategories?: number | null; typeMismatch?: number | null };
 
 /** The dataset figures (collector/src/drift/dataset-share.ts), NaN shares as null. */
 export type DatasetDriftJson = { features: number; drifted: number; share: number | null; weightedShare: number | null; status: DriftStatus };
@@ -125,6 +126,10 @@ export function computeDrift(sql: SqlStorage, version: string, window: WindowNam
     const drift = driftOfSeries(sql, version, kind, row.name, new Uint8Array(row.sketch), nowMs, WINDOW_MINUTES[window], categoriesCap, settings, feature !== undefined);
     drift.quality.missing = finiteOrNull(missingRatio(drift.currentCount, predictions));
     drift.quality.baselineMissing = finiteOrNull(missingRatio(row.count, row.rows));
+    if (kind === SeriesKind.numericFeature || kind === SeriesKind.categoricalFeature) {
+      const mismatchIds = sql.exec<{ id: number }>("SELECT id FROM series WHERE kind = ? AND version = ? AND name = ? AND segment = ''", SeriesKind.typeMismatches, version, row.name).toArray().map((r) => r.id);
+      drift.quality.typeMismatch = predictions > 0 ? Math.min(1, windowCount(sql, mismatchIds, WINDOW_MINUTES[window], nowMs) / predictions) : null;
+    }
     if (kind === SeriesKind.predictionValue || kind === SeriesKind.predictionLabel) prediction = drift;
     else if (kind === SeriesKind.predictionScore) score = drift;
     else features.push(drift);

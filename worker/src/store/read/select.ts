@@ -1,4 +1,4 @@
-import { TDigest, resolveFeatureSettings } from "@driftline/collector";
+import { SeriesKind as SeriesKindValue, TDigest, resolveFeatureSettings } from "@driftline/collector";
 import type { SeriesKind } from "@driftline/collector";
 import { readDriftSettings } from "../drift-settings.ts";
 import { settingsKey } from "./drift.ts";
@@ -6,7 +6,7 @@ import { matchesAll } from "@driftline/collector/promql";
 import type { Labels, Matcher } from "@driftline/collector/promql";
 import { catalog } from "./catalog.ts";
 import type { CatalogEntry, StoredSeries } from "./catalog.ts";
-import { DURATION_BUCKETS_SECONDS } from "@driftline/collector/series";
+import { DURATION_BUCKETS_SECONDS, Family } from "@driftline/collector/series";
 import { cumulativeCounter, histogramParts, lifetimeHistogram } from "./counters.ts";
 import type { Samples, Span } from "./counters.ts";
 import { cachedGauges } from "./cached-gauges.ts";
@@ -123,6 +123,7 @@ function samplesOf(sql: SqlStorage, entries: readonly CatalogEntry[], request: S
   const out: StoreSeries[] = [];
   const buckets = new Map<number, { series: StoredSeries; entries: CatalogEntry[] }>();
   const targets = new Map<string, GaugeTarget>();
+  const qualityOf = new Map<GaugeTarget, StoredSeries>();
   const baselines: Extract<CatalogEntry, { type: "baseline" }>[] = [];
   const accuracy: AccuracyEntry[] = [];
   let stored: ReturnType<typeof readDriftSettings> | undefined;
@@ -144,6 +145,7 @@ function samplesOf(sql: SqlStorage, entries: readonly CatalogEntry[], request: S
       if (target === undefined) {
         target = { seriesId: entry.series.id, kind: entry.series.kind, window: entry.window, baseline: null, wants: [], settings: resolveFeatureSettings(settings(), entry.series.version, settingsKey(entry.series.kind, entry.series.name)) };
         targets.set(key, target);
+        qualityOf.set(target, entry.series);
       }
       target.wants.push({ labels: entry.labels, family: entry.family, ...(entry.method !== undefined ? { method: entry.method } : {}), ...(entry.quantile !== undefined ? { quantile: entry.quantile } : {}) });
     }
@@ -164,6 +166,7 @@ function samplesOf(sql: SqlStorage, entries: readonly CatalogEntry[], request: S
         )
         .toArray()[0];
       target.baseline = row === undefined ? null : new Uint8Array(row.sketch);
+      if (target.wants.some((w) => w.family === Family.missingRatio || w.family === Family.typeMismatchRatio)) target.counters = qualityCounters(sql, qualityOf.get(target)!);
       const gauges = cachedGauges(sql, target, times, { categoriesCap: context.categoriesCap, nowMs: context.nowMs, ...(context.gaugeCache !== undefined ? { cache: context.gaugeCache } : {}) }, budget);
       for (const s of gauges) out.push({ labels: s.labels, ...s.samples });
     }
@@ -171,6 +174,16 @@ function samplesOf(sql: SqlStorage, entries: readonly CatalogEntry[], request: S
   if (baselines.length > 0) out.push(...baselineQuantiles(sql, baselines, gaugeTimes(request)));
   if (accuracy.length > 0) for (const s of accuracySamples(sql, accuracy, gaugeTimes(request), context.categoriesCap, newBudget())) out.push({ labels: s.labels, ...s.samples });
   return out;
+}
+
+/**
+ * The counter series a feature's quality ratios read: the predictions of its version and segment,
+ * and its refused values of the other type (docs/drift.md, "Data quality").
+ */
+function qualityCounters(sql: SqlStorage, s: StoredSeries): { predictionIds: number[]; mismatchIds: number[] } {
+  const ids = (kind: string, name: string): number[] =>
+    sql.exec<{ id: number }>("SELECT id FROM series WHERE kind = ? AND version = ? AND name = ? AND segment = ?", kind, s.version, name, s.segment).toArray().map((r) => r.id);
+  return { predictionIds: ids(SeriesKindValue.predictions, ""), mismatchIds: ids(SeriesKindValue.typeMismatches, s.name) };
 }
 
 /**
