@@ -13,6 +13,7 @@ export type PublicRule = {
   version?: string;
   feature?: string;
   method?: string;
+  quality?: string;
   quantile?: number;
   metric?: string;
   class?: string;
@@ -45,11 +46,15 @@ export function publicRule(rule: AlertRule): PublicRule {
   if (rule.quantile !== undefined) out.quantile = rule.quantile;
   if (rule.metric !== undefined) out.metric = rule.metric;
   if (rule.className !== undefined) out.class = rule.className;
+  if (rule.quality !== undefined) out.quality = rule.quality;
   if (rule.kind === "no_data") out.duration = formatDurationMs(rule.threshold * 1000);
   else {
     out.window = formatDurationMs(rule.windowMs);
-    out.threshold = rule.threshold;
-    out.resolveThreshold = rule.resolveThreshold;
+    // A drift rule graded by the settings has no threshold of its own (rule.ts, fromSettings).
+    if (rule.fromSettings !== true) {
+      out.threshold = rule.threshold;
+      out.resolveThreshold = rule.resolveThreshold;
+    }
   }
   return out;
 }
