@@ -29,6 +29,8 @@ const KNOWN_SERIES = new Set([
   "driftline_prediction_duration_seconds_count",
   "driftline_feature_drift",
   "driftline_prediction_drift",
+  "driftline_score_drift",
+  "driftline_target_drift",
   "driftline_drift_status",
   "driftline_feature_quantile",
   "driftline_feature_missing_ratio",
@@ -88,6 +90,8 @@ function seriesOf(mv: Record<string, string>): SeriesData[] {
     for (const method of DRIFT_METHODS) {
       out.push(series({ __name__: "driftline_feature_drift", ...mv, feature: "income", method, window }, () => 0.15));
       out.push(series({ __name__: "driftline_prediction_drift", ...mv, method, window }, () => 0.05));
+      out.push(series({ __name__: "driftline_score_drift", ...mv, method, window }, () => 0.06));
+      out.push(series({ __name__: "driftline_target_drift", ...mv, method, window }, () => 0.07));
     }
     for (const feature of ["income", "__prediction__"]) out.push(series({ __name__: "driftline_drift_status", ...mv, feature, window }, () => 1));
     for (const quantile of ["0.05", "0.25", "0.5", "0.75", "0.95"]) {

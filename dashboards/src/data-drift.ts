@@ -79,6 +79,21 @@ export function predictionDrift(): TimeseriesPanel {
 }
 
 /**
+ * Target drift (the actuals that arrived against the baseline's target column) and score drift (a
+ * classifier's `ml.prediction.score` against the baseline's score), where the baseline has them.
+ */
+export function targetAndScoreDrift(): TimeseriesPanel {
+  return new TimeseriesPanel()
+    .title("Target and score drift ($method)")
+    .description("Target: the ground truth received over $window (ml.actual.value or ml.actual.label) against the baseline's target column. Score: ml.prediction.score against the baseline's score column. Empty without those columns in the baseline.")
+    .withTarget(promQuery(`${Family.targetDrift}{${MODEL_VERSION}, method="$method", window="$window"}`, "target {{version}}", "A"))
+    .withTarget(promQuery(`${Family.scoreDrift}{${MODEL_VERSION}, method="$method", window="$window"}`, "score {{version}}", "B"))
+    .min(0)
+    .height(9)
+    .span(12);
+}
+
+/**
  * Quantiles of one feature over $window beside the same quantiles of the version's baseline (the
  * training data), repeated for each chosen feature; solid lines leaving the dashed ones is drift.
  */
@@ -201,6 +216,7 @@ export function dataDriftDashboard(): Dashboard {
     .withPanel(driftHeatmap())
     .withPanel(driftMethodsTable())
     .withPanel(predictionDrift())
+    .withPanel(targetAndScoreDrift())
     .withRow(new RowBuilder("Feature distributions"))
     .withPanel(featureQuantiles())
     .withRow(new RowBuilder("Data quality"))

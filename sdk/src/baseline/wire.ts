@@ -13,6 +13,8 @@ export type BaselineUploadBody = {
   prediction?: BaselineSketchJson;
   /** A classifier's score column (numeric), beside a label prediction. */
   score?: BaselineSketchJson;
+  /** The ground-truth column (numeric: ml.actual.value; categorical: ml.actual.label), for target drift. */
+  target?: BaselineSketchJson;
 };
 
 /** The upload body for a baseline: each sketch serialized once. */
@@ -24,6 +26,7 @@ export function baselineToJson(baseline: Baseline): BaselineUploadBody {
     features,
     ...(baseline.prediction === undefined ? {} : { prediction: columnToJson(baseline.prediction) }),
     ...(baseline.score === undefined ? {} : { score: columnToJson(baseline.score) }),
+    ...(baseline.target === undefined ? {} : { target: columnToJson(baseline.target) }),
   };
 }
 

@@ -73,7 +73,7 @@ function parseInstant(value: unknown, field: string): number {
 function parseUpload(body: unknown, limits: Limits): { rows: number; entries: BaselineEntry[] } {
   if (!isObject(body)) throw new HttpError(400, "baseline body must be a JSON object: { rows, features, prediction? } or { from, to }");
   for (const key of Object.keys(body)) {
-    if (key !== "rows" && key !== "features" && key !== "prediction" && key !== "score") throw new HttpError(400, `unknown field ${JSON.stringify(key)} in a baseline body (fields: rows, features, prediction, score)`);
+    if (key !== "rows" && key !== "features" && key !== "prediction" && key !== "score" && key !== "target") throw new HttpError(400, `unknown field ${JSON.stringify(key)} in a baseline body (fields: rows, features, prediction, score, target)`);
   }
   const rows = body.rows;
   if (typeof rows !== "number" || !Number.isSafeInteger(rows) || rows < 0) throw new HttpError(400, `rows must be a non-negative integer, got ${JSON.stringify(rows)}`);
@@ -92,6 +92,8 @@ function parseUpload(body: unknown, limits: Limits): { rows: number; entries: Ba
     if (!isObject(body.prediction) || body.prediction.type !== "categorical") throw new HttpError(400, "score needs a categorical prediction (a label): a score is the classifier's confidence in its label");
     entries.push(parseSketch(body.score, "score", "", SeriesKind.predictionScore, SeriesKind.predictionScore, limits));
   }
+  // The ground truth (target drift): numbers compare with ml.actual.value, categories with ml.actual.label.
+  if (body.target !== undefined) entries.push(parseSketch(body.target, "target", "", SeriesKind.actualValue, SeriesKind.actualLabel, limits));
   if (entries.length === 0) throw new HttpError(400, "a baseline needs at least one feature or a prediction");
   return { rows, entries };
 }

@@ -1,9 +1,9 @@
-import { DRIFT_METHODS_OF, SeriesKind, exclusiveSlot } from "@driftline/collector";
+import { DRIFT_METHODS_OF, SeriesKind, aggregatorOf, exclusiveSlot } from "@driftline/collector";
 import type { SeriesKind as SeriesKindType } from "@driftline/collector";
 import { matchesAll } from "@driftline/collector/promql";
 import type { Labels, Matcher } from "@driftline/collector/promql";
 import type { WindowName } from "@driftline/collector/series";
-import { DURATION_BUCKETS_SECONDS, FEATURE_QUANTILES, Family, PREDICTION_FEATURE, SERIES_NAMES, WINDOW_NAMES, leLabel, numberLabel } from "@driftline/collector/series";
+import { DURATION_BUCKETS_SECONDS, FEATURE_QUANTILES, Family, PREDICTION_FEATURE, SCORE_FEATURE, SERIES_NAMES, TARGET_FEATURE, WINDOW_NAMES, leLabel, numberLabel } from "@driftline/collector/series";
 import { CUSTOM_QUANTILES, customSeriesLabels } from "@driftline/collector/series";
 import { segmentLabels } from "./segment-labels.ts";
 import { ACCURACY_KINDS, accuracyCatalog } from "./accuracy-series.ts";
@@ -69,6 +69,10 @@ export function catalog(model: string, rows: readonly StoredSeries[], baselined:
     } else if (s.kind === SeriesKind.actualValue || s.kind === SeriesKind.actualLabel) {
       const key = `${s.version}\u0000${s.segment}`;
       actuals.set(key, [...(actuals.get(key) ?? []), s]);
+      // Target drift, against the baseline's target column.
+      if (hasBaseline) gaugesOf(s, true, names, (labels) => ({ ...base(labels.__name__, s), ...labels }), push);
+    } else if (s.kind === SeriesKind.predictionScore) {
+      if (hasBaseline) gaugesOf(s, true, names, (labels) => ({ ...base(labels.__name__, s), ...labels }), push);
     } else if (s.kind === SeriesKind.latency) {
       const bucketName = `${Family.duration}_bucket`;
       if (names.has(bucketName)) {
@@ -128,9 +132,21 @@ function customEntries(s: StoredSeries, hasCounter: boolean, nameMatchers: reado
   }
 }
 
+/**
+ * The drift family of each baselined kind that is not a feature, and its `feature` label in
+ * driftline_drift_status: the prediction, a classifier's score, the target (actuals).
+ */
+const OUTPUT_DRIFT: Partial<Record<SeriesKindType, { family: Family; statusFeature: string }>> = {
+  [SeriesKind.predictionValue]: { family: Family.predictionDrift, statusFeature: PREDICTION_FEATURE },
+  [SeriesKind.predictionLabel]: { family: Family.predictionDrift, statusFeature: PREDICTION_FEATURE },
+  [SeriesKind.predictionScore]: { family: Family.scoreDrift, statusFeature: SCORE_FEATURE },
+  [SeriesKind.actualValue]: { family: Family.targetDrift, statusFeature: TARGET_FEATURE },
+  [SeriesKind.actualLabel]: { family: Family.targetDrift, statusFeature: TARGET_FEATURE },
+};
+
 function gaugesOf(s: StoredSeries, hasBaseline: boolean, names: ReadonlySet<string>, labelsOf: (extra: Labels) => Labels, push: (entry: CatalogEntry) => void): void {
-  const isPrediction = PREDICTION_KINDS.includes(s.kind);
-  const numeric = s.kind === SeriesKind.numericFeature || s.kind === SeriesKind.predictionValue;
+  const output = OUTPUT_DRIFT[s.kind];
+  const numeric = aggregatorOf(s.kind).type === "digest";
   const methodList = DRIFT_METHODS_OF[numeric ? "digest" : "counts"];
   for (const window of WINDOW_NAMES) {
     const gauge = (family: Family, extra: Labels, more: { method?: string; quantile?: number } = {}): void => {
@@ -138,10 +154,10 @@ function gaugesOf(s: StoredSeries, hasBaseline: boolean, names: ReadonlySet<stri
     };
     if (hasBaseline) {
       for (const method of methodList) {
-        if (isPrediction) gauge(Family.predictionDrift, { method }, { method });
+        if (output !== undefined) gauge(output.family, { method }, { method });
         else gauge(Family.featureDrift, { feature: s.name, method }, { method });
       }
-      gauge(Family.driftStatus, { feature: isPrediction ? PREDICTION_FEATURE : s.name });
+      gauge(Family.driftStatus, { feature: output?.statusFeature ?? s.name });
       if (s.kind === SeriesKind.numericFeature) gauge(Family.outOfRangeRatio, { feature: s.name });
       if (s.kind === SeriesKind.categoricalFeature) gauge(Family.newCategoryRatio, { feature: s.name });
     }

@@ -1,10 +1,10 @@
 import { SeriesKind, TDigest, aggregatorOf, datasetDrift, missingRatio, newCategoryRatio, outOfRangeRatio, resolveFeatureSettings, seriesDrift } from "@driftline/collector";
 import type { CategoricalCounts } from "@driftline/collector";
-import { PREDICTION_FEATURE, WINDOW_MINUTES } from "@driftline/collector/series";
+import { PREDICTION_FEATURE, SCORE_FEATURE, TARGET_FEATURE, WINDOW_MINUTES } from "@driftline/collector/series";
 import type { WindowName } from "@driftline/collector/series";
 import type { DriftMethod, DriftResult, DriftSettings, DriftStatus, SeriesKind as SeriesKindType } from "@driftline/collector";
 import { WindowReader, newBudget } from "./window-reader.ts";
-import { predictionKindOf, typeOfKind } from "../baselines.ts";
+import { isTargetKind, predictionKindOf, typeOfKind } from "../baselines.ts";
 import type { PredictionKind } from "../baselines.ts";
 import { readDriftSettings } from "../drift-settings.ts";
 import { windowCount } from "./window-count.ts";
@@ -81,6 +81,11 @@ export type DriftReport = {
   prediction: SeriesDrift | null;
   /** The score's drift, when the baseline is a label with score. */
   score?: SeriesDrift | null;
+  /**
+   * Target drift: the actual values or labels that arrived in the window (`ml.actual.value`,
+   * `ml.actual.label`, by their arrival) against the baseline's target column, when it has one.
+   */
+  target?: SeriesDrift | null;
   /** What makes part of the answer unmeasurable (a prediction-kind mismatch), by name. */
   problems?: string[];
 };
@@ -113,6 +118,7 @@ export function computeDrift(sql: SqlStorage, version: string, window: WindowNam
   const features: SeriesDrift[] = [];
   let prediction: SeriesDrift | null = null;
   let score: SeriesDrift | null = null;
+  let target: SeriesDrift | null = null;
   const settings = readDriftSettings(sql);
   const predictionIds = sql.exec<{ id: number }>("SELECT id FROM series WHERE kind = ? AND version = ? AND segment = ''", SeriesKind.predictions, version).toArray().map((r) => r.id);
   const predictions = windowCount(sql, predictionIds, WINDOW_MINUTES[window], nowMs);
@@ -124,8 +130,13 @@ export function computeDrift(sql: SqlStorage, version: string, window: WindowNam
     const kind = row.kind as SeriesKindType;
     if (notServed(kind)) continue;
     const drift = driftOfSeries(sql, version, kind, row.name, new Uint8Array(row.sketch), nowMs, WINDOW_MINUTES[window], categoriesCap, settings, feature !== undefined);
-    drift.quality.missing = finiteOrNull(missingRatio(drift.currentCount, predictions));
     drift.quality.baselineMissing = finiteOrNull(missingRatio(row.count, row.rows));
+    if (isTargetKind(kind)) {
+      // Actuals arrive later and for some predictions only: the predictions are no denominator.
+      target = drift;
+      continue;
+    }
+    drift.quality.missing = finiteOrNull(missingRatio(drift.currentCount, predictions));
     if (kind === SeriesKind.numericFeature || kind === SeriesKind.categoricalFeature) {
       const mismatchIds = sql.exec<{ id: number }>("SELECT id FROM series WHERE kind = ? AND version = ? AND name = ? AND segment = ''", SeriesKind.typeMismatches, version, row.name).toArray().map((r) => r.id);
       drift.quality.typeMismatch = predictions > 0 ? Math.min(1, windowCount(sql, mismatchIds, WINDOW_MINUTES[window], nowMs) / predictions) : null;
@@ -144,7 +155,7 @@ export function computeDrift(sql: SqlStorage, version: string, window: WindowNam
       drift.status = "no_data";
     }
   }
-  const measured = [...features, ...(prediction === null ? [] : [prediction]), ...(score === null ? [] : [score])].filter((d) => !d.excluded);
+  const measured = [...features, ...[prediction, score, target].filter((d): d is SeriesDrift => d !== null)].filter((d) => !d.excluded);
   let status = worstStatus(measured.map((d) => d.status));
   // A part that cannot be measured must not read as healthy: never "ok" beside a mismatch.
   if (mismatch !== null && status === "ok") status = "no_data";
@@ -160,6 +171,7 @@ export function computeDrift(sql: SqlStorage, version: string, window: WindowNam
     features,
     prediction,
     ...(score === null ? {} : { score }),
+    ...(target === null ? {} : { target }),
     ...(problems.length === 0 ? {} : { problems }),
   };
 }
@@ -210,12 +222,15 @@ function predictionMismatch(sql: SqlStorage, version: string, baselineKinds: Rea
   return `baseline has ${KIND_IN_BASELINE[expected]}, traffic sends ${KIND_ON_THE_WIRE[actual]}: upload a baseline whose prediction column matches (--prediction <label column> [--score <score column>], or a numeric --prediction for ml.prediction.value)`;
 }
 
-/** The score's key in the settings (it has no `feature` label of its own). */
-export const SCORE_SETTINGS_KEY = "__score__";
+/** The score's key in the settings and `driftline_drift_status`'s `feature` label (it has no feature name of its own). */
+export const SCORE_SETTINGS_KEY = SCORE_FEATURE;
+/** The target's key, likewise. */
+export const TARGET_SETTINGS_KEY = TARGET_FEATURE;
 
 /** The key of a series in the settings and in `driftline_drift_status`'s `feature` label. */
 export function settingsKey(kind: SeriesKindType, name: string): string {
   if (kind === SeriesKind.predictionScore) return SCORE_SETTINGS_KEY;
+  if (isTargetKind(kind)) return TARGET_SETTINGS_KEY;
   return kind === SeriesKind.predictionValue || kind === SeriesKind.predictionLabel ? PREDICTION_FEATURE : name;
 }
 

@@ -33,6 +33,9 @@ export type GaugeTarget = {
 
 const STATUS_VALUE = { ok: 0, warn: 1, alert: 2 } as const;
 
+/** The families of one method's drift value: of a feature, the prediction, the score, the target. */
+const DRIFT_FAMILIES: ReadonlySet<string> = new Set([Family.featureDrift, Family.predictionDrift, Family.scoreDrift, Family.targetDrift]);
+
 /**
  * Computes each wanted gauge at each time t in `timesMs` (ascending) over the window ending at t
  * (see {@link WindowReader}). Drift reuses the methods and thresholds of GET
@@ -97,7 +100,7 @@ export function computeGauges(sql: SqlStorage, target: GaugeTarget, timesMs: rea
  * Wasserstein), and the window is merged instead.
  */
 function binnedGauges(sql: SqlStorage, target: GaugeTarget, baseline: TDigest, timesMs: readonly number[]): { labels: Labels; samples: Samples }[] | null {
-  const drift = (w: GaugeWant): boolean => (w.family === Family.featureDrift || w.family === Family.predictionDrift) && w.method !== undefined && BINNED_METHODS.includes(w.method);
+  const drift = (w: GaugeWant): boolean => DRIFT_FAMILIES.has(w.family) && w.method !== undefined && BINNED_METHODS.includes(w.method);
   if (target.wants.length === 0 || !target.wants.every(drift)) return null;
   const methods = [...new Set(target.wants.map((w) => w.method!))];
   const series = binnedDrift(sql, { seriesIds: [target.seriesId], windowMinutes: WINDOW_MINUTES[target.window], timesMs, baseline, methods });
@@ -117,7 +120,9 @@ type WindowTotals = { predictions: () => number; mismatches: () => number };
 function gaugeValue(want: GaugeWant, current: TDigest | CategoricalCounts, driftOf: () => Drift, baseline: TDigest | CategoricalCounts | null, counts: WindowTotals): number | undefined {
   switch (want.family) {
     case Family.featureDrift:
-    case Family.predictionDrift: {
+    case Family.predictionDrift:
+    case Family.scoreDrift:
+    case Family.targetDrift: {
       const result = driftOf().results.find((r) => r.method === want.method);
       return result !== undefined && result.status !== "no_data" && Number.isFinite(result.value) ? result.value : undefined;
     }
