@@ -32,6 +32,9 @@ const KNOWN_SERIES = new Set([
   "driftline_score_drift",
   "driftline_target_drift",
   "driftline_drift_status",
+  "driftline_dataset_drift_share",
+  "driftline_dataset_drift_weighted_share",
+  "driftline_dataset_drift_status",
   "driftline_feature_quantile",
   "driftline_feature_missing_ratio",
   "driftline_feature_out_of_range_ratio",
@@ -94,6 +97,9 @@ function seriesOf(mv: Record<string, string>): SeriesData[] {
       out.push(series({ __name__: "driftline_target_drift", ...mv, method, window }, () => 0.07));
     }
     for (const feature of ["income", "__prediction__"]) out.push(series({ __name__: "driftline_drift_status", ...mv, feature, window }, () => 1));
+    out.push(series({ __name__: "driftline_dataset_drift_share", ...mv, window }, () => 0.5));
+    out.push(series({ __name__: "driftline_dataset_drift_weighted_share", ...mv, window }, () => 0.6));
+    out.push(series({ __name__: "driftline_dataset_drift_status", ...mv, window }, () => 2));
     for (const quantile of ["0.05", "0.25", "0.5", "0.75", "0.95"]) {
       out.push(series({ __name__: "driftline_feature_quantile", ...mv, feature: "income", quantile, window }, () => Number(quantile) * 1000));
     }

@@ -124,20 +124,32 @@ export function missingRatioByFeature(): TimeseriesPanel {
 
 /**
  * Dataset drift: the share of each version's features in alert (Evidently's "share of drifted
- * columns"; docs/drift.md, "Dataset drift"). Computed in PromQL from driftline_drift_status,
- * which has no sample for an excluded feature, so exclusions in the settings apply here too.
+ * columns") and the importance-weighted share (docs/drift.md, "Dataset drift"), the series the
+ * store computes with the drift settings' weights and exclusions, beside the status they give.
  */
 export function datasetDriftShare(): TimeseriesPanel {
-  const status = `${Family.driftStatus}{${MODEL_VERSION}, feature!="__prediction__", window="$window"}`;
   return new TimeseriesPanel()
     .title("Share of features in alert")
-    .description("Features whose status is alert over features with data, per version, over $window; dataset drift from half (Evidently's drift_share). The importance-weighted share is in the drift API's dataset.weightedShare.")
-    .withTarget(promQuery(`sum by (version) (${status} == bool 2) / count by (version) (${status})`, "{{version}}"))
+    .description("Features whose status is alert over features with data, per version, over $window (excluded features left out), plain and weighted by the drift settings' importance weights; dataset drift (alert) from a weighted half (Evidently's drift_share), warn from a quarter.")
+    .withTarget(promQuery(`max by (version) (${Family.datasetDriftShare}{${MODEL_VERSION}, window="$window"})`, "share {{version}}", "A"))
+    .withTarget(promQuery(`max by (version) (${Family.datasetDriftWeightedShare}{${MODEL_VERSION}, window="$window"})`, "weighted {{version}}", "B"))
     .unit("percentunit")
     .min(0)
     .max(1)
     .height(9)
-    .span(12);
+    .span(8);
+}
+
+/** The dataset drift status of each version over time, from the weighted share. */
+export function datasetDriftStatus(): StatusHistoryPanel {
+  return new StatusHistoryPanel()
+    .title("Dataset drift status")
+    .description("0 ok, 1 warn (weighted share from 0.25), 2 alert (from 0.5), per version over $window.")
+    .withTarget(statusQuery(`max by (version) (${Family.datasetDriftStatus}{${MODEL_VERSION}, window="$window"})`, "{{version}}"))
+    .mappings(DRIFT_STATUS_MAPPINGS)
+    .thresholds(DRIFT_STATUS_THRESHOLDS)
+    .height(9)
+    .span(4);
 }
 
 /** Share of each chosen numeric feature's values outside the baseline's [min, max]. */
@@ -211,6 +223,7 @@ export function dataDriftDashboard(): Dashboard {
     .withVariable(segmentVariable())
     .withPanel(driftStatusByFeature())
     .withPanel(datasetDriftShare())
+    .withPanel(datasetDriftStatus())
     .withRow(new RowBuilder("Drift scores"))
     .withPanel(driftScoreByFeature())
     .withPanel(driftHeatmap())

@@ -279,6 +279,8 @@ export class ModelStore extends DurableObject<Env> {
   /** Replaces the model's drift settings (validated by the route); returns what is stored. */
   async putDriftSettings(settings: DriftSettings): Promise<DriftSettings> {
     this.ctx.storage.transactionSync(() => writeDriftSettings(this.sql, settings, Date.now()));
+    // Statuses, and the dataset figures built on them, depend on the settings: cached minutes are stale.
+    this.gaugeCache.clear();
     return settings;
   }
 

@@ -22,7 +22,13 @@ export type CatalogEntry =
   | { type: "sum"; labels: Labels; series: StoredSeries }
   | { type: "gauge"; labels: Labels; series: StoredSeries; family: Family; window: WindowName; method?: string; quantile?: number }
   | { type: "baseline"; labels: Labels; version: string; kind: SeriesKindType; name: string; quantile: number }
+  | DatasetEntry
   | AccuracyEntry;
+
+/** A dataset drift figure of one version and segment over one window, from its baselined features' statuses (dataset-series.ts). */
+export type DatasetEntry = { type: "dataset"; labels: Labels; family: Family; window: WindowName; features: StoredSeries[] };
+
+const DATASET_FAMILIES: readonly Family[] = [Family.datasetDriftShare, Family.datasetDriftWeightedShare, Family.datasetDriftStatus];
 
 const FEATURE_KINDS: readonly string[] = [SeriesKind.numericFeature, SeriesKind.categoricalFeature];
 const PREDICTION_KINDS: readonly string[] = [SeriesKind.predictionValue, SeriesKind.predictionLabel];
@@ -46,6 +52,7 @@ export function catalog(model: string, rows: readonly StoredSeries[], baselined:
   const accuracyRows: StoredSeries[] = [];
   const slotKinds = new Map<string, SeriesKindType>();
   const customCounters = new Set(rows.filter((s) => s.kind === SeriesKind.customSum).map((s) => `${s.version}\u0000${s.name}`));
+  const datasets = new Map<string, StoredSeries[]>();
   for (const s of rows) {
     const hasBaseline = baselined.has(`${s.version}\u0000${s.kind}\u0000${s.name}`);
     const slot = exclusiveSlot(s.kind, s.name);
@@ -86,6 +93,16 @@ export function catalog(model: string, rows: readonly StoredSeries[], baselined:
       if (names.has(`${Family.duration}_sum`)) push({ type: "sum", labels: base(`${Family.duration}_sum`, s), series: s });
     } else if (FEATURE_KINDS.includes(s.kind) || PREDICTION_KINDS.includes(s.kind)) {
       gaugesOf(s, hasBaseline, names, (labels) => ({ ...base(labels.__name__, s), ...labels }), push);
+      if (hasBaseline && FEATURE_KINDS.includes(s.kind)) {
+        const key = `${s.version}\u0000${s.segment}`;
+        datasets.set(key, [...(datasets.get(key) ?? []), s]);
+      }
+    }
+  }
+  for (const features of datasets.values()) {
+    for (const family of DATASET_FAMILIES) {
+      if (!names.has(family)) continue;
+      for (const window of WINDOW_NAMES) push({ type: "dataset", labels: { ...base(family, features[0]), window }, family, window, features });
     }
   }
   if (names.has(Family.actuals)) {

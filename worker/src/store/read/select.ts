@@ -5,7 +5,8 @@ import { settingsKey } from "./drift.ts";
 import { matchesAll } from "@driftline/collector/promql";
 import type { Labels, Matcher } from "@driftline/collector/promql";
 import { catalog } from "./catalog.ts";
-import type { CatalogEntry, StoredSeries } from "./catalog.ts";
+import type { CatalogEntry, DatasetEntry, StoredSeries } from "./catalog.ts";
+import { datasetSamples } from "./dataset-series.ts";
 import { DURATION_BUCKETS_SECONDS, Family } from "@driftline/collector/series";
 import { cumulativeCounter, histogramParts, lifetimeHistogram } from "./counters.ts";
 import type { Samples, Span } from "./counters.ts";
@@ -97,6 +98,7 @@ export function listSeries(sql: SqlStorage, model: string, selectors: readonly M
 
 function rowsInRange(entry: Exclude<CatalogEntry, { type: "gauge" | "baseline" }>, inRange: (first: number, last: number) => boolean): boolean {
   if (entry.type === "counter") return inRange(entry.firstMinute, entry.lastMinute);
+  if (entry.type === "dataset") return entry.features.some((s) => inRange(s.firstMinute, s.lastMinute + WINDOW_MINUTES[entry.window] - 1));
   return inRange(entry.series.firstMinute, entry.series.lastMinute);
 }
 
@@ -126,6 +128,7 @@ function samplesOf(sql: SqlStorage, entries: readonly CatalogEntry[], request: S
   const qualityOf = new Map<GaugeTarget, StoredSeries>();
   const baselines: Extract<CatalogEntry, { type: "baseline" }>[] = [];
   const accuracy: AccuracyEntry[] = [];
+  const datasets: DatasetEntry[] = [];
   let stored: ReturnType<typeof readDriftSettings> | undefined;
   const settings = (): ReturnType<typeof readDriftSettings> => (stored === undefined ? (stored = readDriftSettings(sql)) : stored);
   for (const entry of entries) {
@@ -133,6 +136,8 @@ function samplesOf(sql: SqlStorage, entries: readonly CatalogEntry[], request: S
       baselines.push(entry);
     } else if (entry.type === "accuracy") {
       accuracy.push(entry);
+    } else if (entry.type === "dataset") {
+      datasets.push(entry);
     } else if (entry.type === "counter") {
       out.push({ labels: entry.labels, ...cumulativeCounter(sql, entry.ids, entry.total, entry.firstMinute, span, cuts) });
     } else if (entry.type === "bucket" || entry.type === "sum") {
@@ -170,6 +175,10 @@ function samplesOf(sql: SqlStorage, entries: readonly CatalogEntry[], request: S
       const gauges = cachedGauges(sql, target, times, { categoriesCap: context.categoriesCap, nowMs: context.nowMs, ...(context.gaugeCache !== undefined ? { cache: context.gaugeCache } : {}) }, budget);
       for (const s of gauges) out.push({ labels: s.labels, ...s.samples });
     }
+  }
+  if (datasets.length > 0) {
+    const cacheContext = { categoriesCap: context.categoriesCap, nowMs: context.nowMs, ...(context.gaugeCache !== undefined ? { cache: context.gaugeCache } : {}) };
+    for (const s of datasetSamples(sql, datasets, gaugeTimes(request), cacheContext, newBudget())) out.push({ labels: s.labels, ...s.samples });
   }
   if (baselines.length > 0) out.push(...baselineQuantiles(sql, baselines, gaugeTimes(request)));
   if (accuracy.length > 0) for (const s of accuracySamples(sql, accuracy, gaugeTimes(request), context.categoriesCap, newBudget())) out.push({ labels: s.labels, ...s.samples });
