@@ -1,5 +1,6 @@
 import { columnBytes } from "@driftline/collector/baseline";
 import type { Baseline, BaselineColumn } from "@driftline/collector/baseline";
+import type { VersionDriftSettings } from "@driftline/collector";
 
 export { columnBytes };
 
@@ -15,6 +16,8 @@ export type BaselineUploadBody = {
   score?: BaselineSketchJson;
   /** The ground-truth column (numeric: ml.actual.value; categorical: ml.actual.label), for target drift. */
   target?: BaselineSketchJson;
+  /** This version's drift settings (`{ defaults?, features? }`, docs/drift.md "Settings"), stored with the baseline. */
+  settings?: VersionDriftSettings;
 };
 
 /** The upload body for a baseline: each sketch serialized once. */

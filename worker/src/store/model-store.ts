@@ -17,8 +17,8 @@ import type { PendingBaseline } from "./baseline-parts.ts";
 import type { BaselineEntry, BaselineInfo, BaselineRefusal } from "./baselines.ts";
 import { computeDrift } from "./read/drift.ts";
 import type { DriftReport } from "./read/drift.ts";
-import { readDriftSettings, writeDriftSettings } from "./drift-settings.ts";
-import type { DriftSettings } from "@driftline/collector";
+import { readDriftSettings, withVersionSettings, writeDriftSettings } from "./drift-settings.ts";
+import type { DriftSettings, VersionDriftSettings } from "@driftline/collector";
 import type { WindowName } from "@driftline/collector/series";
 import type { ModelSummary } from "./read/summary.ts";
 import { currentSeries, latencyQuantiles, listSeries, selectSeries } from "./read/select.ts";
@@ -217,9 +217,16 @@ export class ModelStore extends DurableObject<Env> {
     return summarize(this.sql);
   }
 
-  /** Replaces a version's baseline with uploaded sketches (validated by the route); docs/baselines.md. */
-  async putBaseline(version: string, entries: BaselineEntry[], rows: number, limits: Limits = this.limits): Promise<BaselineInfo | BaselineRefusal> {
+  /**
+   * Replaces a version's baseline with uploaded sketches (validated by the route); docs/baselines.md.
+   * With `settings` (the upload's own drift settings), they become the version's entry in the
+   * model's drift settings, replacing the previous one, once the baseline is stored.
+   */
+  async putBaseline(version: string, entries: BaselineEntry[], rows: number, limits: Limits = this.limits, settings?: VersionDriftSettings): Promise<BaselineInfo | BaselineRefusal> {
     const refusal = replaceBaseline(this.ctx.storage, version, entries, { rows, source: "upload", uploadedMs: Date.now(), maxVersions: limits.maxVersionsPerModel });
+    if (refusal === null && settings !== undefined) {
+      this.ctx.storage.transactionSync(() => writeDriftSettings(this.sql, withVersionSettings(readDriftSettings(this.sql), version, settings), Date.now()));
+    }
     this.gaugeCache.clear();
     return refusal ?? readBaseline(this.sql, version)!;
   }
