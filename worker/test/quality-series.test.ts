@@ -108,16 +108,17 @@ describe("missing and type-mismatch ratios", () => {
       const matchers = segment === "" ? `model="${model}",window="5m",segment=""` : `model="${model}",window="5m",segment="region",segment_value="${segment}"`;
       const missing = await series("driftline_feature_missing_ratio", matchers);
       const mismatch = await series("driftline_feature_type_mismatch_ratio", matchers);
+      const segmentQuery = segment === "" ? "" : `&segment=region&segment_value=${segment}`;
+      const segmentReport = (await (await exports.default.fetch(`${BASE}/api/models/${model}/drift?version=v1&window=5m${segmentQuery}`, { headers: bearer(TEST_TOKENS.acme.read) })).json()) as typeof report;
+      const segmentJson = Object.fromEntries(segmentReport.features.map((f) => [f.name, f]));
       expect([...missing.keys()].sort()).toEqual(["age", "income", "plan", "tenure"]);
       for (const feature of ["income", "plan", "age", "tenure"] as const) {
         const want = exact(subset, feature, types[feature]);
         expect(missing.get(feature), `${feature} missing, segment ${segment}`).toBeCloseTo(want.missing, 12);
         expect(mismatch.get(feature), `${feature} type mismatch, segment ${segment}`).toBeCloseTo(want.mismatch, 12);
-        if (segment === "") {
-          // One read for one window: the JSON's ratios are the series' values.
-          expect(json[feature].quality.missing).toBe(missing.get(feature));
-          expect(json[feature].quality.typeMismatch).toBe(mismatch.get(feature));
-        }
+        // One read for one window: the JSON's ratios (of the whole model, or of the segment) are the series' values.
+        expect(segmentJson[feature].quality.missing).toBe(missing.get(feature));
+        expect(segmentJson[feature].quality.typeMismatch).toBe(mismatch.get(feature));
       }
     }
     // The figures the test builds in, spelled out: income 99 of 400 without a number, 10 strings.
@@ -130,5 +131,7 @@ describe("missing and type-mismatch ratios", () => {
     expect(json.age.quality.missing).toBe(0);
     expect(json.age.quality.typeMismatch).toBe(0);
     expect(json.age.status).toBe("ok");
+    const refused = await exports.default.fetch(`${BASE}/api/models/${model}/drift?version=v1&segment=region`, { headers: bearer(TEST_TOKENS.acme.read) });
+    expect(refused.status).toBe(400);
   });
 });

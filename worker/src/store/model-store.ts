@@ -274,8 +274,8 @@ export class ModelStore extends DurableObject<Env> {
    * Drift of a version's baselined series (or of one feature, with its counts per category) over
    * the window ending now, or null without a baseline.
    */
-  async drift(version: string, window: WindowName, limits: Limits = this.limits, feature?: string): Promise<DriftReport | null> {
-    return computeDrift(this.sql, version, window, Date.now(), limits.maxCategoriesPerSeries, feature);
+  async drift(version: string, window: WindowName, limits: Limits = this.limits, feature?: string, segment = ""): Promise<DriftReport | null> {
+    return computeDrift(this.sql, version, window, Date.now(), limits.maxCategoriesPerSeries, feature, segment);
   }
 
   /** The model's drift settings (validated by the route), or null when none were stored. */

@@ -106,7 +106,7 @@ export function worstStatus(statuses: Iterable<DriftStatus>): DriftStatus {
  * Null when the version has no baseline. Cost: one decode per bucket in the window plus the
  * methods (a few ms per numeric feature, docs/drift.md).
  */
-export function computeDrift(sql: SqlStorage, version: string, window: WindowName, nowMs: number, categoriesCap: number, feature?: string): DriftReport | null {
+export function computeDrift(sql: SqlStorage, version: string, window: WindowName, nowMs: number, categoriesCap: number, feature?: string, segment = ""): DriftReport | null {
   const all = sql
     .exec<{ kind: string; name: string; sketch: ArrayBuffer; uploaded_ms: number; rows: number; count: number }>("SELECT kind, name, sketch, uploaded_ms, rows, count FROM baselines WHERE version = ? ORDER BY name", version)
     .toArray();
@@ -120,7 +120,7 @@ export function computeDrift(sql: SqlStorage, version: string, window: WindowNam
   let score: SeriesDrift | null = null;
   let target: SeriesDrift | null = null;
   const settings = readDriftSettings(sql);
-  const predictionIds = sql.exec<{ id: number }>("SELECT id FROM series WHERE kind = ? AND version = ? AND segment = ''", SeriesKind.predictions, version).toArray().map((r) => r.id);
+  const predictionIds = sql.exec<{ id: number }>("SELECT id FROM series WHERE kind = ? AND version = ? AND segment = ?", SeriesKind.predictions, version, segment).toArray().map((r) => r.id);
   const predictions = windowCount(sql, predictionIds, WINDOW_MINUTES[window], nowMs);
   // A window baseline of a store that holds both prediction kinds from before the one-kind rule
   // has both: only the kind the version is served with counts (issue 11, item 5).
@@ -129,7 +129,7 @@ export function computeDrift(sql: SqlStorage, version: string, window: WindowNam
   for (const row of baselines) {
     const kind = row.kind as SeriesKindType;
     if (notServed(kind)) continue;
-    const drift = driftOfSeries(sql, version, kind, row.name, new Uint8Array(row.sketch), nowMs, WINDOW_MINUTES[window], categoriesCap, settings, feature !== undefined);
+    const drift = driftOfSeries(sql, { version, segment }, kind, row.name, new Uint8Array(row.sketch), nowMs, WINDOW_MINUTES[window], categoriesCap, settings, feature !== undefined);
     drift.quality.baselineMissing = finiteOrNull(missingRatio(row.count, row.rows));
     if (isTargetKind(kind)) {
       // Actuals arrive later and for some predictions only: the predictions are no denominator.
@@ -138,7 +138,7 @@ export function computeDrift(sql: SqlStorage, version: string, window: WindowNam
     }
     drift.quality.missing = finiteOrNull(missingRatio(drift.currentCount, predictions));
     if (kind === SeriesKind.numericFeature || kind === SeriesKind.categoricalFeature) {
-      const mismatchIds = sql.exec<{ id: number }>("SELECT id FROM series WHERE kind = ? AND version = ? AND name = ? AND segment = ''", SeriesKind.typeMismatches, version, row.name).toArray().map((r) => r.id);
+      const mismatchIds = sql.exec<{ id: number }>("SELECT id FROM series WHERE kind = ? AND version = ? AND name = ? AND segment = ?", SeriesKind.typeMismatches, version, row.name, segment).toArray().map((r) => r.id);
       drift.quality.typeMismatch = predictions > 0 ? Math.min(1, windowCount(sql, mismatchIds, WINDOW_MINUTES[window], nowMs) / predictions) : null;
     }
     if (kind === SeriesKind.predictionValue || kind === SeriesKind.predictionLabel) prediction = drift;
@@ -238,9 +238,9 @@ function finiteOrNull(value: number): number | null {
   return Number.isFinite(value) ? value : null;
 }
 
-function driftOfSeries(sql: SqlStorage, version: string, kind: SeriesKindType, name: string, baselineBytes: Uint8Array, nowMs: number, windowMinutes: number, categoriesCap: number, stored: DriftSettings | null, withCategories: boolean): SeriesDrift {
+function driftOfSeries(sql: SqlStorage, { version, segment }: { version: string; segment: string }, kind: SeriesKindType, name: string, baselineBytes: Uint8Array, nowMs: number, windowMinutes: number, categoriesCap: number, stored: DriftSettings | null, withCategories: boolean): SeriesDrift {
   const ids = sql
-    .exec<{ id: number }>("SELECT id FROM series WHERE kind = ? AND version = ? AND name = ? AND segment = ''", kind, version, name)
+    .exec<{ id: number }>("SELECT id FROM series WHERE kind = ? AND version = ? AND name = ? AND segment = ?", kind, version, name, segment)
     .toArray()
     .map((row) => row.id);
   // The same window read as driftline_feature_drift in the query API: clean hour rollups where
