@@ -46,7 +46,12 @@ export function driftQueries(ctx: ModelContext): { features: string; prediction:
     features: `driftline_feature_drift${selector(ctx, { window: ctx.window })}`,
     prediction: `driftline_prediction_drift${selector(ctx, { window: ctx.window })}`,
     status: `driftline_drift_status${selector(ctx, { window: ctx.window })}`,
-    sparkline: `driftline_feature_drift${selector(ctx, { window: ctx.window, method: "psi" })} or label_replace(driftline_prediction_drift${selector(ctx, { window: ctx.window, method: "psi" })}, "feature", "${PREDICTION}", "", "")`,
+    sparkline: [
+      `driftline_feature_drift${selector(ctx, { window: ctx.window, method: "psi" })}`,
+      `label_replace(driftline_prediction_drift${selector(ctx, { window: ctx.window, method: "psi" })}, "feature", "${PREDICTION}", "", "")`,
+      `label_replace(driftline_score_drift${selector(ctx, { window: ctx.window, method: "psi" })}, "feature", "__score__", "", "")`,
+      `label_replace(driftline_target_drift${selector(ctx, { window: ctx.window, method: "psi" })}, "feature", "__target__", "", "")`,
+    ].join(" or "),
   };
 }
 
