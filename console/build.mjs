@@ -13,13 +13,16 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** Where the built console goes (wrangler.toml's assets.directory). */
 export const CONSOLE_DIST = join(here, "dist");
 
-/** Bundles app.ts (and the CSS it imports) into dist/, beside index.html and _headers. */
-export async function buildConsole() {
-  rmSync(CONSOLE_DIST, { recursive: true, force: true });
-  mkdirSync(CONSOLE_DIST, { recursive: true });
+/**
+ * Bundles app.ts (and the CSS it imports) into `outDir` (dist/ by default), beside index.html and
+ * _headers. The end-to-end tests build into a directory of their own (test/support/wrangler-config.ts).
+ */
+export async function buildConsole(outDir = CONSOLE_DIST) {
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
   await build({
     entryPoints: { app: join(here, "src", "app.ts") },
-    outdir: CONSOLE_DIST,
+    outdir: outDir,
     bundle: true,
     minify: true,
     format: "esm",
@@ -28,7 +31,7 @@ export async function buildConsole() {
     legalComments: "none",
     logLevel: "warning",
   });
-  for (const file of ["index.html", "_headers"]) copyFileSync(join(here, "static", file), join(CONSOLE_DIST, file));
+  for (const file of ["index.html", "_headers"]) copyFileSync(join(here, "static", file), join(outDir, file));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -70,19 +70,25 @@ const EMPTY_ON_DEMO: Readonly<Record<string, string>> = {
 };
 
 /**
- * Panels that come back empty in some of the scrape-interval × range cases, unexplained at the
- * end of the session that built this test (issue 14 stays open for them; the session's note lists
- * what was seen). They are skipped, with this reason printed, rather than left to fail or to pass
- * by chance: remove an entry once its panel answers in every case.
+ * Panels that cannot have data in some ranges of this test, by design, with the reason: they are
+ * skipped, with the reason printed. Keyed by panel and range. The two 7-day panels read what
+ * is counted in the minute a join happens (docs/accuracy.md); every join of this test happens
+ * while it sets up, and Grafana aligns a 7-day range's end to its 10-minute step, so the end
+ * usually lies before the joins (a Grafana user sees the same for a model's first 10 minutes of
+ * actuals). Until session 4 four panels were listed here as unexplained: a day of history in one
+ * OTLP request lost whole hours to a per-request cap that counted a series once per minute
+ * (docs/limits.md, "sketches per request"), which emptied the last hour's panels.
  */
+const JOINED_AT_SETUP = "joins are counted in the minute they happen; this test's all happen while it sets up, after the end Grafana aligns a 7-day range to (10-minute steps)";
 const KNOWN_GAPS: Readonly<Record<string, string>> = {
-  "driftline-data-drift / Drift by feature and method, now / A": "the instant driftline_feature_drift query answers empty in some runs and cases (issue 14, open)",
-  "driftline-accuracy / Joins / A": "rate(driftline_actuals_joined_total) is empty in some cases although joins happen through the hour (issue 14, open)",
-  "driftline-accuracy / Delay of actuals over 1h / A": "empty over the last 7 d at every scrape interval (issue 14, open)",
-  "driftline-accuracy / Actuals received / A": "was empty over 24 h and 7 d while actuals came only at the end of the demo; not yet seen in every case (issue 14, open)",
+  "driftline-accuracy / Joins / A @ 7d": JOINED_AT_SETUP,
+  "driftline-accuracy / Delay of actuals over 1h / A @ 7d": JOINED_AT_SETUP,
 };
 
 let worker: RunningWorker;
+/** Live predictions sent while the cases run; stopped in afterAll. */
+let trickle: ReturnType<typeof setInterval> | undefined;
+const LIVE_TRAFFIC_EVERY_MS = 15_000;
 /** Whether the Worker serves driftline_accuracy yet (another engineer's family; its panels wait for it). */
 let accuracyServed = false;
 
@@ -163,11 +169,23 @@ beforeAll(async () => {
     const metrics = await postMetrics(worker, genai);
     expect(metrics.status, await metrics.text()).toBe(200);
   }
+  // The model stays live while the cases run (several minutes on a loaded machine): the panels
+  // that read the last few minutes at "now" (latency quantiles over $__rate_interval) have data,
+  // as they do for a model in production.
+  trickle = setInterval(() => {
+    const live = ["v1", "v2"].map((version) => ({ "ml.model.id": MODEL, "ml.model.version": version, "ml.prediction.latency": 0.05, "ml.prediction.label": "repaid" }));
+    postLogs(worker, predictionsRequest(live)).catch((error: unknown) => console.log(`live traffic: ${String(error)}`));
+  }, LIVE_TRAFFIC_EVERY_MS);
+  // Joins are counted in the minute they happen, and a counter's increase shows from the next
+  // minute's sample on: wait for it, as a Grafana user's next refresh would.
+  const nextMinuteMs = (Math.floor(Date.now() / 60_000) + 1) * 60_000;
+  await new Promise((r) => setTimeout(r, nextMinuteMs - Date.now() + 1_000));
   const accuracy = await readApi("/api/v1/series", { "match[]": "driftline_accuracy" });
   const served: unknown = accuracy.body.data;
   accuracyServed = accuracy.status === 200 && Array.isArray(served) && served.length > 0;
 }, 600_000);
 afterAll(async () => {
+  clearInterval(trickle);
   await worker?.stop();
 });
 
@@ -180,7 +198,7 @@ const targets: (FilledTarget & { panelId: number })[] = DASHBOARDS.flatMap((entr
 const allCases = SCRAPE_INTERVALS.flatMap((scrapeInterval) =>
   RANGES.flatMap((range) => targets.map((target) => ({ name: `scrape ${scrapeInterval}, last ${range.name}: ${target.dashboardUid} / ${target.panelTitle} / ${target.refId}${target.instant ? " (instant)" : ""}`, scrapeInterval, range, target }))),
 );
-const gapOf = (c: (typeof allCases)[number]) => KNOWN_GAPS[`${c.target.dashboardUid} / ${c.target.panelTitle} / ${c.target.refId}`];
+const gapOf = (c: (typeof allCases)[number]) => KNOWN_GAPS[`${c.target.dashboardUid} / ${c.target.panelTitle} / ${c.target.refId} @ ${c.range.name}`];
 const cases = allCases.filter((c) => gapOf(c) === undefined);
 const gaps = allCases.filter((c) => gapOf(c) !== undefined);
 for (const reason of new Set(gaps.map(gapOf))) console.log(`dashboard-targets: skipping ${gaps.filter((c) => gapOf(c) === reason).length} cases: ${reason}`);

@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { ChildProcess } from "node:child_process";
 import { freePort, killAndWait, killGroup } from "./processes.ts";
+import { testWranglerConfig } from "./wrangler-config.ts";
 
 /** Where wrangler.toml is. */
 const REPO_ROOT = resolve(import.meta.dirname, "../..");
@@ -55,8 +56,29 @@ process.on("exit", () => {
   for (const pid of running) killGroup(pid, "SIGKILL");
 });
 
-/** Starts `wrangler dev` and resolves once /healthz answers 200; rejects with wrangler's output if it does not. */
+/** How often a start is tried again on a new port when another process took the one picked. */
+const PORT_TAKEN_RETRIES = 2;
+
+/**
+ * Starts `wrangler dev` and resolves once /healthz answers 200; rejects with wrangler's output if
+ * it does not. A free port is picked, then bound by workerd a moment later: if another process
+ * took it in between, the start is tried again on a new one.
+ */
 export async function startWorker(options: StartWorkerOptions = {}): Promise<RunningWorker> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (error) {
+      if (!(error instanceof PortTaken) || attempt >= PORT_TAKEN_RETRIES) throw error;
+    }
+  }
+}
+
+/** wrangler dev exited because its port was taken before workerd bound it. */
+class PortTaken extends Error {}
+
+async function startOnce(options: StartWorkerOptions): Promise<RunningWorker> {
+  const config = await testWranglerConfig();
   const port = await freePort();
   // DRIFTLINE_INSPECTOR_PORT pins the DevTools port, to profile a benchmark's Worker (docs/benchmarks.md).
   const inspectorPort = Number(process.env.DRIFTLINE_INSPECTOR_PORT ?? 0) || (await freePort());
@@ -76,7 +98,7 @@ export async function startWorker(options: StartWorkerOptions = {}): Promise<Run
     ALLOW_LOCAL_RECEIVERS: "1",
     ...options.vars,
   };
-  const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort)];
+  const args = ["dev", "--config", config, "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort)];
   args.push("--persist-to", persistTo, "--env-file", envFile, "--show-interactive-dev-session=false");
   for (const [key, value] of Object.entries(vars)) args.push("--var", `${key}:${value}`);
 
@@ -135,7 +157,8 @@ async function waitForHealthz(url: string, child: ChildProcess, output: () => st
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`wrangler dev exited (${child.exitCode ?? child.signalCode}) before /healthz answered. Its output:\n${output()}`);
+      const message = `wrangler dev exited (${child.exitCode ?? child.signalCode}) before /healthz answered. Its output:\n${output()}`;
+      throw /Address already in use/.test(output()) ? new PortTaken(message) : new Error(message);
     }
     try {
       const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });

@@ -145,7 +145,7 @@ export class SeriesGroup {
     if (byName === undefined) this.byKind.set(kind, (byName = new Map()));
     const found = byName.get(lookupKey);
     if (found !== undefined) return found;
-    if (!this.owner.admit(kind, name)) return undefined;
+    if (!this.owner.admit(kind, this.version, name, this.segment)) return undefined;
     const ref: SeriesRef = { kind, version: this.version, name, segment: this.segment };
     const type = sketchTypeOf(kind);
     const acc: Acc =
@@ -186,7 +186,8 @@ export class SeriesGroup {
  * values and merge in batches, so a request's thousands of values cost a few sorts, and the
  * ModelStore merges one compact sketch per series instead of every value.
  * The number of distinct series (and of features) is capped: a request cannot make the
- * Worker hold more than the store would ever admit.
+ * Worker hold more than the store would ever admit. So is the number of sketches (series ×
+ * minutes), which bounds memory when the records spread over many minutes.
  */
 export class ModelAccumulator {
   readonly modelId: string;
@@ -198,7 +199,10 @@ export class ModelAccumulator {
   records = 0;
   private readonly limits: Limits;
   private readonly rejections: Rejections;
-  private seriesCount = 0;
+  /** Distinct series met in this request (kind, version, name, segment): at most maxSeriesPerModel. */
+  private readonly series = new Set<string>();
+  /** Sketches built: one per series and minute. */
+  private sketchCount = 0;
   /** Feature names met in this request: capped like the store caps them, to bound memory. */
   private readonly features = new Set<string>();
 
@@ -241,19 +245,30 @@ export class ModelAccumulator {
     return this.group(version, segment, minute).digest(kind, name);
   }
 
-  /** Admits a new series of this kind and name, or notes why not (caps on series and features). */
-  admit(kind: SeriesKind, name: string): boolean {
-    if (this.seriesCount >= this.limits.maxSeriesPerModel) {
-      this.rejections.add(`model ${JSON.stringify(this.modelId)} has more series in one request than maxSeriesPerModel (${this.limits.maxSeriesPerModel})`);
+  /**
+   * Admits a sketch for a series at a minute of this request, or notes why not: the request's
+   * sketches, its distinct series and its features are capped.
+   */
+  admit(kind: SeriesKind, version: string, name: string, segment: string): boolean {
+    if (this.sketchCount >= this.limits.maxSketchesPerRequest) {
+      this.rejections.add(`model ${JSON.stringify(this.modelId)} needs more than maxSketchesPerRequest (${this.limits.maxSketchesPerRequest}) sketches (series × minutes) in one request: send fewer minutes per request`);
       return false;
     }
-    const newFeature = isFeatureKind(kind) && !this.features.has(name);
-    if (newFeature && this.features.size >= this.limits.maxFeaturesPerModel) {
-      this.rejections.add(`model ${JSON.stringify(this.modelId)} has more features in one request than maxFeaturesPerModel (${this.limits.maxFeaturesPerModel})`);
-      return false;
+    const key = kind + "\u0000" + version + "\u0000" + name + "\u0000" + segment;
+    if (!this.series.has(key)) {
+      if (this.series.size >= this.limits.maxSeriesPerModel) {
+        this.rejections.add(`model ${JSON.stringify(this.modelId)} has more series in one request than maxSeriesPerModel (${this.limits.maxSeriesPerModel})`);
+        return false;
+      }
+      const newFeature = isFeatureKind(kind) && !this.features.has(name);
+      if (newFeature && this.features.size >= this.limits.maxFeaturesPerModel) {
+        this.rejections.add(`model ${JSON.stringify(this.modelId)} has more features in one request than maxFeaturesPerModel (${this.limits.maxFeaturesPerModel})`);
+        return false;
+      }
+      this.series.add(key);
+      if (newFeature) this.features.add(name);
     }
-    this.seriesCount += 1;
-    if (newFeature) this.features.add(name);
+    this.sketchCount += 1;
     return true;
   }
 

@@ -110,6 +110,27 @@ describe("folding ml.prediction events", () => {
     expect(result.message).toMatch(/maxSeriesPerModel \(100\)/);
   });
 
+  it("counts a series once however many minutes its records fall in (a day of history in one request)", () => {
+    // One record per minute over 5 hours, 30 features each: 300 minutes × 32 series.
+    const records = Array.from({ length: 300 }, (_, i) => {
+      const attributes: Attributes = { "ml.model.id": "m", "ml.prediction.value": i };
+      for (let f = 0; f < 30; f++) attributes[`ml.feature.f${f}`] = i + f;
+      return record(attributes, "ml.prediction", NOW_NANO - BigInt(i) * 60_000_000_000n);
+    });
+    const result = fold("logs", logs(records), { maxSeriesPerModel: 100 });
+    expect(result.rejected).toBe(0);
+    expect(result.message).toBe("");
+    expect(find(result, "numeric_feature", "f0")).toHaveLength(300);
+  });
+
+  it("bounds the sketches (series × minutes) one request can build, naming the limit", () => {
+    const records = Array.from({ length: 100 }, (_, i) => record({ "ml.model.id": "m", "ml.feature.a": i, "ml.feature.b": i }, "ml.prediction", NOW_NANO - BigInt(i) * 60_000_000_000n));
+    const result = fold("logs", logs(records), { maxSketchesPerRequest: 50 });
+    expect(result.batches[0].deltas.length).toBe(50);
+    expect(result.rejected).toBeGreaterThan(0);
+    expect(result.message).toMatch(/maxSketchesPerRequest \(50\) sketches \(series × minutes\)/);
+  });
+
   it("folds actuals as the distribution of true values and labels", () => {
     const result = fold("logs", logs([record({ "ml.model.id": "m", "ml.prediction.id": "a", "ml.actual.label": "fraud" }, "ml.actual"), record({ "ml.model.id": "m", "ml.actual.value": 3.5 }, "ml.actual"), record({ "ml.model.id": "m" }, "ml.actual")]));
     expect(CategoricalCounts.fromBytes(find(result, "actual_label")[0].sketch!).get("fraud")).toBe(1);

@@ -21,6 +21,12 @@ export type Limits = {
   maxCustomSeriesPerModel: number;
   /** Series a model may hold in all (every kind, version and segment). */
   maxSeriesPerModel: number;
+  /**
+   * Sketches one request may build for a model: one per series and minute its records fall in.
+   * Bounds the Worker's memory for a request whose records spread over many minutes (history,
+   * a sparse batch), where one series already needs a sketch per minute.
+   */
+  maxSketchesPerRequest: number;
   /** Longest model id, version, feature, segment or metric name, in UTF-16 code units. */
   maxNameLength: number;
   /** Longest categorical value (category, label, segment value). */
@@ -41,6 +47,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxSegmentValuesPerSegment: 100,
   maxCustomSeriesPerModel: 500,
   maxSeriesPerModel: 20_000,
+  maxSketchesPerRequest: 100_000,
   maxNameLength: 128,
   maxValueLength: 256,
   maxPastSeconds: 48 * 3600,

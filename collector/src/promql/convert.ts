@@ -3,8 +3,8 @@
  * the way Prometheus' parser does, and refusing what the subset does not evaluate.
  */
 import type { SyntaxNode } from "@lezer/common";
-import type { AggregateOp, AtModifier, BinaryExpr, BinaryOp, Expr, MatrixSelector, SubqueryExpr, VectorMatching, VectorSelector } from "./ast.ts";
-import { AGGREGATE_OPS, COMPARISON_OPS, SET_OPS } from "./ast.ts";
+import type { AggregateOp, AtModifier, Expr, MatrixSelector, SubqueryExpr, VectorSelector } from "./ast.ts";
+import { AGGREGATE_OPS } from "./ast.ts";
 import type { Matcher } from "./source.ts";
 import type { PromQLError } from "./errors.ts";
 import { parseError } from "./errors.ts";
@@ -13,51 +13,27 @@ import { parseDurationMs, parseNumber, unquote } from "./literals.ts";
 import { compileRegex } from "./regex.ts";
 import { matchesEmpty, METRIC_NAME } from "./labels.ts";
 import { typeOf } from "./type-of.ts";
-
-const OPERATOR_NODES: Readonly<Record<string, BinaryOp>> = {
-  Pow: "^", Mul: "*", Div: "/", Mod: "%", Add: "+", Sub: "-",
-  Eql: "==", Neq: "!=", Gtr: ">", Lss: "<", Gte: ">=", Lte: "<=",
-  And: "and", Or: "or", Unless: "unless", Atan2: "atan2",
-};
-
-/** Binding strength of the binary operators, as in Prometheus' grammar (higher binds tighter). */
-const PRECEDENCE: Readonly<Record<BinaryOp, number>> = {
-  or: 1, and: 2, unless: 2,
-  "==": 3, "!=": 3, ">": 3, "<": 3, ">=": 3, "<=": 3,
-  "+": 4, "-": 4,
-  "*": 5, "/": 5, "%": 5, atan2: 5,
-  "^": 6,
-};
-
-/** True if `op` must group before `left` in `(x left y) op z`; `^` is right-associative. */
-function bindsTighter(op: BinaryOp, left: BinaryOp): boolean {
-  return PRECEDENCE[op] > PRECEDENCE[left] || (op === "^" && left === "^");
-}
+import { children, convertBinary } from "./convert-binary.ts";
+import type { ConvertContext } from "./convert-binary.ts";
 
 /** Aggregations whose first argument is a parameter, and its type. */
 const AGGREGATE_PARAM: Readonly<Record<string, "scalar" | "string">> = { topk: "scalar", bottomk: "scalar", quantile: "scalar", count_values: "string" };
 
 const SUPPORTED_AGGREGATIONS = AGGREGATE_OPS.join(", ");
 
-function children(node: SyntaxNode): SyntaxNode[] {
-  const out: SyntaxNode[] = [];
-  for (let c = node.firstChild; c !== null; c = c.nextSibling) out.push(c);
-  return out;
-}
-
 /** Walks lezer's tree; holds the query text for slicing and positioned errors. */
-export class Converter {
+export class Converter implements ConvertContext {
   private readonly query: string;
 
   constructor(query: string) {
     this.query = query;
   }
 
-  private text(node: SyntaxNode): string {
+  text(node: SyntaxNode): string {
     return this.query.slice(node.from, node.to);
   }
 
-  private fail(node: SyntaxNode | number, message: string): PromQLError {
+  fail(node: SyntaxNode | number, message: string): PromQLError {
     return parseError(this.query, typeof node === "number" ? node : node.from, message);
   }
 
@@ -252,96 +228,10 @@ export class Converter {
   }
 
   private binary(node: SyntaxNode): Expr {
-    const parts = children(node);
-    const signed = /^\s*([-+])\s*/.exec(this.text(parts[0]));
-    if (parts[1].name === "Pow" && parts[0].name === "NumberDurationLiteral" && signed !== null) {
-      // lezer reads `-2 ^ 2` as (-2) ^ 2; in Prometheus unary minus binds looser than ^: -(2 ^ 2).
-      const magnitude = this.expr(parts[0]);
-      if (magnitude.kind === "number") magnitude.value = Math.abs(magnitude.value);
-      const power = this.binaryOf(node, parts, magnitude);
-      return { kind: "unary", op: signed[1] === "-" ? "-" : "+", expr: power, pos: node.from };
-    }
-    const lhs = this.expr(parts[0]);
-    const built = this.binaryOf(node, parts, lhs);
-    // lezer closes `a unless b offset 1m / c` as ((a unless b) offset 1m) / c; the modifier moved
-    // down to b, the tree must be re-associated by precedence: a unless (b offset 1m / c). Without
-    // parentheses a looser operator never stands on the left of a tighter one otherwise.
-    return built.kind === "binary" ? this.reassociate(node, built) : built;
+    return convertBinary(this, node);
   }
 
-  /** Rotates (a op1 b) op2 c into a op1 (b op2 c) while op2 binds tighter than op1, checking types again. */
-  private reassociate(node: SyntaxNode, e: BinaryExpr): Expr {
-    const l = e.lhs;
-    if (l.kind !== "binary" || !bindsTighter(e.op, l.op)) return e;
-    const inner = this.reassociate(node, { ...e, lhs: l.rhs });
-    this.checkBinary(node, inner.kind === "binary" ? inner : e);
-    const outer: BinaryExpr = { ...l, rhs: inner };
-    this.checkBinary(node, outer);
-    return outer;
-  }
-
-  /** Prometheus' type rules for a binary expression. */
-  private checkBinary(node: SyntaxNode, e: BinaryExpr): void {
-    const isComparison = (COMPARISON_OPS as readonly string[]).includes(e.op);
-    const isSet = (SET_OPS as readonly string[]).includes(e.op);
-    const lt = typeOf(e.lhs);
-    const rt = typeOf(e.rhs);
-    for (const t of [lt, rt]) {
-      if (t !== "scalar" && t !== "vector") throw this.fail(node, "binary expression must contain only scalar and instant vector types");
-    }
-    if (e.returnBool && !isComparison) throw this.fail(node, "bool modifier can only be used on comparison operators");
-    if (isComparison && !e.returnBool && lt === "scalar" && rt === "scalar") {
-      throw this.fail(node, "comparisons between scalars must use BOOL modifier");
-    }
-    if (isSet && (lt === "scalar" || rt === "scalar")) {
-      throw this.fail(node, `set operator ${JSON.stringify(e.op)} not allowed in binary scalar expression`);
-    }
-  }
-
-  private binaryOf(node: SyntaxNode, parts: SyntaxNode[], lhs: Expr): Expr {
-    const rhs = this.expr(parts[parts.length - 1]);
-    const opNode = parts[1];
-    const op = OPERATOR_NODES[opNode.name];
-    if (op === undefined) {
-      throw this.fail(opNode, `operator ${JSON.stringify(this.text(opNode))} is not supported by Driftline's PromQL subset; supported: + - * / % ^ == != > < >= <= and or unless`);
-    }
-    let returnBool = false;
-    let clause: SyntaxNode | undefined;
-    for (const p of parts.slice(2, -1)) {
-      if (p.name === "BoolModifier") returnBool = true;
-      else if (p.name === "MatchingModifierClause") clause = p;
-      else if (p.name === "FillModifier") throw this.fail(p, "fill modifiers are not supported by Driftline's PromQL subset");
-    }
-    const isSet = (SET_OPS as readonly string[]).includes(op);
-    const lt = typeOf(lhs);
-    const rt = typeOf(rhs);
-    const unmatched: BinaryExpr = { kind: "binary", op, lhs, rhs, returnBool, matching: { card: "one-to-one", on: false, labels: [], include: [] }, pos: node.from };
-    this.checkBinary(node, unmatched);
-    const matching: VectorMatching = { card: isSet ? "many-to-many" : "one-to-one", on: false, labels: [], include: [] };
-    if (clause !== undefined) {
-      if (lt !== "vector" || rt !== "vector") throw this.fail(clause, "vector matching only allowed between instant vectors");
-      this.matching(clause, matching, op, isSet);
-    }
-    return { kind: "binary", op, lhs, rhs, returnBool, matching, pos: node.from };
-  }
-
-  private matching(clause: SyntaxNode, matching: VectorMatching, op: BinaryOp, isSet: boolean): void {
-    const parts = children(clause);
-    matching.on = parts[0].name === "On";
-    matching.labels = this.groupingLabels(parts[1]);
-    if (parts.length > 2) {
-      if (isSet) throw this.fail(parts[2], `no grouping allowed for ${JSON.stringify(op)} operation`);
-      matching.card = parts[2].name === "GroupLeft" ? "many-to-one" : "one-to-many";
-      matching.include = parts[3] !== undefined ? this.groupingLabels(parts[3]) : [];
-      if (matching.on) {
-        for (const l of matching.include) {
-          if (matching.labels.includes(l)) throw this.fail(parts[3], `label ${JSON.stringify(l)} must not occur in ON and GROUP clause at once`);
-        }
-      }
-    }
-  }
-
-  private groupingLabels(node: SyntaxNode): string[] {
+  groupingLabels(node: SyntaxNode): string[] {
     return children(node).map((c) => (c.name === "QuotedLabelName" ? this.string(this.only(c)) : this.text(c)));
   }
 
