@@ -29,11 +29,17 @@ const KNOWN_SERIES = new Set([
   "driftline_prediction_duration_seconds_count",
   "driftline_feature_drift",
   "driftline_prediction_drift",
+  "driftline_score_drift",
+  "driftline_target_drift",
   "driftline_drift_status",
+  "driftline_dataset_drift_share",
+  "driftline_dataset_drift_weighted_share",
+  "driftline_dataset_drift_status",
   "driftline_feature_quantile",
   "driftline_feature_missing_ratio",
   "driftline_feature_out_of_range_ratio",
   "driftline_feature_new_category_ratio",
+  "driftline_feature_type_mismatch_ratio",
   "driftline_baseline_quantile",
   "driftline_genai_tokens_total",
   "driftline_accuracy",
@@ -87,8 +93,13 @@ function seriesOf(mv: Record<string, string>): SeriesData[] {
     for (const method of DRIFT_METHODS) {
       out.push(series({ __name__: "driftline_feature_drift", ...mv, feature: "income", method, window }, () => 0.15));
       out.push(series({ __name__: "driftline_prediction_drift", ...mv, method, window }, () => 0.05));
+      out.push(series({ __name__: "driftline_score_drift", ...mv, method, window }, () => 0.06));
+      out.push(series({ __name__: "driftline_target_drift", ...mv, method, window }, () => 0.07));
     }
     for (const feature of ["income", "__prediction__"]) out.push(series({ __name__: "driftline_drift_status", ...mv, feature, window }, () => 1));
+    out.push(series({ __name__: "driftline_dataset_drift_share", ...mv, window }, () => 0.5));
+    out.push(series({ __name__: "driftline_dataset_drift_weighted_share", ...mv, window }, () => 0.6));
+    out.push(series({ __name__: "driftline_dataset_drift_status", ...mv, window }, () => 2));
     for (const quantile of ["0.05", "0.25", "0.5", "0.75", "0.95"]) {
       out.push(series({ __name__: "driftline_feature_quantile", ...mv, feature: "income", quantile, window }, () => Number(quantile) * 1000));
     }
@@ -96,6 +107,7 @@ function seriesOf(mv: Record<string, string>): SeriesData[] {
     out.push(series({ __name__: "driftline_feature_out_of_range_ratio", ...mv, feature: "income", window }, () => 0.02));
     // Under the sample $feature, as every per-feature panel filters by it.
     out.push(series({ __name__: "driftline_feature_new_category_ratio", ...mv, feature: "income", window }, () => 0.03));
+    out.push(series({ __name__: "driftline_feature_type_mismatch_ratio", ...mv, feature: "income", window }, () => 0.04));
     if (window === "1h" && mv.segment === undefined) {
       for (const quantile of ["0.05", "0.25", "0.5", "0.75", "0.95"]) out.push(series({ __name__: "driftline_baseline_quantile", ...mv, feature: "income", quantile }, () => Number(quantile) * 900));
     }

@@ -33,7 +33,7 @@ export type SeriesDrift = {
 };
 
 /** GET /api/models/:model/drift */
-export type DriftReport = { model: string; version: string; window: string; from: string; to: string; status: DriftStatus; features: SeriesDrift[]; prediction: SeriesDrift | null };
+export type DriftReport = { model: string; version: string; window: string; from: string; to: string; status: DriftStatus; features: SeriesDrift[]; prediction: SeriesDrift | null; score?: SeriesDrift | null; target?: SeriesDrift | null };
 
 /** GET /api/models/:model/compare */
 export type CompareReport = {

@@ -79,6 +79,21 @@ export function predictionDrift(): TimeseriesPanel {
 }
 
 /**
+ * Target drift (the actuals that arrived against the baseline's target column) and score drift (a
+ * classifier's `ml.prediction.score` against the baseline's score), where the baseline has them.
+ */
+export function targetAndScoreDrift(): TimeseriesPanel {
+  return new TimeseriesPanel()
+    .title("Target and score drift ($method)")
+    .description("Target: the ground truth received over $window (ml.actual.value or ml.actual.label) against the baseline's target column. Score: ml.prediction.score against the baseline's score column. Empty without those columns in the baseline.")
+    .withTarget(promQuery(`${Family.targetDrift}{${MODEL_VERSION}, method="$method", window="$window"}`, "target {{version}}", "A"))
+    .withTarget(promQuery(`${Family.scoreDrift}{${MODEL_VERSION}, method="$method", window="$window"}`, "score {{version}}", "B"))
+    .min(0)
+    .height(9)
+    .span(12);
+}
+
+/**
  * Quantiles of one feature over $window beside the same quantiles of the version's baseline (the
  * training data), repeated for each chosen feature; solid lines leaving the dashed ones is drift.
  */
@@ -95,10 +110,11 @@ export function featureQuantiles(): TimeseriesPanel {
     .span(8);
 }
 
-/** Share of predictions in which each chosen feature was missing. */
+/** Share of predictions in which each chosen feature was missing: null, NaN, absent or of the wrong type. */
 export function missingRatioByFeature(): TimeseriesPanel {
   return new TimeseriesPanel()
     .title("Missing values by feature")
+    .description("Share of the version's predictions over $window without a usable value of the feature: null, NaN or infinite, absent, or of the wrong type.")
     .withTarget(promQuery(`max by (feature) (${Family.missingRatio}{${FEATURES}})`, "{{feature}}"))
     .unit("percentunit")
     .min(0)
@@ -108,20 +124,32 @@ export function missingRatioByFeature(): TimeseriesPanel {
 
 /**
  * Dataset drift: the share of each version's features in alert (Evidently's "share of drifted
- * columns"; docs/drift.md, "Dataset drift"). Computed in PromQL from driftline_drift_status,
- * which has no sample for an excluded feature, so exclusions in the settings apply here too.
+ * columns") and the importance-weighted share (docs/drift.md, "Dataset drift"), the series the
+ * store computes with the drift settings' weights and exclusions, beside the status they give.
  */
 export function datasetDriftShare(): TimeseriesPanel {
-  const status = `${Family.driftStatus}{${MODEL_VERSION}, feature!="__prediction__", window="$window"}`;
   return new TimeseriesPanel()
     .title("Share of features in alert")
-    .description("Features whose status is alert over features with data, per version, over $window; dataset drift from half (Evidently's drift_share). The importance-weighted share is in the drift API's dataset.weightedShare.")
-    .withTarget(promQuery(`sum by (version) (${status} == bool 2) / count by (version) (${status})`, "{{version}}"))
+    .description("Features whose status is alert over features with data, per version, over $window (excluded features left out), plain and weighted by the drift settings' importance weights; dataset drift (alert) from a weighted half (Evidently's drift_share), warn from a quarter.")
+    .withTarget(promQuery(`max by (version) (${Family.datasetDriftShare}{${MODEL_VERSION}, window="$window"})`, "share {{version}}", "A"))
+    .withTarget(promQuery(`max by (version) (${Family.datasetDriftWeightedShare}{${MODEL_VERSION}, window="$window"})`, "weighted {{version}}", "B"))
     .unit("percentunit")
     .min(0)
     .max(1)
     .height(9)
-    .span(12);
+    .span(8);
+}
+
+/** The dataset drift status of each version over time, from the weighted share. */
+export function datasetDriftStatus(): StatusHistoryPanel {
+  return new StatusHistoryPanel()
+    .title("Dataset drift status")
+    .description("0 ok, 1 warn (weighted share from 0.25), 2 alert (from 0.5), per version over $window.")
+    .withTarget(statusQuery(`max by (version) (${Family.datasetDriftStatus}{${MODEL_VERSION}, window="$window"})`, "{{version}}"))
+    .mappings(DRIFT_STATUS_MAPPINGS)
+    .thresholds(DRIFT_STATUS_THRESHOLDS)
+    .height(9)
+    .span(4);
 }
 
 /** Share of each chosen numeric feature's values outside the baseline's [min, max]. */
@@ -140,6 +168,18 @@ export function newCategoriesByFeature(): TimeseriesPanel {
   return new TimeseriesPanel()
     .title("New categories by feature")
     .withTarget(promQuery(`max by (feature) (${Family.newCategoryRatio}{${FEATURES}})`, "{{feature}}"))
+    .unit("percentunit")
+    .min(0)
+    .height(9)
+    .span(12);
+}
+
+/** Share of predictions whose value of each chosen feature came with the other type (refused, so also missing). */
+export function typeMismatchByFeature(): TimeseriesPanel {
+  return new TimeseriesPanel()
+    .title("Wrong type by feature")
+    .description("Share of the version's predictions over $window whose value of the feature had the other type than the feature's first (a string for a number, or the other way round); those values are refused and count as missing.")
+    .withTarget(promQuery(`max by (feature) (${Family.typeMismatchRatio}{${FEATURES}})`, "{{feature}}"))
     .unit("percentunit")
     .min(0)
     .height(9)
@@ -183,17 +223,20 @@ export function dataDriftDashboard(): Dashboard {
     .withVariable(segmentVariable())
     .withPanel(driftStatusByFeature())
     .withPanel(datasetDriftShare())
+    .withPanel(datasetDriftStatus())
     .withRow(new RowBuilder("Drift scores"))
     .withPanel(driftScoreByFeature())
     .withPanel(driftHeatmap())
     .withPanel(driftMethodsTable())
     .withPanel(predictionDrift())
+    .withPanel(targetAndScoreDrift())
     .withRow(new RowBuilder("Feature distributions"))
     .withPanel(featureQuantiles())
     .withRow(new RowBuilder("Data quality"))
     .withPanel(missingRatioByFeature())
     .withPanel(outOfRangeByFeature())
     .withPanel(newCategoriesByFeature())
+    .withPanel(typeMismatchByFeature())
     .withRow(new RowBuilder("Segments"))
     .withPanel(driftStatusBySegment())
     .withPanel(driftScoreBySegment())

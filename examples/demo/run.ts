@@ -65,13 +65,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   o.log(`  holdout accuracy: ${models.map((m) => `${m.version} ${(100 * m.accuracy(holdout)).toFixed(1)}%`).join(", ")}`);
 
   for (const model of models) {
-    const stored = await uploadBaseline(await buildBaseline(baselineRows(training, model), { prediction: "prediction" }), {
+    const stored = await uploadBaseline(await buildBaseline(baselineRows(training, model), { prediction: "prediction", score: "score", target: "outcome" }), {
       endpoint: o.endpoint,
       token: o.ingestToken,
       model: o.model,
       version: model.version,
     });
-    o.log(`  baseline ${o.model}/${model.version}: ${stored.rows.toLocaleString("en-US")} rows, ${stored.features.length} features and the prediction`);
+    o.log(`  baseline ${o.model}/${model.version}: ${stored.rows.toLocaleString("en-US")} rows, ${stored.features.length} features, the prediction, its score and the outcome`);
   }
 
   const countsBefore = Object.fromEntries(await readCounts(o));
@@ -96,9 +96,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   };
 }
 
-/** The training rows with the model's own prediction, as buildBaseline reads them. */
+/**
+ * The training rows with the model's own prediction and score, and what happened, as
+ * buildBaseline reads them: the score as the server sends it (the probability of the predicted
+ * label) and the outcome as the outcomes are reported, so score and target drift compare like
+ * with like (docs/drift.md, "Target and score drift").
+ */
 function baselineRows(training: readonly LabelledApplicant[], model: CreditRiskModel): Record<string, unknown>[] {
-  return training.map(({ applicant }) => ({ ...applicant, prediction: model.predict(applicant).label }));
+  return training.map(({ applicant, defaulted }) => {
+    const answer = model.predict(applicant);
+    return { ...applicant, prediction: answer.label, score: answer.label === "default" ? answer.score : 1 - answer.score, outcome: defaulted ? "default" : "repaid" };
+  });
 }
 
 async function driveTraffic(server: CreditRiskServer, o: ResolvedDemoOptions) {

@@ -27,7 +27,7 @@ def upload_baseline(data, model, version, prediction=None, score=None, target=No
 
     ``data``: a CSV file's path, a pandas DataFrame (anything with ``to_csv``), or an iterable of
     row dicts. ``prediction``: the prediction column (numbers: a value; else a label); ``score``:
-    a classifier's score column; ``target``: the ground-truth column, left out of the features;
+    a classifier's score column; ``target``: the ground-truth column (kept for target drift, not a feature);
     ``exclude``/``categorical``: column names. ``progress``: called after each part with
     ``{"part", "rows", "bytes", "total_bytes"}``. Endpoint and token default to
     ``DRIFTLINE_ENDPOINT`` and ``DRIFTLINE_TOKEN`` (an ingest token). Raises DriftlineError with

@@ -31,7 +31,7 @@ def _parser():
     upload.add_argument("--csv", required=True, help="training data")
     upload.add_argument("--prediction", help="column holding the model's prediction (numbers: a value; else a label)")
     upload.add_argument("--score", help="column holding a classifier's score for its label")
-    upload.add_argument("--target", help="ground-truth column, left out of the features")
+    upload.add_argument("--target", help="ground-truth column: left out of the features, kept for target drift")
     upload.add_argument("--exclude", action="append", default=[], help="column to leave out (repeatable)")
     upload.add_argument("--categorical", action="append", default=[], help="column read as categories even if numeric (repeatable)")
     _common(upload, "ingest token; default $DRIFTLINE_TOKEN")

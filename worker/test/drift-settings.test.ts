@@ -126,6 +126,35 @@ describe("drift status from one method per feature", { timeout: 30_000 }, () => 
   });
 });
 
+describe("settings in the baseline upload", () => {
+  it("store the upload's settings as its version's, replacing that version's only, and grade with them", { timeout: 30_000 }, async () => {
+    const model = freshModel();
+    const xs = Array.from({ length: 600 }, (_, i) => ((i * 7919) % 600) / 600);
+    // Model-wide settings first: they stay; another version's entry stays too.
+    const before = { features: { b: { weight: 2 } }, versions: { v0: { defaults: { method: "js" } }, v1: { features: { a: { weight: 9 } } } } };
+    expect((await send(`/api/models/${model}/versions/v0/baseline`, "PUT", { rows: 600, features: { a: { type: "numeric", sketch: digestOf(xs) } } })).status).toBe(200);
+    expect((await send(`/api/models/${model}/drift/settings`, "PUT", before)).status).toBe(200);
+    const own = { features: { a: { method: "psi", warn: 0, alert: 0 }, b: { exclude: true } } };
+    const upload = await send(`/api/models/${model}/versions/v1/baseline`, "PUT", { rows: 600, features: { a: { type: "numeric", sketch: digestOf(xs) }, b: { type: "numeric", sketch: digestOf(xs) } }, settings: own });
+    expect(upload.status).toBe(200);
+    expect(await getJson(`/api/models/${model}/drift/settings`)).toEqual({ model, settings: { ...before, versions: { v0: before.versions.v0, v1: own } } });
+    await sendPredictions(model, "v1", xs.map((x) => ({ a: x, b: x })));
+    const report = await getJson<Report>(`/api/models/${model}/drift?version=v1&window=5m`);
+    const byName = Object.fromEntries(report.features.map((f) => [f.name, f]));
+    expect(byName.a).toMatchObject({ statusMethod: "psi", statusMethodFrom: "settings", status: "alert" });
+    expect(byName.b).toMatchObject({ excluded: true, weight: 2 });
+    expect(await promStatus(model)).toEqual({ a: 2 });
+  });
+
+  it("refuses invalid upload settings with 400 naming the field, storing nothing", async () => {
+    const model = freshModel();
+    const response = await send(`/api/models/${model}/versions/v1/baseline`, "PUT", { rows: 1, features: { a: { type: "numeric", sketch: digestOf([1]) } }, settings: { features: { a: { warn: 0.1 } } } });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: string }).error).toMatch(/baseline settings refused: .*versions\.v1\.features\.a/);
+    expect((await exports.default.fetch(`${BASE}/api/models/${model}/versions/v1/baseline`, { headers: bearer(TEST_TOKENS.acme.read) })).status).toBe(404);
+  });
+});
+
 describe("PUT /api/models/:model/drift/settings", () => {
   it("refuses settings that cannot be meant with 400 naming the field, an unknown model with 404, and a read token with 403 or 401", async () => {
     const model = freshModel();

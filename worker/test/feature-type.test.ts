@@ -46,8 +46,9 @@ describe("a feature sent as a number and as a string", () => {
     expect(Number(second.body.partialSuccess?.rejectedLogRecords)).toBe(3);
     expect(second.body.partialSuccess?.errorMessage).toContain('feature "zip" of version "v1" was first sent as a number; values sent as a string or bool are rejected');
 
-    const summary = await read<{ series: { kind: string; name: string }[]; rejected: Record<string, number> }>(`/api/models/${model}`);
-    expect(summary.series.filter((s) => s.name === "zip").map((s) => s.kind)).toEqual(["numeric_feature"]);
+    const summary = await read<{ series: { kind: string; name: string; total: number }[]; rejected: Record<string, number> }>(`/api/models/${model}`);
+    // The refused values are counted per feature too (issue 13): driftline_feature_type_mismatch_ratio.
+    expect(summary.series.filter((s) => s.name === "zip").map((s) => `${s.kind}:${s.total}`)).toEqual(["numeric_feature:2", "type_mismatches:3"]);
     expect(Object.entries(summary.rejected).find(([reason]) => reason.startsWith('feature "zip"'))?.[1]).toBe(3);
   });
 
@@ -57,8 +58,8 @@ describe("a feature sent as a number and as a string", () => {
     const second = await send(model, "v1", [1, 2]);
     expect(Number(second.body.partialSuccess?.rejectedLogRecords)).toBe(2);
     expect(second.body.partialSuccess?.errorMessage).toContain('feature "zip" of version "v1" was first sent as a string or bool; values sent as a number are rejected');
-    const summary = await read<{ series: { kind: string; name: string }[] }>(`/api/models/${model}`);
-    expect(summary.series.filter((s) => s.name === "zip").map((s) => s.kind)).toEqual(["categorical_feature"]);
+    const summary = await read<{ series: { kind: string; name: string; total: number }[] }>(`/api/models/${model}`);
+    expect(summary.series.filter((s) => s.name === "zip").map((s) => `${s.kind}:${s.total}`)).toEqual(["categorical_feature:2", "type_mismatches:2"]);
   });
 
   it("lets another version of the model choose the other type", async () => {

@@ -192,7 +192,12 @@ describe("ModelStore.querySelect: windowed gauges", () => {
     const series = ok(await stub.querySelect(instant(model, { feature: "moved", window: "1d" }), limits));
     const median = byName(series, "driftline_feature_quantile").find((s) => s.labels.quantile === "0.5")!;
     expect(median.values[0]).toBeCloseTo(5.5, 1);
-    expect(byName(series, "driftline_feature_missing_ratio")[0].values[0]).toBe(0);
+    // The missing ratio divides by the version's predictions: none were counted, so no value.
+    expect(byName(series, "driftline_feature_missing_ratio")).toEqual([]);
+    // 600 predictions, 500 of which carried the feature: a sixth missing.
+    await stub.ingest(batch([counter("predictions", 600, MINUTE - 1)]), limits);
+    const again = ok(await stub.querySelect(instant(model, { feature: "moved", window: "1d" }), limits));
+    expect(byName(again, "driftline_feature_missing_ratio")[0].values[0]).toBeCloseTo(1 / 6, 12);
   });
 
   it("takes a whole hour inside a window from its clean rollup, not its minutes, and a dirty hour from its minutes", async () => {

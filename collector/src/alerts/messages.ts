@@ -56,7 +56,7 @@ export function alertLabels(rule: AlertRule): Record<string, string> {
   }
   if (rule.kind === "drift") {
     labels.feature = rule.feature ?? "__prediction__";
-    labels.method = rule.method!;
+    if (rule.method !== undefined) labels.method = rule.method;
   }
   if (rule.kind === "data_quality") {
     labels.feature = rule.feature!;
@@ -73,6 +73,7 @@ export function describeCondition(rule: AlertRule): string {
   const window = formatDurationMs(rule.windowMs);
   switch (rule.kind) {
     case "drift":
+      if (rule.fromSettings === true) return `drift status${rule.method === undefined ? "" : ` (${rule.method})`} of ${rule.feature === undefined ? "the prediction" : rule.feature} over ${window}`;
       return `${rule.method} drift of ${rule.feature === undefined ? "the prediction" : rule.feature} over ${window}`;
     case "latency":
       return `p${+(rule.quantile! * 100).toFixed(4)} latency over ${window} (seconds)`;
@@ -81,7 +82,7 @@ export function describeCondition(rule: AlertRule): string {
     case "accuracy":
       return `${rule.metric}${rule.className === undefined ? "" : ` of class ${rule.className}`} over ${window}`;
     case "data_quality":
-      return `share of ${rule.feature} ${rule.quality === "out_of_range" ? "outside the training range" : "in categories the baseline never saw"} over ${window}`;
+      return `share of ${QUALITY_WORDS[rule.quality!](rule.feature!)} over ${window}`;
     case "no_data":
       return "seconds since the last prediction";
     case "promql":
@@ -89,16 +90,29 @@ export function describeCondition(rule: AlertRule): string {
   }
 }
 
+/** Each data-quality ratio in words, after "share of". */
+const QUALITY_WORDS: Record<NonNullable<AlertRule["quality"]>, (feature: string) => string> = {
+  missing: (feature) => `predictions missing ${feature}`,
+  type_mismatch: (feature) => `predictions sending ${feature} with the wrong type`,
+  out_of_range: (feature) => `${feature} outside the training range`,
+  new_categories: (feature) => `${feature} in categories the baseline never saw`,
+};
+
+/** A drift status level (a drift rule graded by the settings) in words. */
+const STATUS_WORDS = ["ok", "warn", "alert"];
+
 /** The notification for `event`, from the rule and the state the transition produced. */
 export function notificationOf(rule: AlertRule, state: AlertState, event: NotificationEvent): Notification {
   const status = event === "resolved" ? "resolved" : "firing";
   const value = state.value;
-  const shown = value === null ? "no data" : formatValue(value);
   const bound = status === "firing" ? rule.threshold : rule.resolveThreshold;
   const above = firesAbove(rule);
   const relationText = status === "firing" ? (above ? ">" : "<") : above ? "<=" : ">=";
-  const scope = `${rule.version === undefined ? "" : ` ${rule.version}`}${rule.segment === undefined ? "" : ` (${rule.segment.name}=${rule.segment.value})`}`;
-  const summary = `${rule.model}${scope}: ${describeCondition(rule)} is ${shown} (${relationText} ${formatValue(bound)})`;
+  const scope = `${rule.model}${rule.version === undefined ? "" : ` ${rule.version}`}${rule.segment === undefined ? "" : ` (${rule.segment.name}=${rule.segment.value})`}: ${describeCondition(rule)} is`;
+  const summary =
+    rule.fromSettings === true
+      ? `${scope} ${value === null ? "no data" : (STATUS_WORDS[value] ?? formatValue(value))}`
+      : `${scope} ${value === null ? "no data" : formatValue(value)} (${relationText} ${formatValue(bound)})`;
   const startsMs = state.firingSinceMs ?? state.lastEvaluationMs ?? 0;
   return {
     version: NOTIFICATION_VERSION,

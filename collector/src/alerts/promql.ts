@@ -6,6 +6,7 @@
 import { formatDurationMs } from "./duration.ts";
 import { firesAbove } from "./rule.ts";
 import type { AlertRule } from "./rule.ts";
+import { Family } from "../series/families.ts";
 
 /** The PromQL expression whose samples breach when the rule's condition holds. */
 export function ruleQuery(rule: AlertRule): string {
@@ -15,6 +16,8 @@ export function ruleQuery(rule: AlertRule): string {
   if (rule.segment !== undefined) base.push(["segment", rule.segment.name], ["segment_value", rule.segment.value]);
   switch (rule.kind) {
     case "drift":
+      // Graded by the settings: the status series (exact when the rule names no method of its own).
+      if (rule.fromSettings === true) return `${selector("driftline_drift_status", [...base, ["feature", rule.feature ?? "__prediction__"], ["window", window]])} > 1`;
       return rule.feature === undefined
         ? `${selector("driftline_prediction_drift", [...base, ["method", rule.method!], ["window", window]])} > ${rule.threshold}`
         : `${selector("driftline_feature_drift", [...base, ["feature", rule.feature], ["method", rule.method!], ["window", window]])} > ${rule.threshold}`;
@@ -25,13 +28,21 @@ export function ruleQuery(rule: AlertRule): string {
     case "accuracy":
       return `${selector("driftline_accuracy", [...base, ["metric", rule.metric!], ...(rule.className === undefined ? [] : [["class", rule.className] as [string, string]]), ["window", window]])} ${firesAbove(rule) ? ">" : "<"} ${rule.threshold}`;
     case "data_quality":
-      return `${selector(rule.quality === "out_of_range" ? "driftline_feature_out_of_range_ratio" : "driftline_feature_new_category_ratio", [...base, ["feature", rule.feature!], ["window", window]])} > ${rule.threshold}`;
+      return `${selector(QUALITY_FAMILY[rule.quality!], [...base, ["feature", rule.feature!], ["window", window]])} > ${rule.threshold}`;
     case "promql":
       return rule.expr!;
     case "no_data":
       return `sum by (model) (increase(${selector("driftline_predictions_total", base)}[${formatDurationMs(rule.threshold * 1000)}])) == 0`;
   }
 }
+
+/** The series of each data-quality ratio. */
+const QUALITY_FAMILY: Record<NonNullable<AlertRule["quality"]>, string> = {
+  missing: Family.missingRatio,
+  type_mismatch: Family.typeMismatchRatio,
+  out_of_range: Family.outOfRangeRatio,
+  new_categories: Family.newCategoryRatio,
+};
 
 function selector(name: string, labels: [string, string][]): string {
   return `${name}{${labels.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(", ")}}`;

@@ -15,6 +15,7 @@ export type PublicRule = {
   segment_value?: string;
   feature?: string;
   method?: string;
+  quality?: string;
   quantile?: number;
   metric?: string;
   class?: string;
@@ -53,14 +54,18 @@ export function publicRule(rule: AlertRule): PublicRule {
   if (rule.quantile !== undefined) out.quantile = rule.quantile;
   if (rule.metric !== undefined) out.metric = rule.metric;
   if (rule.className !== undefined) out.class = rule.className;
+  if (rule.quality !== undefined) out.quality = rule.quality;
   if (rule.kind === "promql") {
     out.expr = rule.expr!;
     out.keep_firing_for = formatDurationMs(rule.keepFiringForMs ?? 0);
   } else if (rule.kind === "no_data") out.duration = formatDurationMs(rule.threshold * 1000);
   else {
     out.window = formatDurationMs(rule.windowMs);
-    out.threshold = rule.threshold;
-    out.resolveThreshold = rule.resolveThreshold;
+    // A drift rule graded by the settings has no threshold of its own (rule.ts, fromSettings).
+    if (rule.fromSettings !== true) {
+      out.threshold = rule.threshold;
+      out.resolveThreshold = rule.resolveThreshold;
+    }
   }
   return out;
 }

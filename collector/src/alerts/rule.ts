@@ -45,10 +45,11 @@ export function firesAbove(rule: { kind: RuleKind; metric?: string }): boolean {
 
 /**
  * Data-quality ratios a rule may name, each the drift API's ratio of the same name and a
- * Prometheus series: `out_of_range` (driftline_feature_out_of_range_ratio, numeric features) and
- * `new_categories` (driftline_feature_new_category_ratio, categorical features).
+ * Prometheus series: `missing` (driftline_feature_missing_ratio), `type_mismatch`
+ * (driftline_feature_type_mismatch_ratio), `out_of_range` (driftline_feature_out_of_range_ratio,
+ * numeric features) and `new_categories` (driftline_feature_new_category_ratio, categorical features).
  */
-export const RULE_QUALITY_RATIOS = ["out_of_range", "new_categories"] as const;
+export const RULE_QUALITY_RATIOS = ["missing", "type_mismatch", "out_of_range", "new_categories"] as const;
 
 /** A validated rule. Durations are in milliseconds; `threshold` is in the kind's unit. */
 export type AlertRule = {
@@ -62,8 +63,15 @@ export type AlertRule = {
   segment?: { name: string; value: string };
   /** Drift: the feature, or absent for the prediction. */
   feature?: string;
-  /** Drift: the method whose statistic is compared (`value` of docs/drift.md). */
+  /** Drift: the method whose statistic is compared (`value` of docs/drift.md); absent with `fromSettings`: the settings' or the default rule's. */
   method?: DriftMethod;
+  /**
+   * Drift without a `threshold`: the rule reads the status of its method (the rule's, else the
+   * model's drift settings', else the default rule's) graded with the settings' levels, as
+   * driftline_drift_status does: value 0 ok, 1 warn, 2 alert; it fires at alert (threshold 1)
+   * and resolves at ok (resolveThreshold 0).
+   */
+  fromSettings?: true;
   /** Data quality: which ratio, one of {@link RULE_QUALITY_RATIOS}. */
   quality?: (typeof RULE_QUALITY_RATIOS)[number];
   /** Latency: the quantile in (0, 1). */
@@ -181,8 +189,16 @@ export function parseRule(name: string, model: string, body: unknown, limits: Ru
   if (body.window === undefined) throw new AlertRuleError(`a ${k} rule needs window, e.g. "5m": the span (t - window, t] each evaluation reads`);
   rule.windowMs = duration(body.window, "window", MIN_WINDOW_MS, k === RuleKind.accuracy ? LONGEST_WINDOW_MINUTES * 60_000 : MAX_WINDOW_MS);
   if (rule.windowMs % 60_000 !== 0) throw new AlertRuleError(`window must be whole minutes (buckets are minutes), got ${JSON.stringify(body.window)}`);
-  rule.threshold = finite(body.threshold, "threshold");
-  rule.resolveThreshold = body.resolveThreshold === undefined ? rule.threshold : finite(body.resolveThreshold, "resolveThreshold");
+  if (k === RuleKind.drift && body.threshold === undefined) {
+    // The model's drift settings decide (docs/alerts.md, "Drift rules and the settings").
+    if (body.resolveThreshold !== undefined) throw new AlertRuleError("resolveThreshold needs threshold: without one a drift rule fires at the status alert and resolves at ok");
+    rule.fromSettings = true;
+    rule.threshold = 1;
+    rule.resolveThreshold = 0;
+  } else {
+    rule.threshold = finite(body.threshold, "threshold");
+    rule.resolveThreshold = body.resolveThreshold === undefined ? rule.threshold : finite(body.resolveThreshold, "resolveThreshold");
+  }
   if (k === RuleKind.accuracy) {
     if (typeof body.metric !== "string" || !isAccuracyMetric(body.metric)) {
       throw new AlertRuleError(`metric must be one of ${ACCURACY_METRICS.join(", ")}, got ${JSON.stringify(body.metric)}`);
@@ -200,11 +216,14 @@ export function parseRule(name: string, model: string, body: unknown, limits: Ru
   if (k === RuleKind.drift) {
     if (rule.version === undefined) throw new AlertRuleError("a drift rule needs version: baselines are per model version");
     if (body.feature !== undefined) rule.feature = nameField(body.feature, "feature", limits);
-    const method = body.method ?? "psi";
-    if (typeof method !== "string" || !isDriftMethod(method)) {
-      throw new AlertRuleError(`method must be one of ${DRIFT_METHODS.join(", ")}, got ${JSON.stringify(method)}`);
+    // With a threshold and no method the statistic is PSI's, as before the settings existed.
+    const method = body.method ?? (rule.fromSettings ? undefined : "psi");
+    if (method !== undefined) {
+      if (typeof method !== "string" || !isDriftMethod(method)) {
+        throw new AlertRuleError(`method must be one of ${DRIFT_METHODS.join(", ")}, got ${JSON.stringify(method)}`);
+      }
+      rule.method = method;
     }
-    rule.method = method;
   } else if (k === RuleKind.dataQuality) {
     if (rule.version === undefined) throw new AlertRuleError("a data_quality rule needs version: the ratios compare with the version's baseline");
     if (body.feature === undefined) throw new AlertRuleError("a data_quality rule needs feature: the ratios are per feature");

@@ -61,6 +61,28 @@ describe("CSV baseline rules shared by every builder", () => {
     expect([...declared.features.keys()]).toEqual(["income"]);
   });
 
+  it("keeps a declared target's sketch apart from the features, byte-equal from CSV and from rows, stored as actual_value or actual_label", async () => {
+    const list = Array.from({ length: 40 }, (_, i) => ({ income: i % 7, y: i % 4 === 0 ? "" : String(i * 1.5), churn: i % 3 === 0 ? "yes" : "no" }));
+    const text = `income,y,churn\n${list.map((r) => `${r.income},${r.y},${r.churn}`).join("\n")}\n`;
+    const fromCsv = await csv(text, { target: "y" });
+    const fromRows = rows(list.map((r) => ({ income: r.income, y: r.y === "" ? null : Number(r.y), churn: r.churn })), { target: "y" });
+    expect([...fromCsv.features.keys()]).toEqual(["income", "churn"]);
+    for (const baseline of [fromCsv, fromRows]) {
+      const target = baseline.target!;
+      expect(target.type).toBe("numeric");
+      // The exact values, the empty cells missing as in every numeric column.
+      if (target.type === "numeric") {
+        expect(target.digest.count).toBe(30);
+        expect(target.digest.missing).toBe(10);
+        expect(target.digest.max).toBe(58.5);
+      }
+    }
+    expect(Buffer.from(columnBytes(fromCsv.target!)).toString("hex")).toBe(Buffer.from(columnBytes(fromRows.target!)).toString("hex"));
+    expect(baselineEntries(fromCsv).filter((e) => e.name === "").map((e) => e.kind)).toEqual(["actual_value"]);
+    const labels = await csv(text, { target: "churn" });
+    expect(baselineEntries(labels).filter((e) => e.name === "").map((e) => `${e.kind}:${e.count}`)).toEqual(["actual_label:40"]);
+  });
+
   it("records the prediction kind: value, label, or label with score", async () => {
     const text = "x,pred,p,cls\n1,0.5,0.9,yes\n2,0.7,0.8,no\n";
     expect(predictionKindOf(await csv(text, { prediction: "pred", exclude: ["p", "cls"] }))).toBe("value");

@@ -17,7 +17,7 @@ export type BaselineOptions = {
   prediction?: string;
   /** The column holding a classifier's score for its predicted label (numbers): the baseline is then "label with score". */
   score?: string;
-  /** The ground-truth column: left out of the features (it is no input of the model). */
+  /** The ground-truth column: left out of the features (it is no input of the model), kept as the target's sketch (target drift). */
   target?: string;
   /** Columns to leave out (ids, timestamps). */
   exclude?: readonly string[];
@@ -38,6 +38,8 @@ export type Baseline = {
   prediction?: BaselineColumn;
   /** The score column's sketch, when `score` named one (always numeric). */
   score?: BaselineColumn;
+  /** The target column's sketch, when `target` named one: what `ml.actual.value` (numbers) or `ml.actual.label` drift against. */
+  target?: BaselineColumn;
   /** Values dropped because they were longer than maxValueLength (the collector drops them too). */
   rejectedValues: number;
   /** What the builder did on its own, for the user to know (an index column skipped). */
@@ -125,7 +127,7 @@ export class CsvBaselineBuilder {
     }
     checkColumnNames([...seen].filter((name) => isFeature(name, options)));
     this.columns = header.map((name, i) => {
-      if ((skipIndex && i === 0) || options.exclude?.includes(name) || name === options.target) return null;
+      if ((skipIndex && i === 0) || options.exclude?.includes(name)) return null;
       return new ColumnAccumulator(name, options.categorical?.includes(name));
     });
   }
@@ -144,7 +146,7 @@ export class RowsBaselineBuilder {
   /** Adds one row. Throws BaselineError or TypeError (a value of an unsupported type). */
   addRow(row: BaselineRow): void {
     for (const name in row) {
-      if (this.options.exclude?.includes(name) || name === this.options.target) continue;
+      if (this.options.exclude?.includes(name)) continue;
       let column = this.columns.get(name);
       if (column === undefined) {
         if (isFeature(name, this.options)) checkColumnNames([...this.featureNames(), name]);
@@ -163,7 +165,7 @@ export class RowsBaselineBuilder {
 
   /** The baseline. */
   finish(): Baseline {
-    for (const [option, name] of [["prediction", this.options.prediction], ["score", this.options.score]] as const) {
+    for (const [option, name] of [["prediction", this.options.prediction], ["score", this.options.score], ["target", this.options.target]] as const) {
       if (name !== undefined && !this.columns.has(name)) throw new BaselineError(`${option} names column ${JSON.stringify(name)}, which no row has`);
     }
     return finishColumns([...this.columns.values()], this.rows, this.options, []);
@@ -202,6 +204,11 @@ function finishColumns(columns: readonly ColumnAccumulator[], rows: number, opti
     if (column.name === options.score) {
       if (sketch !== undefined && sketch.type !== "numeric") throw new BaselineError(`score column ${JSON.stringify(column.name)} must hold numbers (a classifier's score for its label)`);
       baseline.score = sketch;
+      continue;
+    }
+    if (column.name === options.target) {
+      // Target drift compares ml.actual.value / ml.actual.label with it (docs/baselines.md, "Target").
+      baseline.target = sketch;
       continue;
     }
     if (sketch === undefined) continue;

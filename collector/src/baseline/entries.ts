@@ -20,12 +20,14 @@ function entry(column: BaselineColumn, name: string, numericKind: SeriesKindType
 /**
  * The stored entries of a baseline: one per feature (`numeric_feature` / `categorical_feature`),
  * the prediction as `prediction_value` or `prediction_label`, and a score as `prediction_score`
- * (name "" for both), each sketch serialised once.
+ * (name "" for both), the target as `actual_value` or `actual_label` (name ""), each sketch
+ * serialised once.
  */
 export function baselineEntries(baseline: Baseline): BaselineSketchEntry[] {
   const entries: BaselineSketchEntry[] = [];
   for (const [name, column] of baseline.features) entries.push(entry(column, name, SeriesKind.numericFeature, SeriesKind.categoricalFeature));
   if (baseline.prediction !== undefined) entries.push(entry(baseline.prediction, "", SeriesKind.predictionValue, SeriesKind.predictionLabel));
   if (baseline.score !== undefined) entries.push(entry(baseline.score, "", SeriesKind.predictionScore, SeriesKind.predictionScore));
+  if (baseline.target !== undefined) entries.push(entry(baseline.target, "", SeriesKind.actualValue, SeriesKind.actualLabel));
   return entries;
 }

@@ -11,11 +11,17 @@ export const Family = {
   duration: "driftline_prediction_duration_seconds",
   featureDrift: "driftline_feature_drift",
   predictionDrift: "driftline_prediction_drift",
+  scoreDrift: "driftline_score_drift",
+  targetDrift: "driftline_target_drift",
   driftStatus: "driftline_drift_status",
+  datasetDriftShare: "driftline_dataset_drift_share",
+  datasetDriftWeightedShare: "driftline_dataset_drift_weighted_share",
+  datasetDriftStatus: "driftline_dataset_drift_status",
   featureQuantile: "driftline_feature_quantile",
   missingRatio: "driftline_feature_missing_ratio",
   outOfRangeRatio: "driftline_feature_out_of_range_ratio",
   newCategoryRatio: "driftline_feature_new_category_ratio",
+  typeMismatchRatio: "driftline_feature_type_mismatch_ratio",
   baselineQuantile: "driftline_baseline_quantile",
   genAiTokens: "driftline_genai_tokens_total",
   // Accuracy from joined actuals (docs/accuracy.md; worker/src/store/read/accuracy-series.ts).
@@ -38,6 +44,10 @@ export const FEATURE_QUANTILES: readonly number[] = [0.05, 0.25, 0.5, 0.75, 0.95
 
 /** The `feature` label value under which `driftline_drift_status` reports the prediction. */
 export const PREDICTION_FEATURE = "__prediction__";
+/** The `feature` label value under which `driftline_drift_status` reports a classifier's score. */
+export const SCORE_FEATURE = "__score__";
+/** The `feature` label value under which `driftline_drift_status` reports the target (actuals). */
+export const TARGET_FEATURE = "__target__";
 
 /** A family's Prometheus type, HELP text and unit. */
 export type FamilyMetadata = { type: "counter" | "histogram" | "gauge" | "summary"; help: string; unit: string };
@@ -55,11 +65,17 @@ export const FAMILY_METADATA: Record<Family, FamilyMetadata> = {
   [Family.duration]: { type: "histogram", help: "Prediction latency in seconds, from the latency digests.", unit: "seconds" },
   [Family.featureDrift]: { type: "gauge", help: "Drift of a feature over (t - window, t] against the version's baseline, per method.", unit: "" },
   [Family.predictionDrift]: { type: "gauge", help: "Drift of the prediction over (t - window, t] against the version's baseline, per method.", unit: "" },
-  [Family.driftStatus]: { type: "gauge", help: "Drift status from the deciding method: the model's settings, else the default by type and window size (0 ok, 1 warn, 2 alert); the prediction is feature=\"__prediction__\".", unit: "" },
+  [Family.scoreDrift]: { type: "gauge", help: "Drift of a classifier's score (ml.prediction.score) over (t - window, t] against the version's baseline score, per method.", unit: "" },
+  [Family.targetDrift]: { type: "gauge", help: "Drift of the actuals (ml.actual.value or ml.actual.label) received over (t - window, t] against the version's baseline target, per method.", unit: "" },
+  [Family.driftStatus]: { type: "gauge", help: "Drift status from the deciding method: the model's settings, else the default by type and window size (0 ok, 1 warn, 2 alert); the prediction is feature=\"__prediction__\", the score \"__score__\", the target \"__target__\".", unit: "" },
+  [Family.datasetDriftShare]: { type: "gauge", help: "Share of a version's features (not excluded, with data) whose drift status over (t - window, t] is alert.", unit: "" },
+  [Family.datasetDriftWeightedShare]: { type: "gauge", help: "The same share with each feature counted at its importance weight from the drift settings.", unit: "" },
+  [Family.datasetDriftStatus]: { type: "gauge", help: "Dataset drift status from the weighted share (0 ok, 1 warn from 0.25, 2 alert from 0.5).", unit: "" },
   [Family.featureQuantile]: { type: "summary", help: "Quantile of a numeric feature over (t - window, t].", unit: "" },
-  [Family.missingRatio]: { type: "gauge", help: "Fraction of a numeric feature's values that were missing (NaN or infinite) over (t - window, t].", unit: "" },
+  [Family.missingRatio]: { type: "gauge", help: "Fraction of the version's predictions over (t - window, t] without a usable value of the feature: null, NaN or infinite, absent, or of the wrong type.", unit: "" },
   [Family.outOfRangeRatio]: { type: "gauge", help: "Fraction of a numeric feature's values over (t - window, t] outside the baseline's [min, max].", unit: "" },
   [Family.newCategoryRatio]: { type: "gauge", help: "Fraction of a categorical feature's values over (t - window, t] in categories the baseline never saw.", unit: "" },
+  [Family.typeMismatchRatio]: { type: "gauge", help: "Fraction of the version's predictions over (t - window, t] whose value of the feature had the other type than the feature's first (refused).", unit: "" },
   [Family.baselineQuantile]: { type: "summary", help: "Quantile of a numeric feature in the version's baseline (the same at every t).", unit: "" },
   [Family.genAiTokens]: { type: "counter", help: "Tokens used by a generative model, per gen_ai.token.type.", unit: "" },
   [Family.accuracy]: { type: "gauge", help: "Accuracy metric of the predictions made in (t - window, t] that received an actual; per class with a class label.", unit: "" },
@@ -81,11 +97,17 @@ export const SERIES_NAMES: readonly string[] = [
   `${Family.duration}_count`,
   Family.featureDrift,
   Family.predictionDrift,
+  Family.scoreDrift,
+  Family.targetDrift,
   Family.driftStatus,
+  Family.datasetDriftShare,
+  Family.datasetDriftWeightedShare,
+  Family.datasetDriftStatus,
   Family.featureQuantile,
   Family.missingRatio,
   Family.outOfRangeRatio,
   Family.newCategoryRatio,
+  Family.typeMismatchRatio,
   Family.baselineQuantile,
   Family.genAiTokens,
   Family.accuracy,

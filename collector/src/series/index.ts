@@ -12,7 +12,7 @@ export { CATEGORICAL_DRIFT_METHODS, DRIFT_METHODS, DRIFT_METHODS_OF, DriftMethod
 export type { CategoricalDriftMethod, NumericDriftMethod } from "./drift-methods.ts";
 export { ACCURACY_METRICS, PER_CLASS_METRICS, accuracyMetricSources, accuracyMetricsOf, isAccuracyMetric, isErrorMetric } from "./accuracy-metrics.ts";
 export type { AccuracyMetric } from "./accuracy-metrics.ts";
-export { DURATION_BUCKETS_SECONDS, FAMILY_METADATA, FEATURE_QUANTILES, Family, PREDICTION_FEATURE, SERIES_NAMES, leLabel, numberLabel } from "./families.ts";
+export { DURATION_BUCKETS_SECONDS, FAMILY_METADATA, FEATURE_QUANTILES, Family, PREDICTION_FEATURE, SCORE_FEATURE, SERIES_NAMES, TARGET_FEATURE, leLabel, numberLabel } from "./families.ts";
 export type { FamilyMetadata } from "./families.ts";
 export { CUSTOM_PREFIX, CUSTOM_QUANTILES, customMetadata, customSeriesLabels, isCustomFamily, parseCustomName, sanitizeName } from "./custom-metrics.ts";
 export type { CustomName } from "./custom-metrics.ts";

@@ -51,6 +51,12 @@ export const SeriesKind = {
   actualDelay: "actual_delay",
   /** Join bookkeeping, in the minute it happened; name is a {@link JoinEvent}. */
   joinEvents: "join_events",
+  /**
+   * Values of a feature refused because they arrived with the other type than the feature's
+   * first (docs/drift.md, "Data quality"): a counter in the minute of the prediction; name is the
+   * feature.
+   */
+  typeMismatches: "type_mismatches",
 } as const;
 /** One of the {@link SeriesKind} values. */
 export type SeriesKind = (typeof SeriesKind)[keyof typeof SeriesKind];
@@ -84,6 +90,7 @@ const sketchOfKind: Record<SeriesKind, SketchType> = {
   absolute_percentage_error: "digest",
   actual_delay: "digest",
   join_events: "counter",
+  type_mismatches: "counter",
 };
 
 /** The sketch a series of this kind keeps. */

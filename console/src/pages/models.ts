@@ -16,7 +16,8 @@ export const MODELS_QUERIES = {
   predictions: 'sum by (model) (increase(driftline_predictions_total{segment=""}[1h]))',
   errors: 'sum by (model) (increase(driftline_prediction_errors_total{segment=""}[1h]))',
   p95: 'histogram_quantile(0.95, sum by (le, model) (rate(driftline_prediction_duration_seconds_bucket{segment=""}[1h])))',
-  drift: 'driftline_drift_status{window="1h", segment="", feature!="__prediction__"}',
+  // Features only: the prediction, a classifier's score and the target have statuses of their own.
+  drift: 'driftline_drift_status{window="1h", segment="", feature!~"__prediction__|__score__|__target__"}',
   accuracy: 'driftline_accuracy{window="1h", segment="", class="", metric=~"accuracy|rmse"}',
 } as const;
 

@@ -28,6 +28,12 @@ const STATUS_BY_VALUE: readonly DriftStatus[] = ["ok", "warn", "alert"];
 const RANK: Record<DriftStatus, number> = { no_data: 0, ok: 1, warn: 2, alert: 3 };
 /** The prediction's name in driftline_drift_status. */
 const PREDICTION = "__prediction__";
+/** The series that are not features, by their name in driftline_drift_status: how a row shows them (issue 13: score and target drift). */
+const OUTPUTS: Readonly<Record<string, { label: string; type: string }>> = {
+  [PREDICTION]: { label: "(prediction)", type: "prediction" },
+  __score__: { label: "(score)", type: "score" },
+  __target__: { label: "(target)", type: "target" },
+};
 
 /** Whether a table was filled, and if not, what is known of why ("unknown": ask the baseline API). */
 type Filled = "filled" | "no baseline" | "no traffic" | "unknown";
@@ -40,7 +46,12 @@ export function driftQueries(ctx: ModelContext): { features: string; prediction:
     features: `driftline_feature_drift${selector(ctx, { window: ctx.window })}`,
     prediction: `driftline_prediction_drift${selector(ctx, { window: ctx.window })}`,
     status: `driftline_drift_status${selector(ctx, { window: ctx.window })}`,
-    sparkline: `driftline_feature_drift${selector(ctx, { window: ctx.window, method: "psi" })} or label_replace(driftline_prediction_drift${selector(ctx, { window: ctx.window, method: "psi" })}, "feature", "${PREDICTION}", "", "")`,
+    sparkline: [
+      `driftline_feature_drift${selector(ctx, { window: ctx.window, method: "psi" })}`,
+      `label_replace(driftline_prediction_drift${selector(ctx, { window: ctx.window, method: "psi" })}, "feature", "${PREDICTION}", "", "")`,
+      `label_replace(driftline_score_drift${selector(ctx, { window: ctx.window, method: "psi" })}, "feature", "__score__", "", "")`,
+      `label_replace(driftline_target_drift${selector(ctx, { window: ctx.window, method: "psi" })}, "feature", "__target__", "", "")`,
+    ].join(" or "),
   };
 }
 
@@ -53,7 +64,7 @@ export async function renderDriftTable(parent: HTMLElement, ctx: ModelContext): 
   const row = (name: string, type?: string): Row => {
     let r = rows.get(name);
     if (r === undefined) {
-      r = { name, type: type ?? (name === PREDICTION ? "prediction" : (types.get(name) ?? "–")), status: "no_data", values: new Map(), spark: [] };
+      r = { name, type: type ?? OUTPUTS[name]?.type ?? types.get(name) ?? "–", status: "no_data", values: new Map(), spark: [] };
       rows.set(name, r);
     }
     return r;
@@ -101,10 +112,15 @@ async function fromDriftApi(ctx: ModelContext, row: (name: string, type?: string
     if (error instanceof ApiError && error.status === 404) return "no baseline";
     throw error;
   }
-  const series = report.prediction === null ? report.features : [...report.features, { ...report.prediction, name: PREDICTION }];
+  const outputs = [
+    { name: PREDICTION, drift: report.prediction },
+    { name: "__score__", drift: report.score ?? null },
+    { name: "__target__", drift: report.target ?? null },
+  ].flatMap((o) => (o.drift === null ? [] : [{ ...o.drift, name: o.name }]));
+  const series = [...report.features, ...outputs];
   if (series.every((s) => s.status === "no_data")) return "no traffic";
   for (const s of series) {
-    const r = row(s.name, s.name === PREDICTION ? "prediction" : s.type);
+    const r = row(s.name, OUTPUTS[s.name]?.type ?? s.type);
     r.status = s.status;
     for (const m of s.methods) if (m.value !== null) r.values.set(m.method, m.value);
   }
@@ -126,9 +142,10 @@ async function fromPromql(ctx: ModelContext, q: ReturnType<typeof driftQueries>,
 }
 
 function renderRow(ctx: ModelContext, r: Row, methods: readonly { method: string }[]): HTMLTableRowElement {
-  const label = r.name === PREDICTION ? "(prediction)" : r.name;
+  const output = OUTPUTS[r.name];
+  const label = output?.label ?? r.name;
   const name =
-    r.name === PREDICTION
+    output !== undefined
       ? label
       : h("a", { href: formatRoute({ page: "model", model: ctx.model, range: ctx.range, version: ctx.version, segment: ctx.segment, feature: r.name }), "aria-current": ctx.feature === r.name ? "true" : undefined }, label);
   return h(

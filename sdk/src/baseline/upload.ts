@@ -1,5 +1,6 @@
 import { gzipSync } from "node:zlib";
 import type { Baseline } from "./build.ts";
+import type { VersionDriftSettings } from "@driftline/collector";
 import { baselineToJson } from "./wire.ts";
 
 /** Where a baseline goes. The token is an ingest token: a baseline is data written (docs/auth.md). */
@@ -12,6 +13,8 @@ export type BaselineTarget = {
   version: string;
   /** Injected in tests; the global fetch otherwise. */
   fetch?: typeof fetch;
+  /** The version's drift settings, stored with the baseline (`uploadBaseline` only; docs/baselines.md). */
+  settings?: VersionDriftSettings;
 };
 
 /** What the Worker stored, as `GET .../baseline` returns it. */
@@ -46,7 +49,7 @@ export function baselineUrl(target: Pick<BaselineTarget, "endpoint" | "model" | 
  * before the model has sent any traffic. Resolves with what the Worker stored.
  */
 export async function uploadBaseline(baseline: Baseline, target: BaselineTarget): Promise<StoredBaseline> {
-  return put(target, JSON.stringify(baselineToJson(baseline)));
+  return put(target, JSON.stringify({ ...baselineToJson(baseline), ...(target.settings === undefined ? {} : { settings: target.settings }) }));
 }
 
 /**

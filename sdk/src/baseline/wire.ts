@@ -1,5 +1,6 @@
 import { columnBytes } from "@driftline/collector/baseline";
 import type { Baseline, BaselineColumn } from "@driftline/collector/baseline";
+import type { VersionDriftSettings } from "@driftline/collector";
 
 export { columnBytes };
 
@@ -13,6 +14,10 @@ export type BaselineUploadBody = {
   prediction?: BaselineSketchJson;
   /** A classifier's score column (numeric), beside a label prediction. */
   score?: BaselineSketchJson;
+  /** The ground-truth column (numeric: ml.actual.value; categorical: ml.actual.label), for target drift. */
+  target?: BaselineSketchJson;
+  /** This version's drift settings (`{ defaults?, features? }`, docs/drift.md "Settings"), stored with the baseline. */
+  settings?: VersionDriftSettings;
 };
 
 /** The upload body for a baseline: each sketch serialized once. */
@@ -24,6 +29,7 @@ export function baselineToJson(baseline: Baseline): BaselineUploadBody {
     features,
     ...(baseline.prediction === undefined ? {} : { prediction: columnToJson(baseline.prediction) }),
     ...(baseline.score === undefined ? {} : { score: columnToJson(baseline.score) }),
+    ...(baseline.target === undefined ? {} : { target: columnToJson(baseline.target) }),
   };
 }
 

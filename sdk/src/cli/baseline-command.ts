@@ -34,7 +34,7 @@ Options:
   --csv <file>          Training data                                 (required)
   --prediction <col>    Column holding the model's prediction (numbers: a value; else a label)
   --score <col>         Column holding a classifier's score for its label
-  --target <col>        Ground-truth column, left out of the features
+  --target <col>        Ground-truth column: left out of the features, kept for target drift
   --exclude <col>       Column to leave out (repeatable)
   --categorical <col>   Column to read as categories even if numeric (repeatable)
 ${COMMON_OPTIONS}

@@ -1,5 +1,5 @@
-import { CategoricalCounts, SeriesKind, SketchDecodeError, TDigest } from "@driftline/collector";
-import type { Limits } from "@driftline/collector";
+import { CategoricalCounts, DriftSettingsError, SeriesKind, SketchDecodeError, TDigest, parseDriftSettings } from "@driftline/collector";
+import type { Limits, VersionDriftSettings } from "@driftline/collector";
 import { Hono } from "hono";
 import { decodeBase64 } from "@driftline/collector/otlp";
 import { HttpError } from "../http/http-error.ts";
@@ -32,9 +32,9 @@ baselinesApi.put("/:model/versions/:version/baseline", async (c) => {
     await admit(c.env, tenant, model, limits);
     stored = await store.putBaselineFromWindow(version, fromMinute, toMinute);
   } else {
-    const { rows, entries } = parseUpload(body, limits);
+    const { rows, entries, settings } = parseUpload(body, limits, version);
     await admit(c.env, tenant, model, limits);
-    stored = await store.putBaseline(version, entries, rows);
+    stored = await store.putBaseline(version, entries, rows, undefined, settings);
   }
   if ("refused" in stored) throw new HttpError(400, `baseline refused: ${stored.refused}`);
   return c.json({ model, ...stored });
@@ -70,10 +70,12 @@ function parseInstant(value: unknown, field: string): number {
   return ms;
 }
 
-function parseUpload(body: unknown, limits: Limits): { rows: number; entries: BaselineEntry[] } {
+const UPLOAD_FIELDS = ["rows", "features", "prediction", "score", "target", "settings"];
+
+function parseUpload(body: unknown, limits: Limits, version: string): { rows: number; entries: BaselineEntry[]; settings?: VersionDriftSettings } {
   if (!isObject(body)) throw new HttpError(400, "baseline body must be a JSON object: { rows, features, prediction? } or { from, to }");
   for (const key of Object.keys(body)) {
-    if (key !== "rows" && key !== "features" && key !== "prediction" && key !== "score") throw new HttpError(400, `unknown field ${JSON.stringify(key)} in a baseline body (fields: rows, features, prediction, score)`);
+    if (!UPLOAD_FIELDS.includes(key)) throw new HttpError(400, `unknown field ${JSON.stringify(key)} in a baseline body (fields: ${UPLOAD_FIELDS.join(", ")})`);
   }
   const rows = body.rows;
   if (typeof rows !== "number" || !Number.isSafeInteger(rows) || rows < 0) throw new HttpError(400, `rows must be a non-negative integer, got ${JSON.stringify(rows)}`);
@@ -92,8 +94,24 @@ function parseUpload(body: unknown, limits: Limits): { rows: number; entries: Ba
     if (!isObject(body.prediction) || body.prediction.type !== "categorical") throw new HttpError(400, "score needs a categorical prediction (a label): a score is the classifier's confidence in its label");
     entries.push(parseSketch(body.score, "score", "", SeriesKind.predictionScore, SeriesKind.predictionScore, limits));
   }
+  // The ground truth (target drift): numbers compare with ml.actual.value, categories with ml.actual.label.
+  if (body.target !== undefined) entries.push(parseSketch(body.target, "target", "", SeriesKind.actualValue, SeriesKind.actualLabel, limits));
   if (entries.length === 0) throw new HttpError(400, "a baseline needs at least one feature or a prediction");
-  return { rows, entries };
+  if (body.settings === undefined) return { rows, entries };
+  return { rows, entries, settings: parseVersionSettings(body.settings, version) };
+}
+
+/**
+ * The upload's drift settings, `{ defaults?, features? }` for this version (docs/baselines.md,
+ * "Settings in the upload"), validated as the settings API validates `versions.<version>`.
+ */
+function parseVersionSettings(value: unknown, version: string): VersionDriftSettings {
+  try {
+    return parseDriftSettings({ versions: { [version]: value } }).versions![version];
+  } catch (error) {
+    if (error instanceof DriftSettingsError) throw new HttpError(400, `baseline settings refused: ${error.message}`);
+    throw error;
+  }
 }
 
 function parseSketch(value: unknown, what: string, name: string, numericKind: SeriesKind, categoricalKind: SeriesKind, limits: Limits): BaselineEntry {

@@ -51,7 +51,7 @@ export async function addBaselinePart(storage: DurableObjectStorage, version: st
   for (const entry of entries) {
     const earlier = known.get(`${predictionSlot(entry.kind)}\u0000${entry.name}`);
     if (earlier !== undefined && earlier.kind !== entry.kind) {
-      const what = entry.name === "" ? "the prediction column" : `column ${JSON.stringify(entry.name)}`;
+      const what = entry.name === "" ? `the ${predictionSlot(entry.kind)} column` : `column ${JSON.stringify(entry.name)}`;
       return { refused: `${what} is ${typeName(earlier.kind)} in part ${earlier.firstPart} but ${typeName(entry.kind)} in part ${part}: every part must give a column one type (declare it categorical, or fix the cells)` };
     }
   }
@@ -104,10 +104,11 @@ export async function discardBaselineParts(storage: DurableObjectStorage, versio
   return meta.parts.length;
 }
 
-/** Features share a slot per name; the prediction (value or label) shares one, the score has its own. */
+/** Features share a slot per name; the prediction (value or label) shares one, the score and the target have their own. */
 function predictionSlot(kind: SeriesKindType): string {
   if (kind === SeriesKind.predictionValue || kind === SeriesKind.predictionLabel) return "prediction";
   if (kind === SeriesKind.predictionScore) return "score";
+  if (kind === SeriesKind.actualValue || kind === SeriesKind.actualLabel) return "target";
   return "feature";
 }
 

@@ -5,8 +5,21 @@ import { AGGREGATORS, SeriesKind, aggregatorOf, exclusiveSlot, sketchTypeOf } fr
 import type { BucketSketch, SeriesKind as SeriesKindType, TDigest } from "@driftline/collector";
 import { minuteToIso } from "./read/summary.ts";
 
-/** The series kinds a baseline holds: features, the prediction and a classifier's score (both name ""). */
-export const BASELINE_KINDS: readonly SeriesKindType[] = [SeriesKind.numericFeature, SeriesKind.categoricalFeature, SeriesKind.predictionValue, SeriesKind.predictionLabel, SeriesKind.predictionScore];
+/** The series kinds a baseline holds: features, the prediction, a classifier's score and the target (the last three name ""). */
+export const BASELINE_KINDS: readonly SeriesKindType[] = [
+  SeriesKind.numericFeature,
+  SeriesKind.categoricalFeature,
+  SeriesKind.predictionValue,
+  SeriesKind.predictionLabel,
+  SeriesKind.predictionScore,
+  SeriesKind.actualValue,
+  SeriesKind.actualLabel,
+];
+
+/** True for the target's kinds (the ground truth: `ml.actual.value`, `ml.actual.label`). */
+export function isTargetKind(kind: string): boolean {
+  return kind === SeriesKind.actualValue || kind === SeriesKind.actualLabel;
+}
 
 /** What a baseline's prediction is, as traffic must send it (issue 15: a mismatch is reported by drift). */
 export type PredictionKind = "value" | "label" | "label_with_score";
@@ -30,6 +43,8 @@ export type BaselineInfo = {
   features: { name: string; type: "numeric" | "categorical"; count: number }[];
   /** `kind`: what traffic must send (`value`: ml.prediction.value; `label`; `label_with_score`: label and ml.prediction.score). */
   prediction: { type: "numeric" | "categorical"; kind: PredictionKind; count: number; scoreCount?: number } | null;
+  /** The ground truth's sketch (target drift): numeric against ml.actual.value, categorical against ml.actual.label. */
+  target?: { type: "numeric" | "categorical"; count: number };
 };
 
 /** Why the store refused a baseline (a cap); the route answers 400 with it. */
@@ -96,6 +111,7 @@ export function readBaseline(sql: SqlStorage, version: string): BaselineInfo | n
   for (const row of rows) {
     const kind = row.kind as SeriesKindType;
     if ((kind === SeriesKind.predictionValue || kind === SeriesKind.predictionLabel) && predictionKind !== null) info.prediction = { type: typeOfKind(kind), kind: predictionKind, count: row.count };
+    else if (isTargetKind(kind)) info.target = { type: typeOfKind(kind), count: row.count };
     else if (kind !== SeriesKind.predictionScore) info.features.push({ name: row.name, type: typeOfKind(kind), count: row.count });
   }
   const score = rows.find((row) => row.kind === SeriesKind.predictionScore);

@@ -1,5 +1,5 @@
 // Runs inside the ModelStore Durable Object (store/: no edge folder, no Hono).
-import type { DriftSettings } from "@driftline/collector";
+import type { DriftSettings, VersionDriftSettings } from "@driftline/collector";
 
 /**
  * The model's drift settings (collector/src/drift/settings.ts), one JSON document validated by
@@ -16,4 +16,9 @@ export function readDriftSettings(sql: SqlStorage): DriftSettings | null {
 /** Replaces the settings (an empty document clears them). */
 export function writeDriftSettings(sql: SqlStorage, settings: DriftSettings, nowMs: number): void {
   sql.exec("INSERT OR REPLACE INTO drift_settings (id, doc, updated_ms) VALUES (1, ?, ?)", JSON.stringify(settings), nowMs);
+}
+
+/** `settings` with `version`'s entry replaced by `own` (a baseline upload's settings, docs/baselines.md). */
+export function withVersionSettings(settings: DriftSettings | null, version: string, own: VersionDriftSettings): DriftSettings {
+  return { ...(settings ?? {}), versions: { ...(settings?.versions ?? {}), [version]: own } };
 }

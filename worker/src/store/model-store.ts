@@ -8,6 +8,7 @@ import { CEILING_REASON, CounterCeiling } from "./write/counter-ceiling.ts";
 import { hasData, markDirty, nextAlarmMs, rollUpAndExpire } from "./write/rollup.ts";
 import { migrate } from "./schema.ts";
 import { SeriesIndex, isRefusal } from "./write/series-index.ts";
+import { typeMismatchDelta } from "./write/type-mismatches.ts";
 import { parseStreamState, serializeStreamState } from "./write/stream-state.ts";
 import { summarize } from "./read/summary.ts";
 import { entriesFromWindow, readBaseline, replaceBaseline } from "./baselines.ts";
@@ -16,8 +17,8 @@ import type { PendingBaseline } from "./baseline-parts.ts";
 import type { BaselineEntry, BaselineInfo, BaselineRefusal } from "./baselines.ts";
 import { computeDrift } from "./read/drift.ts";
 import type { DriftReport } from "./read/drift.ts";
-import { readDriftSettings, writeDriftSettings } from "./drift-settings.ts";
-import type { DriftSettings } from "@driftline/collector";
+import { readDriftSettings, withVersionSettings, writeDriftSettings } from "./drift-settings.ts";
+import type { DriftSettings, VersionDriftSettings } from "@driftline/collector";
 import type { WindowName } from "@driftline/collector/series";
 import type { ModelSummary } from "./read/summary.ts";
 import { currentSeries, latencyQuantiles, listSeries, selectSeries } from "./read/select.ts";
@@ -153,6 +154,9 @@ export class ModelStore extends DurableObject<Env> {
         if (refused) {
           if (id !== undefined) rejections.add(CEILING_REASON, delta.records);
           lostRecords = Math.max(lostRecords, delta.records);
+          // A feature's values of the other type are refused, and counted as a data-quality series.
+          const mismatch = id === undefined && this.index.typeConflict(delta) !== undefined ? typeMismatchDelta(delta) : undefined;
+          if (mismatch !== undefined) deltas.push(mismatch);
           continue;
         }
         // Backfilled records and accuracy pairs of old predictions go to their hour or day (late-buckets.ts).
@@ -242,9 +246,16 @@ export class ModelStore extends DurableObject<Env> {
     return summarize(this.sql);
   }
 
-  /** Replaces a version's baseline with uploaded sketches (validated by the route); docs/baselines.md. */
-  async putBaseline(version: string, entries: BaselineEntry[], rows: number, limits: Limits = this.limits): Promise<BaselineInfo | BaselineRefusal> {
+  /**
+   * Replaces a version's baseline with uploaded sketches (validated by the route); docs/baselines.md.
+   * With `settings` (the upload's own drift settings), they become the version's entry in the
+   * model's drift settings, replacing the previous one, once the baseline is stored.
+   */
+  async putBaseline(version: string, entries: BaselineEntry[], rows: number, limits: Limits = this.limits, settings?: VersionDriftSettings): Promise<BaselineInfo | BaselineRefusal> {
     const refusal = replaceBaseline(this.ctx.storage, version, entries, { rows, source: "upload", uploadedMs: Date.now(), maxVersions: limits.maxVersionsPerModel });
+    if (refusal === null && settings !== undefined) {
+      this.ctx.storage.transactionSync(() => writeDriftSettings(this.sql, withVersionSettings(readDriftSettings(this.sql), version, settings), Date.now()));
+    }
     this.gaugeCache.clear();
     return refusal ?? readBaseline(this.sql, version)!;
   }
@@ -292,8 +303,8 @@ export class ModelStore extends DurableObject<Env> {
    * Drift of a version's baselined series (or of one feature, with its counts per category) over
    * the window ending now, or null without a baseline.
    */
-  async drift(version: string, window: WindowName, limits: Limits = this.limits, feature?: string): Promise<DriftReport | null> {
-    return computeDrift(this.sql, version, window, Date.now(), limits.maxCategoriesPerSeries, feature);
+  async drift(version: string, window: WindowName, limits: Limits = this.limits, feature?: string, segment = ""): Promise<DriftReport | null> {
+    return computeDrift(this.sql, version, window, Date.now(), limits.maxCategoriesPerSeries, feature, segment);
   }
 
   /** The model's drift settings (validated by the route), or null when none were stored. */
@@ -304,6 +315,8 @@ export class ModelStore extends DurableObject<Env> {
   /** Replaces the model's drift settings (validated by the route); returns what is stored. */
   async putDriftSettings(settings: DriftSettings): Promise<DriftSettings> {
     this.ctx.storage.transactionSync(() => writeDriftSettings(this.sql, settings, Date.now()));
+    // Statuses, and the dataset figures built on them, depend on the settings: cached minutes are stale.
+    this.gaugeCache.clear();
     return settings;
   }
 

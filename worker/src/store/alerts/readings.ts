@@ -4,13 +4,16 @@
  * rollups where they cover the window, minute buckets elsewhere). Pluggable: a kind is evaluated
  * only when {@link READERS} has a reader for it, and the rules API refuses the others.
  */
-import { CategoricalCounts, DRIFT_METHODS_OF, SeriesKind, TDigest, aggregatorOf, categoricalDrift, newCategoryRatio, numericDrift, outOfRangeRatio } from "@driftline/collector";
-import type { CategoricalDriftMethod, DriftResult, NumericDriftMethod, SeriesKind as SeriesKindType } from "@driftline/collector";
+import { CategoricalCounts, DRIFT_METHODS_OF, SeriesKind, TDigest, aggregatorOf, categoricalDrift, missingRatio, newCategoryRatio, numericDrift, outOfRangeRatio, resolveFeatureSettings, seriesDrift } from "@driftline/collector";
+import type { CategoricalDriftMethod, DriftPair, DriftResult, NumericDriftMethod, SeriesKind as SeriesKindType } from "@driftline/collector";
 import type { AlertRule, Reading, RuleKind } from "@driftline/collector/alerts";
 import { WindowReader, newBudget } from "../read/window-reader.ts";
 import { ReadLimitError } from "../read/read-limit.ts";
 import { accuracyMetricAt } from "../read/accuracy.ts";
-import { servedPredictionKind } from "../read/drift.ts";
+import { settingsKey } from "../read/drift.ts";
+import { servedPredictionKind } from "../read/prediction-kind.ts";
+import { windowCount } from "../read/window-count.ts";
+import { readDriftSettings } from "../drift-settings.ts";
 import { windowOfMinutes } from "@driftline/collector/series";
 
 /** What a reader may need beside the rule and the clock. */
@@ -67,7 +70,7 @@ function driftReading(sql: SqlStorage, rule: AlertRule, nowMs: number, context: 
   const numeric = baseline.kind === SeriesKind.numericFeature || baseline.kind === SeriesKind.predictionValue;
   const method = rule.method!;
   const methods: readonly string[] = DRIFT_METHODS_OF[numeric ? "digest" : "counts"];
-  if (!methods.includes(method)) {
+  if (method !== undefined && !methods.includes(method)) {
     return { error: `method ${method} does not apply to ${what}, which is ${numeric ? "numeric" : "categorical"} (methods: ${methods.join(", ")})` };
   }
   const ids = seriesIds(sql, [baseline.kind], rule, rule.feature ?? "");
@@ -75,13 +78,29 @@ function driftReading(sql: SqlStorage, rule: AlertRule, nowMs: number, context: 
   const current = reader.at(nowMs);
   let result: DriftResult;
   const reference = aggregatorOf(baseline.kind as SeriesKindType).decode(0, new Uint8Array(baseline.sketch));
+  if (rule.fromSettings === true) return settingsStatusReading(sql, rule, baseline.kind as SeriesKindType, numeric ? { type: "numeric", baseline: reference as TDigest, current: current as TDigest } : { type: "categorical", baseline: reference as CategoricalCounts, current: current as CategoricalCounts });
   if (numeric) result = numericDrift(reference as TDigest, current as TDigest, { methods: [method as NumericDriftMethod] })[0];
   else result = categoricalDrift(reference as CategoricalCounts, current as CategoricalCounts, { methods: [method as CategoricalDriftMethod] })[0];
   return { value: result.status === "no_data" || !Number.isFinite(result.value) ? null : result.value };
 }
 
+const STATUS_LEVEL = { ok: 0, warn: 1, alert: 2 } as const;
+
+/**
+ * A drift rule without a threshold: the status driftline_drift_status reports for the same window
+ * (series-drift.ts, with the model's settings), or, when the rule names a method the settings do
+ * not, that method's status at its default levels. 0 ok, 1 warn, 2 alert; no value without data.
+ */
+function settingsStatusReading(sql: SqlStorage, rule: AlertRule, kind: SeriesKindType, pair: DriftPair): Reading {
+  const settings = resolveFeatureSettings(readDriftSettings(sql), rule.version!, settingsKey(kind, rule.feature ?? ""));
+  const own = rule.method !== undefined && rule.method !== settings.method ? { exclude: settings.exclude, weight: settings.weight, method: rule.method } : settings;
+  const verdict = seriesDrift(pair, own, []);
+  return { value: verdict.status === "no_data" ? null : STATUS_LEVEL[verdict.status] };
+}
+
 /** A data-quality ratio of one feature over the window, as the drift API and its Prometheus series read it. */
 function dataQualityReading(sql: SqlStorage, rule: AlertRule, nowMs: number, context: ReadingContext): Reading {
+  if (rule.quality === "missing" || rule.quality === "type_mismatch") return perPredictionReading(sql, rule, nowMs, context);
   const numeric = rule.quality === "out_of_range";
   const kind = numeric ? SeriesKind.numericFeature : SeriesKind.categoricalFeature;
   const baseline = sql.exec<{ sketch: ArrayBuffer }>("SELECT sketch FROM baselines WHERE version = ? AND name = ? AND kind = ?", rule.version!, rule.feature!, kind).toArray()[0];
@@ -94,6 +113,30 @@ function dataQualityReading(sql: SqlStorage, rule: AlertRule, nowMs: number, con
   const ratio = numeric
     ? outOfRangeRatio(TDigest.fromBytes(new Uint8Array(baseline.sketch)), current as TDigest)
     : newCategoryRatio(CategoricalCounts.fromBytes(new Uint8Array(baseline.sketch)), current as CategoricalCounts);
+  return { value: Number.isFinite(ratio) ? ratio : null };
+}
+
+/**
+ * The missing or type-mismatch ratio of one feature over the window: of the version's
+ * predictions (whole model), those without a finite value of the feature, or with a value of the
+ * other type (docs/drift.md, "Data quality"). The feature's type is traffic's first, else the
+ * baseline's; a feature neither sent nor baselined is an error reading.
+ */
+function perPredictionReading(sql: SqlStorage, rule: AlertRule, nowMs: number, context: ReadingContext): Reading {
+  const windowMinutes = rule.windowMs / 60_000;
+  const predictions = windowCount(sql, seriesIds(sql, [SeriesKind.predictions], rule), windowMinutes, nowMs);
+  if (predictions === 0) return { value: null };
+  if (rule.quality === "type_mismatch") return { value: Math.min(1, windowCount(sql, seriesIds(sql, [SeriesKind.typeMismatches], rule, rule.feature!), windowMinutes, nowMs) / predictions) };
+  const kinds = [SeriesKind.numericFeature, SeriesKind.categoricalFeature];
+  const typed =
+    sql.exec<{ kind: string }>("SELECT kind FROM series WHERE version = ? AND name = ? AND kind IN (?, ?) ORDER BY id LIMIT 1", rule.version!, rule.feature!, ...kinds).toArray()[0]?.kind ??
+    sql.exec<{ kind: string }>("SELECT kind FROM baselines WHERE version = ? AND name = ? AND kind IN (?, ?)", rule.version!, rule.feature!, ...kinds).toArray()[0]?.kind;
+  if (typed === undefined) return { error: `version ${JSON.stringify(rule.version)} has no feature ${JSON.stringify(rule.feature)}, in its baseline or in traffic` };
+  const numeric = typed === SeriesKind.numericFeature;
+  const ids = seriesIds(sql, [typed], rule, rule.feature!);
+  const reader = new WindowReader(sql, { seriesIds: ids, type: numeric ? "digest" : "counts", windowMinutes, timesMs: [nowMs], categoriesCap: context.categoriesCap, budget: newBudget(), what: `alert ${rule.name}` });
+  const current = reader.at(nowMs);
+  const ratio = missingRatio(numeric ? (current as TDigest).count : (current as CategoricalCounts).total, predictions);
   return { value: Number.isFinite(ratio) ? ratio : null };
 }
 

@@ -20,7 +20,11 @@ export function cachedGauges(
   budget: MergeBudget,
 ): { labels: Labels; samples: Samples }[] {
   const { cache, categoriesCap } = context;
-  if (cache === undefined) return computeGauges(sql, target, timesMs, categoriesCap, budget);
+  // A stand-in for a feature never sent (negative id, catalog.ts) has no series to invalidate it.
+  if (cache === undefined || target.seriesId < 0) return computeGauges(sql, target, timesMs, categoriesCap, budget);
+  // The quality ratios read the predictions and mismatch counters too: a late write to them
+  // forgets this series' values as a write to the series itself does.
+  for (const id of [...(target.counters?.predictionIds ?? []), ...(target.counters?.mismatchIds ?? [])]) cache.alias(id, target.seriesId);
   const openMinute = Math.floor(context.nowMs / 60_000);
   const keys = target.wants.map((w) => gaugeKey(target.window, w.family, w.method, w.quantile));
   // values[k][i]: the k-th want at the i-th time; undefined until known.

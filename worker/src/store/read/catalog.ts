@@ -1,9 +1,9 @@
-import { DRIFT_METHODS_OF, SeriesKind, exclusiveSlot } from "@driftline/collector";
+import { DRIFT_METHODS_OF, SeriesKind, aggregatorOf, exclusiveSlot } from "@driftline/collector";
 import type { SeriesKind as SeriesKindType } from "@driftline/collector";
 import { matchesAll } from "@driftline/collector/promql";
 import type { Labels, Matcher } from "@driftline/collector/promql";
 import type { WindowName } from "@driftline/collector/series";
-import { DURATION_BUCKETS_SECONDS, FEATURE_QUANTILES, Family, PREDICTION_FEATURE, SERIES_NAMES, WINDOW_NAMES, leLabel, numberLabel } from "@driftline/collector/series";
+import { DURATION_BUCKETS_SECONDS, FEATURE_QUANTILES, Family, PREDICTION_FEATURE, SCORE_FEATURE, SERIES_NAMES, TARGET_FEATURE, WINDOW_NAMES, leLabel, numberLabel } from "@driftline/collector/series";
 import { CUSTOM_QUANTILES, customSeriesLabels } from "@driftline/collector/series";
 import { segmentLabels } from "./segment-labels.ts";
 import { ACCURACY_KINDS, accuracyCatalog } from "./accuracy-series.ts";
@@ -22,7 +22,13 @@ export type CatalogEntry =
   | { type: "sum"; labels: Labels; series: StoredSeries }
   | { type: "gauge"; labels: Labels; series: StoredSeries; family: Family; window: WindowName; method?: string; quantile?: number }
   | { type: "baseline"; labels: Labels; version: string; kind: SeriesKindType; name: string; quantile: number }
+  | DatasetEntry
   | AccuracyEntry;
+
+/** A dataset drift figure of one version and segment over one window, from its baselined features' statuses (dataset-series.ts). */
+export type DatasetEntry = { type: "dataset"; labels: Labels; family: Family; window: WindowName; features: StoredSeries[] };
+
+const DATASET_FAMILIES: readonly Family[] = [Family.datasetDriftShare, Family.datasetDriftWeightedShare, Family.datasetDriftStatus];
 
 const FEATURE_KINDS: readonly string[] = [SeriesKind.numericFeature, SeriesKind.categoricalFeature];
 /** Labels that a feature's gauges take from the series itself, the same for each of its gauges. */
@@ -48,6 +54,7 @@ export function catalog(model: string, rows: readonly StoredSeries[], baselined:
   const accuracyRows: StoredSeries[] = [];
   const slotKinds = new Map<string, SeriesKindType>();
   const customCounters = new Set(rows.filter((s) => s.kind === SeriesKind.customSum).map((s) => `${s.version}\u0000${s.name}`));
+  const datasets = new Map<string, StoredSeries[]>();
   for (const s of rows) {
     const hasBaseline = baselined.has(`${s.version}\u0000${s.kind}\u0000${s.name}`);
     const slot = exclusiveSlot(s.kind, s.name);
@@ -71,6 +78,10 @@ export function catalog(model: string, rows: readonly StoredSeries[], baselined:
     } else if (s.kind === SeriesKind.actualValue || s.kind === SeriesKind.actualLabel) {
       const key = `${s.version}\u0000${s.segment}`;
       actuals.set(key, [...(actuals.get(key) ?? []), s]);
+      // Target drift, against the baseline's target column.
+      if (hasBaseline) gaugesOf(s, true, names, (labels) => ({ ...base(labels.__name__, s), ...labels }), push);
+    } else if (s.kind === SeriesKind.predictionScore) {
+      if (hasBaseline) gaugesOf(s, true, names, (labels) => ({ ...base(labels.__name__, s), ...labels }), push);
     } else if (s.kind === SeriesKind.latency) {
       const bucketName = `${Family.duration}_bucket`;
       if (names.has(bucketName)) {
@@ -87,6 +98,16 @@ export function catalog(model: string, rows: readonly StoredSeries[], baselined:
       // rule's, a dashboard row's) skips the other features without building their entries.
       if (FEATURE_KINDS.includes(s.kind) && !matchesAll({ model, version: s.version, feature: s.name, ...segmentLabels(s.segment) }, matchers.filter((m) => SERIES_LEVEL_LABELS.has(m.name)))) continue;
       gaugesOf(s, hasBaseline, names, (labels) => ({ ...base(labels.__name__, s), ...labels }), push);
+      if (hasBaseline && FEATURE_KINDS.includes(s.kind)) {
+        const key = `${s.version}\u0000${s.segment}`;
+        datasets.set(key, [...(datasets.get(key) ?? []), s]);
+      }
+    }
+  }
+  for (const features of datasets.values()) {
+    for (const family of DATASET_FAMILIES) {
+      if (!names.has(family)) continue;
+      for (const window of WINDOW_NAMES) push({ type: "dataset", labels: { ...base(family, features[0]), window }, family, window, features });
     }
   }
   if (names.has(Family.actuals)) {
@@ -96,6 +117,9 @@ export function catalog(model: string, rows: readonly StoredSeries[], baselined:
       const lastMinute = Math.max(...series.map((s) => s.lastMinute));
       push({ type: "counter", labels: base(Family.actuals, series[0]), ids: series.map((s) => s.id), total, firstMinute, lastMinute });
     }
+  }
+  if (names.has(Family.missingRatio) || names.has(Family.typeMismatchRatio)) {
+    for (const s of absentFeatures(rows, baselined, slotKinds)) qualityGauges(s, names, (labels) => ({ ...base(labels.__name__, s), ...labels }), push);
   }
   accuracyCatalog(accuracyRows, names, base, push);
   if (names.has(Family.baselineQuantile)) {
@@ -130,9 +154,21 @@ function customEntries(s: StoredSeries, hasCounter: boolean, nameMatchers: reado
   }
 }
 
+/**
+ * The drift family of each baselined kind that is not a feature, and its `feature` label in
+ * driftline_drift_status: the prediction, a classifier's score, the target (actuals).
+ */
+const OUTPUT_DRIFT: Partial<Record<SeriesKindType, { family: Family; statusFeature: string }>> = {
+  [SeriesKind.predictionValue]: { family: Family.predictionDrift, statusFeature: PREDICTION_FEATURE },
+  [SeriesKind.predictionLabel]: { family: Family.predictionDrift, statusFeature: PREDICTION_FEATURE },
+  [SeriesKind.predictionScore]: { family: Family.scoreDrift, statusFeature: SCORE_FEATURE },
+  [SeriesKind.actualValue]: { family: Family.targetDrift, statusFeature: TARGET_FEATURE },
+  [SeriesKind.actualLabel]: { family: Family.targetDrift, statusFeature: TARGET_FEATURE },
+};
+
 function gaugesOf(s: StoredSeries, hasBaseline: boolean, names: ReadonlySet<string>, labelsOf: (extra: Labels) => Labels, push: (entry: CatalogEntry) => void): void {
-  const isPrediction = PREDICTION_KINDS.includes(s.kind);
-  const numeric = s.kind === SeriesKind.numericFeature || s.kind === SeriesKind.predictionValue;
+  const output = OUTPUT_DRIFT[s.kind];
+  const numeric = aggregatorOf(s.kind).type === "digest";
   const methodList = DRIFT_METHODS_OF[numeric ? "digest" : "counts"];
   for (const window of WINDOW_NAMES) {
     const gauge = (family: Family, extra: Labels, more: { method?: string; quantile?: number } = {}): void => {
@@ -140,16 +176,61 @@ function gaugesOf(s: StoredSeries, hasBaseline: boolean, names: ReadonlySet<stri
     };
     if (hasBaseline) {
       for (const method of methodList) {
-        if (isPrediction) gauge(Family.predictionDrift, { method }, { method });
+        if (output !== undefined) gauge(output.family, { method }, { method });
         else gauge(Family.featureDrift, { feature: s.name, method }, { method });
       }
-      gauge(Family.driftStatus, { feature: isPrediction ? PREDICTION_FEATURE : s.name });
+      gauge(Family.driftStatus, { feature: output?.statusFeature ?? s.name });
       if (s.kind === SeriesKind.numericFeature) gauge(Family.outOfRangeRatio, { feature: s.name });
       if (s.kind === SeriesKind.categoricalFeature) gauge(Family.newCategoryRatio, { feature: s.name });
     }
     if (s.kind === SeriesKind.numericFeature) {
       for (const q of FEATURE_QUANTILES) gauge(Family.featureQuantile, { feature: s.name, quantile: numberLabel(q) }, { quantile: q });
-      gauge(Family.missingRatio, { feature: s.name });
     }
   }
+  if (FEATURE_KINDS.includes(s.kind)) qualityGauges(s, names, labelsOf, push);
+}
+
+/** A feature's missing and type-mismatch ratios, per window (docs/drift.md, "Data quality"). */
+function qualityGauges(s: StoredSeries, names: ReadonlySet<string>, labelsOf: (extra: Labels) => Labels, push: (entry: CatalogEntry) => void): void {
+  for (const window of WINDOW_NAMES) {
+    for (const family of [Family.missingRatio, Family.typeMismatchRatio]) {
+      if (names.has(family)) push({ type: "gauge", labels: labelsOf({ __name__: family, feature: s.name, window }), series: s, family, window });
+    }
+  }
+}
+
+/**
+ * Features a version's predictions in some segment never carried although the version has them
+ * (in its baseline, or in traffic of another segment): the commonest production incident, a
+ * feature that stops being sent, must read missing = 1, not no series at all. Each is a stand-in
+ * series with a negative id (no buckets: an empty window), spanning its predictions' minutes, of
+ * the type the version's traffic gave the feature first, else the baseline's.
+ */
+function absentFeatures(rows: readonly StoredSeries[], baselined: ReadonlySet<string>, slotKinds: ReadonlyMap<string, SeriesKindType>): StoredSeries[] {
+  const features = new Map<string, Map<string, SeriesKindType>>();
+  const known = (version: string): Map<string, SeriesKindType> => {
+    let byName = features.get(version);
+    if (byName === undefined) features.set(version, (byName = new Map()));
+    return byName;
+  };
+  for (const key of baselined) {
+    const [version, kind, name] = key.split("\u0000") as [string, SeriesKindType, string];
+    if (FEATURE_KINDS.includes(kind)) known(version).set(name, kind);
+  }
+  // Traffic's type wins over the baseline's (the store keeps the first type traffic gave): rows are in id order.
+  const firstTyped = new Set<string>();
+  for (const s of rows) {
+    if (!FEATURE_KINDS.includes(s.kind) || firstTyped.has(`${s.version}\u0000${s.name}`)) continue;
+    firstTyped.add(`${s.version}\u0000${s.name}`);
+    known(s.version).set(s.name, s.kind);
+  }
+  const out: StoredSeries[] = [];
+  for (const p of rows) {
+    if (p.kind !== SeriesKind.predictions) continue;
+    for (const [name, kind] of features.get(p.version) ?? []) {
+      if (slotKinds.has(`${p.version}\u0000${p.segment}\u0000${exclusiveSlot(kind, name)}`)) continue;
+      out.push({ id: -(out.length + 1), kind, version: p.version, name, segment: p.segment, total: 0, firstMinute: p.firstMinute, lastMinute: p.lastMinute });
+    }
+  }
+  return out;
 }

@@ -1,11 +1,11 @@
 import { SeriesKind, TDigest, aggregatorOf, datasetDrift, missingRatio, newCategoryRatio, outOfRangeRatio, resolveFeatureSettings, seriesDrift } from "@driftline/collector";
 import type { CategoricalCounts } from "@driftline/collector";
-import { PREDICTION_FEATURE, WINDOW_MINUTES } from "@driftline/collector/series";
+import { PREDICTION_FEATURE, SCORE_FEATURE, TARGET_FEATURE, WINDOW_MINUTES } from "@driftline/collector/series";
 import type { WindowName } from "@driftline/collector/series";
 import type { DriftMethod, DriftResult, DriftSettings, DriftStatus, SeriesKind as SeriesKindType } from "@driftline/collector";
 import { WindowReader, newBudget } from "./window-reader.ts";
-import { predictionKindOf, typeOfKind } from "../baselines.ts";
-import type { PredictionKind } from "../baselines.ts";
+import { isTargetKind, typeOfKind } from "../baselines.ts";
+import { predictionMismatch, servedPredictionKind } from "./prediction-kind.ts";
 import { readDriftSettings } from "../drift-settings.ts";
 import { windowCount } from "./window-count.ts";
 
@@ -57,9 +57,10 @@ export type CategoryCounts = { category: string; baseline: number; current: numb
 /**
  * Ratios of data quality: `missing` (null, NaN or absent, of the version's predictions in the
  * window), `baselineMissing` (the same of the baseline's rows), `outOfRange` (numeric: outside
- * the baseline's [min, max]), `newCategories` (categorical: not among the baseline's categories).
+ * the baseline's [min, max]), `newCategories` (categorical: not among the baseline's categories),
+ * `typeMismatch` (features: values refused for the other type, of the predictions; part of `missing`).
  */
-export type QualityJson = { missing: number | null; baselineMissing: number | null; outOfRange?: number | null; newCategories?: number | null };
+export type QualityJson = { missing: number | null; baselineMissing: number | null; outOfRange?: number | null; newCategories?: number | null; typeMismatch?: number | null };
 
 /** The dataset figures (collector/src/drift/dataset-share.ts), NaN shares as null. */
 export type DatasetDriftJson = { features: number; drifted: number; share: number | null; weightedShare: number | null; status: DriftStatus };
@@ -80,6 +81,11 @@ export type DriftReport = {
   prediction: SeriesDrift | null;
   /** The score's drift, when the baseline is a label with score. */
   score?: SeriesDrift | null;
+  /**
+   * Target drift: the actual values or labels that arrived in the window (`ml.actual.value`,
+   * `ml.actual.label`, by their arrival) against the baseline's target column, when it has one.
+   */
+  target?: SeriesDrift | null;
   /** What makes part of the answer unmeasurable (a prediction-kind mismatch), by name. */
   problems?: string[];
 };
@@ -100,7 +106,7 @@ export function worstStatus(statuses: Iterable<DriftStatus>): DriftStatus {
  * Null when the version has no baseline. Cost: one decode per bucket in the window plus the
  * methods (a few ms per numeric feature, docs/drift.md).
  */
-export function computeDrift(sql: SqlStorage, version: string, window: WindowName, nowMs: number, categoriesCap: number, feature?: string): DriftReport | null {
+export function computeDrift(sql: SqlStorage, version: string, window: WindowName, nowMs: number, categoriesCap: number, feature?: string, segment = ""): DriftReport | null {
   const all = sql
     .exec<{ kind: string; name: string; sketch: ArrayBuffer; uploaded_ms: number; rows: number; count: number }>("SELECT kind, name, sketch, uploaded_ms, rows, count FROM baselines WHERE version = ? ORDER BY name", version)
     .toArray();
@@ -112,8 +118,9 @@ export function computeDrift(sql: SqlStorage, version: string, window: WindowNam
   const features: SeriesDrift[] = [];
   let prediction: SeriesDrift | null = null;
   let score: SeriesDrift | null = null;
+  let target: SeriesDrift | null = null;
   const settings = readDriftSettings(sql);
-  const predictionIds = sql.exec<{ id: number }>("SELECT id FROM series WHERE kind = ? AND version = ? AND segment = ''", SeriesKind.predictions, version).toArray().map((r) => r.id);
+  const predictionIds = sql.exec<{ id: number }>("SELECT id FROM series WHERE kind = ? AND version = ? AND segment = ?", SeriesKind.predictions, version, segment).toArray().map((r) => r.id);
   const predictions = windowCount(sql, predictionIds, WINDOW_MINUTES[window], nowMs);
   // A window baseline of a store that holds both prediction kinds from before the one-kind rule
   // has both: only the kind the version is served with counts (issue 11, item 5).
@@ -122,9 +129,18 @@ export function computeDrift(sql: SqlStorage, version: string, window: WindowNam
   for (const row of baselines) {
     const kind = row.kind as SeriesKindType;
     if (notServed(kind)) continue;
-    const drift = driftOfSeries(sql, version, kind, row.name, new Uint8Array(row.sketch), nowMs, WINDOW_MINUTES[window], categoriesCap, settings, feature !== undefined);
-    drift.quality.missing = finiteOrNull(missingRatio(drift.currentCount, predictions));
+    const drift = driftOfSeries(sql, { version, segment }, kind, row.name, new Uint8Array(row.sketch), nowMs, WINDOW_MINUTES[window], categoriesCap, settings, feature !== undefined);
     drift.quality.baselineMissing = finiteOrNull(missingRatio(row.count, row.rows));
+    if (isTargetKind(kind)) {
+      // Actuals arrive later and for some predictions only: the predictions are no denominator.
+      target = drift;
+      continue;
+    }
+    drift.quality.missing = finiteOrNull(missingRatio(drift.currentCount, predictions));
+    if (kind === SeriesKind.numericFeature || kind === SeriesKind.categoricalFeature) {
+      const mismatchIds = sql.exec<{ id: number }>("SELECT id FROM series WHERE kind = ? AND version = ? AND name = ? AND segment = ?", SeriesKind.typeMismatches, version, row.name, segment).toArray().map((r) => r.id);
+      drift.quality.typeMismatch = predictions > 0 ? Math.min(1, windowCount(sql, mismatchIds, WINDOW_MINUTES[window], nowMs) / predictions) : null;
+    }
     if (kind === SeriesKind.predictionValue || kind === SeriesKind.predictionLabel) prediction = drift;
     else if (kind === SeriesKind.predictionScore) score = drift;
     else features.push(drift);
@@ -139,7 +155,7 @@ export function computeDrift(sql: SqlStorage, version: string, window: WindowNam
       drift.status = "no_data";
     }
   }
-  const measured = [...features, ...(prediction === null ? [] : [prediction]), ...(score === null ? [] : [score])].filter((d) => !d.excluded);
+  const measured = [...features, ...[prediction, score, target].filter((d): d is SeriesDrift => d !== null)].filter((d) => !d.excluded);
   let status = worstStatus(measured.map((d) => d.status));
   // A part that cannot be measured must not read as healthy: never "ok" beside a mismatch.
   if (mismatch !== null && status === "ok") status = "no_data";
@@ -155,62 +171,20 @@ export function computeDrift(sql: SqlStorage, version: string, window: WindowNam
     features,
     prediction,
     ...(score === null ? {} : { score }),
+    ...(target === null ? {} : { target }),
     ...(problems.length === 0 ? {} : { problems }),
   };
 }
 
-/**
- * The prediction kind a version is served with (issue 11, item 5) when its baseline has both
- * value and label (a window baseline of a store written before the one-kind rule): the kind of
- * its oldest prediction series, as ingest keeps only that one and the query API serves only that
- * one (catalog.ts). Undefined when the baseline has at most one prediction kind: that one is
- * measured whatever the traffic sends (a mismatch is then reported as such).
- */
-export function servedPredictionKind(sql: SqlStorage, version: string, baselines: readonly { kind: string }[]): string | undefined {
-  const kinds = baselines.map((b) => b.kind).filter((k) => k === SeriesKind.predictionValue || k === SeriesKind.predictionLabel);
-  if (kinds.length <= 1) return undefined;
-  const stored = sql
-    .exec<{ kind: string }>("SELECT kind FROM series WHERE version = ? AND segment = '' AND kind IN (?, ?) ORDER BY id LIMIT 1", version, SeriesKind.predictionValue, SeriesKind.predictionLabel)
-    .toArray()[0];
-  return stored?.kind ?? kinds[0];
-}
-
-/** The series names traffic uses for each prediction kind, for the mismatch message. */
-const KIND_ON_THE_WIRE: Record<PredictionKind, string> = {
-  value: "ml.prediction.value",
-  label: "ml.prediction.label",
-  label_with_score: "ml.prediction.label with ml.prediction.score",
-};
-const KIND_IN_BASELINE: Record<PredictionKind, string> = {
-  value: "prediction_value",
-  label: "prediction_label",
-  label_with_score: "prediction_label with prediction_score",
-};
-
-/**
- * Names the mismatch when the version's traffic sends another prediction kind than the baseline
- * has (`baseline has prediction_value, traffic sends ml.prediction.label`), else null. Issue 15:
- * such a baseline left prediction drift at no_data forever while the status said ok.
- */
-function predictionMismatch(sql: SqlStorage, version: string, baselineKinds: ReadonlySet<string>, notServed: (kind: string) => boolean): string | null {
-  const expected = predictionKindOf(baselineKinds);
-  if (expected === null) return null;
-  const sent = sql
-    .exec<{ kind: string }>("SELECT DISTINCT kind FROM series WHERE version = ? AND segment = '' AND kind IN (?, ?, ?)", version, SeriesKind.predictionValue, SeriesKind.predictionLabel, SeriesKind.predictionScore)
-    .toArray();
-  const actual = predictionKindOf(new Set(sent.map((row) => row.kind).filter((kind) => !notServed(kind))));
-  if (actual === null || actual === expected) return null;
-  // A label baseline without a score still measures the label of label-with-score traffic.
-  if (expected === "label" && actual === "label_with_score") return null;
-  return `baseline has ${KIND_IN_BASELINE[expected]}, traffic sends ${KIND_ON_THE_WIRE[actual]}: upload a baseline whose prediction column matches (--prediction <label column> [--score <score column>], or a numeric --prediction for ml.prediction.value)`;
-}
-
-/** The score's key in the settings (it has no `feature` label of its own). */
-export const SCORE_SETTINGS_KEY = "__score__";
+/** The score's key in the settings and `driftline_drift_status`'s `feature` label (it has no feature name of its own). */
+export const SCORE_SETTINGS_KEY = SCORE_FEATURE;
+/** The target's key, likewise. */
+export const TARGET_SETTINGS_KEY = TARGET_FEATURE;
 
 /** The key of a series in the settings and in `driftline_drift_status`'s `feature` label. */
 export function settingsKey(kind: SeriesKindType, name: string): string {
   if (kind === SeriesKind.predictionScore) return SCORE_SETTINGS_KEY;
+  if (isTargetKind(kind)) return TARGET_SETTINGS_KEY;
   return kind === SeriesKind.predictionValue || kind === SeriesKind.predictionLabel ? PREDICTION_FEATURE : name;
 }
 
@@ -218,9 +192,9 @@ function finiteOrNull(value: number): number | null {
   return Number.isFinite(value) ? value : null;
 }
 
-function driftOfSeries(sql: SqlStorage, version: string, kind: SeriesKindType, name: string, baselineBytes: Uint8Array, nowMs: number, windowMinutes: number, categoriesCap: number, stored: DriftSettings | null, withCategories: boolean): SeriesDrift {
+function driftOfSeries(sql: SqlStorage, { version, segment }: { version: string; segment: string }, kind: SeriesKindType, name: string, baselineBytes: Uint8Array, nowMs: number, windowMinutes: number, categoriesCap: number, stored: DriftSettings | null, withCategories: boolean): SeriesDrift {
   const ids = sql
-    .exec<{ id: number }>("SELECT id FROM series WHERE kind = ? AND version = ? AND name = ? AND segment = ''", kind, version, name)
+    .exec<{ id: number }>("SELECT id FROM series WHERE kind = ? AND version = ? AND name = ? AND segment = ?", kind, version, name, segment)
     .toArray()
     .map((row) => row.id);
   // The same window read as driftline_feature_drift in the query API: clean hour rollups where

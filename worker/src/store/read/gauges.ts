@@ -1,4 +1,4 @@
-import { CategoricalCounts, TDigest, aggregatorOf, categoricalDrift, newCategoryRatio, numericDrift, outOfRangeRatio, seriesDrift } from "@driftline/collector";
+import { CategoricalCounts, TDigest, aggregatorOf, categoricalDrift, missingRatio, newCategoryRatio, numericDrift, outOfRangeRatio, seriesDrift } from "@driftline/collector";
 import type { CategoricalDriftMethod, DriftMethod, DriftResult, DriftStatus, NumericDriftMethod, ResolvedFeatureSettings, SeriesKind } from "@driftline/collector";
 import { WINDOW_MINUTES } from "@driftline/collector/series";
 import type { WindowName } from "@driftline/collector/series";
@@ -7,6 +7,7 @@ import type { Labels } from "@driftline/collector/promql";
 import type { Samples } from "./counters.ts";
 import { BINNED_METHODS, binnedDrift } from "./binned-window.ts";
 import { WindowReader } from "./window-reader.ts";
+import { WindowCounts } from "./window-count.ts";
 import type { MergeBudget } from "./window-reader.ts";
 
 /** One windowed gauge series to compute: its labels and which number of the window it reports. */
@@ -21,10 +22,19 @@ export type GaugeTarget = {
   baseline: Uint8Array | null;
   /** The series' drift settings (method, levels, exclusion); defaults when absent. */
   settings?: ResolvedFeatureSettings;
+  /**
+   * What the data-quality ratios divide and count (docs/drift.md, "Data quality"): the counter
+   * series of the predictions of the series' version and segment, and of the feature's refused
+   * values of the other type. Absent: no ratio is wanted.
+   */
+  counters?: { predictionIds: readonly number[]; mismatchIds: readonly number[] };
   wants: GaugeWant[];
 };
 
 const STATUS_VALUE = { ok: 0, warn: 1, alert: 2 } as const;
+
+/** The families of one method's drift value: of a feature, the prediction, the score, the target. */
+const DRIFT_FAMILIES: ReadonlySet<string> = new Set([Family.featureDrift, Family.predictionDrift, Family.scoreDrift, Family.targetDrift]);
 
 /**
  * Computes each wanted gauge at each time t in `timesMs` (ascending) over the window ending at t
@@ -35,7 +45,8 @@ export function computeGauges(sql: SqlStorage, target: GaugeTarget, timesMs: rea
   const aggregator = aggregatorOf(target.kind);
   const type = aggregator.type === "digest" ? "digest" : "counts";
   const reader = new WindowReader(sql, {
-    seriesIds: [target.seriesId],
+    // A negative id is a feature this version and segment never sent (catalog.ts): an empty window.
+    seriesIds: target.seriesId < 0 ? [] : [target.seriesId],
     type,
     windowMinutes: WINDOW_MINUTES[target.window],
     timesMs,
@@ -52,8 +63,12 @@ export function computeGauges(sql: SqlStorage, target: GaugeTarget, timesMs: rea
   const withStatus = target.wants.some((w) => w.family === Family.driftStatus);
   const methods = [...new Set(target.wants.flatMap((w) => (w.method === undefined ? [] : [w.method as DriftMethod])))];
   const out = target.wants.map((want) => ({ labels: want.labels, timestamps: [] as number[], values: [] as number[] }));
+  const windowMinutes = WINDOW_MINUTES[target.window];
+  const predictions = new WindowCounts(sql, target.counters?.predictionIds ?? [], windowMinutes, timesMs);
+  const mismatches = new WindowCounts(sql, target.counters?.mismatchIds ?? [], windowMinutes, timesMs);
   for (const t of timesMs) {
     const current = reader.at(t);
+    const counts = { predictions: () => predictions.at(t), mismatches: () => mismatches.at(t) };
     let drift: Drift | undefined;
     const driftOf = (): Drift => {
       if (drift === undefined) {
@@ -68,7 +83,7 @@ export function computeGauges(sql: SqlStorage, target: GaugeTarget, timesMs: rea
       return drift;
     };
     target.wants.forEach((want, k) => {
-      const value = gaugeValue(want, current, driftOf, baseline);
+      const value = gaugeValue(want, current, driftOf, baseline, counts);
       if (value === undefined) return;
       out[k].timestamps.push(t);
       out[k].values.push(value);
@@ -85,7 +100,7 @@ export function computeGauges(sql: SqlStorage, target: GaugeTarget, timesMs: rea
  * Wasserstein), and the window is merged instead.
  */
 function binnedGauges(sql: SqlStorage, target: GaugeTarget, baseline: TDigest, timesMs: readonly number[]): { labels: Labels; samples: Samples }[] | null {
-  const drift = (w: GaugeWant): boolean => (w.family === Family.featureDrift || w.family === Family.predictionDrift) && w.method !== undefined && BINNED_METHODS.includes(w.method);
+  const drift = (w: GaugeWant): boolean => DRIFT_FAMILIES.has(w.family) && w.method !== undefined && BINNED_METHODS.includes(w.method);
   if (target.wants.length === 0 || !target.wants.every(drift)) return null;
   const methods = [...new Set(target.wants.map((w) => w.method!))];
   const series = binnedDrift(sql, { seriesIds: [target.seriesId], windowMinutes: WINDOW_MINUTES[target.window], timesMs, baseline, methods });
@@ -99,10 +114,15 @@ function binnedGauges(sql: SqlStorage, target: GaugeTarget, baseline: TDigest, t
 /** The methods computed at one time, and the series' status (no_data when not asked for, or excluded). */
 type Drift = { results: DriftResult[]; status: DriftStatus };
 
-function gaugeValue(want: GaugeWant, current: TDigest | CategoricalCounts, driftOf: () => Drift, baseline: TDigest | CategoricalCounts | null): number | undefined {
+/** The window's counter totals the quality ratios need, read only when asked. */
+type WindowTotals = { predictions: () => number; mismatches: () => number };
+
+function gaugeValue(want: GaugeWant, current: TDigest | CategoricalCounts, driftOf: () => Drift, baseline: TDigest | CategoricalCounts | null, counts: WindowTotals): number | undefined {
   switch (want.family) {
     case Family.featureDrift:
-    case Family.predictionDrift: {
+    case Family.predictionDrift:
+    case Family.scoreDrift:
+    case Family.targetDrift: {
       const result = driftOf().results.find((r) => r.method === want.method);
       return result !== undefined && result.status !== "no_data" && Number.isFinite(result.value) ? result.value : undefined;
     }
@@ -123,10 +143,16 @@ function gaugeValue(want: GaugeWant, current: TDigest | CategoricalCounts, drift
       const ratio = baseline instanceof CategoricalCounts ? newCategoryRatio(baseline, current as CategoricalCounts) : Number.NaN;
       return Number.isFinite(ratio) ? ratio : undefined;
     }
+    // Of the version's predictions in the window (the drift API's `missing`): null, NaN, absent and
+    // wrongly typed values all leave a prediction without a finite value of the feature.
     case Family.missingRatio: {
-      const digest = current as TDigest;
-      const seen = digest.count + digest.missing;
-      return seen > 0 ? digest.missing / seen : undefined;
+      const present = current instanceof TDigest ? current.count : current.total;
+      const ratio = missingRatio(present, counts.predictions());
+      return Number.isFinite(ratio) ? ratio : undefined;
+    }
+    case Family.typeMismatchRatio: {
+      const predictions = counts.predictions();
+      return predictions > 0 ? Math.min(1, counts.mismatches() / predictions) : undefined;
     }
     default:
       return undefined;

@@ -1,12 +1,13 @@
-import { TDigest, resolveFeatureSettings } from "@driftline/collector";
+import { SeriesKind as SeriesKindValue, TDigest, resolveFeatureSettings } from "@driftline/collector";
 import type { SeriesKind } from "@driftline/collector";
 import { readDriftSettings } from "../drift-settings.ts";
 import { settingsKey } from "./drift.ts";
 import { matchesAll } from "@driftline/collector/promql";
 import type { Labels, Matcher } from "@driftline/collector/promql";
 import { catalog } from "./catalog.ts";
-import type { CatalogEntry, StoredSeries } from "./catalog.ts";
-import { DURATION_BUCKETS_SECONDS } from "@driftline/collector/series";
+import type { CatalogEntry, DatasetEntry, StoredSeries } from "./catalog.ts";
+import { datasetSamples } from "./dataset-series.ts";
+import { DURATION_BUCKETS_SECONDS, Family } from "@driftline/collector/series";
 import { cumulativeCounter, histogramParts, lifetimeHistogram } from "./counters.ts";
 import type { Samples, Span } from "./counters.ts";
 import { cachedGauges } from "./cached-gauges.ts";
@@ -108,6 +109,7 @@ export function listSeries(sql: SqlStorage, model: string, selectors: readonly M
 
 function rowsInRange(entry: Exclude<CatalogEntry, { type: "gauge" | "baseline" }>, inRange: (first: number, last: number) => boolean): boolean {
   if (entry.type === "counter") return inRange(entry.firstMinute, entry.lastMinute);
+  if (entry.type === "dataset") return entry.features.some((s) => inRange(s.firstMinute, s.lastMinute + WINDOW_MINUTES[entry.window] - 1));
   return inRange(entry.series.firstMinute, entry.series.lastMinute);
 }
 
@@ -134,8 +136,10 @@ function samplesOf(sql: SqlStorage, entries: readonly CatalogEntry[], request: S
   const out: StoreSeries[] = [];
   const buckets = new Map<number, { series: StoredSeries; entries: CatalogEntry[] }>();
   const targets = new Map<string, GaugeTarget>();
+  const qualityOf = new Map<GaugeTarget, StoredSeries>();
   const baselines: Extract<CatalogEntry, { type: "baseline" }>[] = [];
   const accuracy: AccuracyEntry[] = [];
+  const datasets: DatasetEntry[] = [];
   let stored: ReturnType<typeof readDriftSettings> | undefined;
   const settings = (): ReturnType<typeof readDriftSettings> => (stored === undefined ? (stored = readDriftSettings(sql)) : stored);
   for (const entry of entries) {
@@ -143,6 +147,8 @@ function samplesOf(sql: SqlStorage, entries: readonly CatalogEntry[], request: S
       baselines.push(entry);
     } else if (entry.type === "accuracy") {
       accuracy.push(entry);
+    } else if (entry.type === "dataset") {
+      datasets.push(entry);
     } else if (entry.type === "counter") {
       out.push({ labels: entry.labels, ...cumulativeCounter(sql, entry.ids, entry.total, entry.firstMinute, span, cuts) });
     } else if (entry.type === "bucket" || entry.type === "sum") {
@@ -155,6 +161,7 @@ function samplesOf(sql: SqlStorage, entries: readonly CatalogEntry[], request: S
       if (target === undefined) {
         target = { seriesId: entry.series.id, kind: entry.series.kind, window: entry.window, baseline: null, wants: [], settings: resolveFeatureSettings(settings(), entry.series.version, settingsKey(entry.series.kind, entry.series.name)) };
         targets.set(key, target);
+        qualityOf.set(target, entry.series);
       }
       target.wants.push({ labels: entry.labels, family: entry.family, ...(entry.method !== undefined ? { method: entry.method } : {}), ...(entry.quantile !== undefined ? { quantile: entry.quantile } : {}) });
     }
@@ -175,13 +182,28 @@ function samplesOf(sql: SqlStorage, entries: readonly CatalogEntry[], request: S
         )
         .toArray()[0];
       target.baseline = row === undefined ? null : new Uint8Array(row.sketch);
+      if (target.wants.some((w) => w.family === Family.missingRatio || w.family === Family.typeMismatchRatio)) target.counters = qualityCounters(sql, qualityOf.get(target)!);
       const gauges = cachedGauges(sql, target, times, { categoriesCap: context.categoriesCap, nowMs: context.nowMs, ...(context.gaugeCache !== undefined ? { cache: context.gaugeCache } : {}) }, budget);
       for (const s of gauges) out.push({ labels: s.labels, ...s.samples });
     }
   }
+  if (datasets.length > 0) {
+    const cacheContext = { categoriesCap: context.categoriesCap, nowMs: context.nowMs, ...(context.gaugeCache !== undefined ? { cache: context.gaugeCache } : {}) };
+    for (const s of datasetSamples(sql, datasets, gaugeTimes(request), cacheContext, newBudget())) out.push({ labels: s.labels, ...s.samples });
+  }
   if (baselines.length > 0) out.push(...baselineQuantiles(sql, baselines, gaugeTimes(request)));
   if (accuracy.length > 0) for (const s of accuracySamples(sql, accuracy, gaugeTimes(request), context.categoriesCap, newBudget())) out.push({ labels: s.labels, ...s.samples });
   return out;
+}
+
+/**
+ * The counter series a feature's quality ratios read: the predictions of its version and segment,
+ * and its refused values of the other type (docs/drift.md, "Data quality").
+ */
+function qualityCounters(sql: SqlStorage, s: StoredSeries): { predictionIds: number[]; mismatchIds: number[] } {
+  const ids = (kind: string, name: string): number[] =>
+    sql.exec<{ id: number }>("SELECT id FROM series WHERE kind = ? AND version = ? AND name = ? AND segment = ?", kind, s.version, name, s.segment).toArray().map((r) => r.id);
+  return { predictionIds: ids(SeriesKindValue.predictions, ""), mismatchIds: ids(SeriesKindValue.typeMismatches, s.name) };
 }
 
 /**
