@@ -1,15 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
-import { ModelAccumulator, Rejections, cumulativeDelta, decodeDelta, foldDelta } from "@driftline/collector";
-import type { CumulativePoint, DecodedDelta, Limits, ModelBatch, SeriesKind, SeriesRef, StreamState } from "@driftline/collector";
+import { Rejections } from "@driftline/collector";
+import type { Limits, ModelBatch, SeriesKind } from "@driftline/collector";
 import type { Env } from "../env.ts";
 import { OpenBuckets } from "./write/open-buckets.ts";
-import { SeriesTotals } from "./write/series-totals.ts";
-import { CEILING_REASON, CounterCeiling } from "./write/counter-ceiling.ts";
 import { hasData, markDirty, nextAlarmMs, rollUpAndExpire } from "./write/rollup.ts";
 import { migrate } from "./schema.ts";
-import { SeriesIndex, isRefusal } from "./write/series-index.ts";
-import { typeMismatchDelta } from "./write/type-mismatches.ts";
-import { parseStreamState, serializeStreamState } from "./write/stream-state.ts";
+import { SeriesIndex } from "./write/series-index.ts";
 import { summarize } from "./read/summary.ts";
 import { entriesFromWindow, readBaseline, replaceBaseline } from "./baselines.ts";
 import { addBaselinePart, discardBaselineParts, pendingEntries } from "./baseline-parts.ts";
@@ -28,9 +24,7 @@ import { refusingLimits } from "./read/read-limit.ts";
 import { GaugeCache } from "./read/gauge-cache.ts";
 import { JoinTable } from "./write/joins.ts";
 import type { JoinSettings, JoinSettingsRefusal } from "./write/joins.ts";
-import { eventDeltas, foldJoins } from "./write/join-deltas.ts";
-import { DirtyCache, mergeLate, writePathOf } from "./write/late-buckets.ts";
-import { mergeBatchDeltas } from "./write/batch-table.ts";
+import { eventDeltas } from "./write/join-deltas.ts";
 import { accuracyReport } from "./read/accuracy.ts";
 import { batchReport, listBatches, versionsOfBatch } from "./read/batches.ts";
 import type { BatchReport, BatchSummary } from "./read/batches.ts";
@@ -43,15 +37,14 @@ import { applyRules, deleteRule, getStoredRule, listStoredRules, putRule, viewOf
 import type { AppliedRule, RuleRefusal, RuleView } from "./alerts/rules-table.ts";
 import type { AlertRule } from "@driftline/collector/alerts";
 import { limitsFromEnv, minuteRetentionOf } from "../config.ts";
-import { BATCH_SEGMENT_PREFIX, RETENTION } from "@driftline/collector/series";
 import type { ReadRefusal } from "./read/read-limit.ts";
 import { MAX_INGEST_QUEUE_MS, overloadedAfterMs } from "./write/admission.ts";
+import { countRejections, seriesIdFor, writeBatch } from "./write/ingest-batch.ts";
+import type { WriteState } from "./write/ingest-batch.ts";
 
 /** A rule-file apply that the store refused, thrown to roll the transaction back. */
 class RefusedApply extends Error {}
 
-/** Cumulative streams idle this long are forgotten (their state row deleted by the alarm). */
-const STREAM_RETENTION_MS = 48 * 3600 * 1000;
 
 /** What an ingest RPC reports back: records that lost values to a cap, and why. */
 /**
@@ -121,73 +114,13 @@ export class ModelStore extends DurableObject<Env> {
     if (overloaded !== undefined) {
       return { rejected: 0, message: `model store queue held this request ${overloaded} ms (limit ${MAX_INGEST_QUEUE_MS} ms)`, overloadedAfterMs: overloaded };
     }
-    const rejections = new Rejections();
-    let lostRecords = 0;
-    const minutes = new Set<number>();
-    const minuteRetention = this.minuteRetention;
-    const written: { seriesId: number; minute: number }[] = [];
-    let wroteLate = false;
-    this.transaction(() => {
-      // The RPC's sketches are decoded once here; what the store folds itself stays decoded.
-      const deltas = batch.deltas.map(decodeDelta);
-      // One accumulator for both, so its per-request caps count them together, as the fold would.
-      const own = new ModelAccumulator(batch.modelId, limits, rejections);
-      if (batch.cumulative.length > 0) this.foldCumulative(own, batch.cumulative, rejections);
-      const nowMs = Date.now();
-      if (batch.joins !== undefined && batch.joins.length > 0) foldJoins(own, this.joins, batch.joins, limits, nowMs, rejections);
-      deltas.push(...own.finishDecoded());
-      const nowMinute = Math.floor(nowMs / 60_000);
-      const toMerge: { seriesId: number; delta: DecodedDelta }[] = [];
-      const late: { seriesId: number; delta: DecodedDelta; path: "hour" | "day" }[] = [];
-      const dirty = new DirtyCache();
-      const batchDeltas: DecodedDelta[] = [];
-      const totals = new SeriesTotals();
-      const ceiling = new CounterCeiling(this.sql);
-      for (const delta of deltas) {
-        // A batch's deltas go to the batch tables, not the time series (write/batch-table.ts).
-        if (delta.segment.startsWith(BATCH_SEGMENT_PREFIX)) {
-          batchDeltas.push(delta);
-          continue;
-        }
-        const id = this.seriesIdFor(delta, limits, rejections);
-        const refused = id === undefined || (typeof delta.sketch === "number" && !ceiling.admit(id, delta.value));
-        if (refused) {
-          if (id !== undefined) rejections.add(CEILING_REASON, delta.records);
-          lostRecords = Math.max(lostRecords, delta.records);
-          // A feature's values of the other type are refused, and counted as a data-quality series.
-          const mismatch = id === undefined && this.index.typeConflict(delta) !== undefined ? typeMismatchDelta(delta) : undefined;
-          if (mismatch !== undefined) deltas.push(mismatch);
-          continue;
-        }
-        // Backfilled records and accuracy pairs of old predictions go to their hour or day (late-buckets.ts).
-        const path = writePathOf(this.sql, delta.minute, nowMinute, minuteRetention, dirty);
-        if (path === "expired") {
-          // Only the store's own folds (a pair whose prediction has aged past every retention) get here: the Worker's fold refuses older records.
-          rejections.add(`timestamp older than the day retention (${RETENTION.days} days): nothing older is kept`, delta.records);
-          lostRecords = Math.max(lostRecords, delta.records);
-          continue;
-        }
-        if (path === "minute") {
-          toMerge.push({ seriesId: id, delta });
-          minutes.add(delta.minute);
-        } else late.push({ seriesId: id, delta, path });
-        totals.add(id, delta.value, delta.minute);
-        written.push({ seriesId: id, minute: delta.minute });
-      }
-      this.buckets.mergeAll(toMerge, limits.maxCategoriesPerSeries);
-      if (late.length > 0) mergeLate(this.sql, late, limits.maxCategoriesPerSeries, dirty);
-      wroteLate = late.length > 0;
-      if (batchDeltas.length > 0) lostRecords = Math.max(lostRecords, mergeBatchDeltas(this.sql, batchDeltas, limits.maxBatchesPerVersion, limits.maxCategoriesPerSeries, rejections, nowMs));
-      totals.write(this.sql);
-      this.countRejections(rejections);
-      // What the Worker's fold refused for this model's caps, counted with the store's own.
-      for (const [reason, count] of batch.refused ?? []) this.countRejection(reason, count);
-      markDirty(this.sql, [...minutes].sort((a, b) => a - b));
-    });
+    const written = this.transaction(() => writeBatch(this.writeState(), batch, limits, this.minuteRetention, Date.now()));
+    const { rejections, minutes, wroteLate } = written;
+    let lostRecords = written.lostRecords;
     // Points and join records that lost a value to a cap were counted one each as they were folded.
     lostRecords += rejections.records;
     // Late data changes the windows that hold its minute; data for the open minute costs nothing here.
-    for (const { seriesId, minute } of written) this.gaugeCache.invalidate(seriesId, minute);
+    for (const { seriesId, minute } of written.series) this.gaugeCache.invalidate(seriesId, minute);
     // Late data for an hour that has ended makes that hour's rollup due at the next alarm.
     const currentHour = Math.floor(Date.now() / 3_600_000);
     for (const minute of minutes) if (Math.floor(minute / 60) < currentHour) this.rollupDueMs = null;
@@ -455,7 +388,7 @@ export class ModelStore extends DurableObject<Env> {
         const minutes: number[] = [];
         const rejections = new Rejections();
         for (const delta of eventDeltas(events, limits, nowMs, rejections)) {
-          const id = this.seriesIdFor(delta, limits, rejections);
+          const id = seriesIdFor(this.writeState(), delta, limits, rejections);
           if (id === undefined) continue;
           this.buckets.merge(id, delta, limits.maxCategoriesPerSeries);
           this.gaugeCache.invalidate(id, delta.minute);
@@ -463,7 +396,7 @@ export class ModelStore extends DurableObject<Env> {
           minutes.push(delta.minute);
         }
         markDirty(this.sql, minutes);
-        this.countRejections(rejections);
+        countRejections(this.sql, rejections);
         return more;
       });
       if (more) return nowMs + 60_000;
@@ -522,74 +455,8 @@ export class ModelStore extends DurableObject<Env> {
     return { nowMs: Date.now(), minuteRetention: this.minuteRetention, categoriesCap: limits.maxCategoriesPerSeries, gaugeCache: this.gaugeCache };
   }
 
-  private seriesIdFor(delta: DecodedDelta, limits: Limits, rejections: Rejections): number | undefined {
-    const known = this.index.idOf(delta);
-    const conflict = this.index.typeConflict(delta);
-    if (known !== undefined && conflict === undefined) return known;
-    if (conflict !== undefined) {
-      rejections.add(conflict.reason, delta.records);
-      return undefined;
-    }
-    const admitted = this.index.admit(delta, limits);
-    if (isRefusal(admitted)) {
-      rejections.add(admitted.reason, delta.records);
-      return undefined;
-    }
-    const ref: SeriesRef = { kind: admitted.kind, version: admitted.version, name: admitted.name, segment: admitted.segment };
-    const existing = this.index.idOf(ref);
-    if (existing !== undefined) return existing;
-    const row = this.sql
-      .exec<{ id: number }>(
-        "INSERT INTO series (kind, version, name, segment, first_minute, last_minute) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-        ref.kind,
-        ref.version,
-        ref.name,
-        ref.segment,
-        delta.minute,
-        delta.minute,
-      )
-      .one();
-    this.index.add(ref, row.id);
-    return row.id;
-  }
-
-  /**
-   * Turns cumulative points into deltas against each stream's previous point (kept in `streams`)
-   * and folds them into `acc` like any delta; a point that loses a value to a cap counts as one
-   * rejected record. A stream unseen since before the streams' retention counts from its next
-   * point only, so a forgotten stream is never counted twice.
-   */
-  private foldCumulative(acc: ModelAccumulator, points: CumulativePoint[], rejections: Rejections): void {
-    const trustStartAfterNano = this.trackingSinceNano();
-    for (const point of points) {
-      const row = this.sql.exec<{ state: string }>("SELECT state FROM streams WHERE id = ?", point.stream).toArray()[0];
-      const previous: StreamState | undefined = row === undefined ? undefined : parseStreamState(row.state);
-      const { delta, state } = cumulativeDelta(previous, { startTimeUnixNano: point.startTimeUnixNano, timeUnixNano: point.timeUnixNano, value: point.value }, trustStartAfterNano);
-      if (state !== previous) {
-        this.sql.exec("INSERT OR REPLACE INTO streams (id, state, updated_minute) VALUES (?, ?, ?)", point.stream, serializeStreamState(state), point.minute);
-      }
-      if (delta === null) continue;
-      rejections.beginRecord();
-      foldDelta(acc, point.minute, delta, { digest: point.digest, counters: point.counters, valueScale: point.valueScale }, { rejections });
-      rejections.endRecord();
-    }
-  }
-
-  /**
-   * An unknown stream that started after this instant has never been counted: a stream is
-   * forgotten only after STREAM_RETENTION_MS without a point, so one that started more recently
-   * cannot have been seen and then forgotten.
-   */
-  private trackingSinceNano(): bigint {
-    return BigInt(Date.now() - STREAM_RETENTION_MS) * 1_000_000n;
-  }
-
-  /** Adds to the lifetime count of values refused per reason (the reasons name caps: bounded). */
-  private countRejections(rejections: Rejections): void {
-    for (const [reason, count] of rejections.entries()) this.countRejection(reason, count);
-  }
-
-  private countRejection(reason: string, count: number): void {
-    this.sql.exec("INSERT INTO rejections (reason, count) VALUES (?, ?) ON CONFLICT (reason) DO UPDATE SET count = count + excluded.count", reason, count);
+  /** Storage and the mirrors the write path updates (the index is replaced when reloaded). */
+  private writeState(): WriteState {
+    return { sql: this.sql, index: this.index, buckets: this.buckets, joins: this.joins };
   }
 }
