@@ -95,11 +95,18 @@ let accuracyServed = false;
 async function readApi(path: string, params: Record<string, string>, panel?: { uid: string; id: number }): Promise<{ status: number; body: { status: string; data: { resultType: string; result: unknown[] }; error?: string } }> {
   // Grafana's Prometheus data source: POST, a form body, its own headers beside the token.
   for (let attempt = 0; ; attempt++) {
-    const answer = await postApi(path, params, panel);
-    // `wrangler dev` restarts its runtime now and then on a shared machine (no source change):
-    // that attempt says so and is sent again, as Grafana's user would refresh the panel.
-    if (answer.status !== 503 || attempt >= 2) return answer;
-    console.log(`the Worker restarted during ${path} ${params.query ?? ""}; sent again`);
+    // wrangler dev's proxy fails the POST that follows a request of more than about 15 s (a slow
+    // panel, issue 14): with its 503 "Your worker restarted mid-request" (it retries only GET
+    // and HEAD itself), or by closing the connection. Reproduced with two plain requests in
+    // session 4; the Worker itself answered both. That attempt is sent again, as Grafana's user
+    // would refresh the panel.
+    const answer = await postApi(path, params, panel).catch((error: unknown) => {
+      if (attempt >= 2) throw error;
+      return undefined;
+    });
+    if (answer !== undefined && (answer.status !== 503 || attempt >= 2)) return answer;
+    console.log(`the request failed (${answer === undefined ? "connection closed" : "wrangler's 503"}) after a slow one: ${path} ${params.query ?? ""}; sent again`);
+    await new Promise((r) => setTimeout(r, 1_000));
   }
 }
 
