@@ -114,7 +114,15 @@ function sameAnswer(a: ApiMatrix, b: ApiMatrix): string | null {
   const x = index(a);
   const y = index(b);
   if (x.size !== y.size) return `${x.size} series against ${y.size}`;
-  for (const [key, values] of x) if (y.get(key) !== values) return `series ${key} differs`;
+  for (const [key, values] of x) {
+    const other = y.get(key);
+    if (other === values) continue;
+    // The first sample that differs, to tell a gap (Prometheus' lookback fills it) from a value.
+    const ours = JSON.parse(values) as [number, string][];
+    const theirs = other === undefined ? [] : (JSON.parse(other) as [number, string][]);
+    const at = ours.findIndex((v, i) => theirs[i]?.[0] !== v[0] || theirs[i]?.[1] !== v[1]);
+    return `series ${key} differs: ${ours.length} samples against ${theirs.length}; first difference at #${at}: ${JSON.stringify(ours[at])} against ${JSON.stringify(theirs[at])}`;
+  }
   return null;
 }
 

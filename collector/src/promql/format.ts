@@ -1,7 +1,10 @@
 /**
  * Query results in the shapes of Prometheus' HTTP API (`data` of /api/v1/query and
- * /api/v1/query_range). Values are strings formatted as Go's `strconv.FormatFloat(f, 'f', -1, 64)`
- * (shortest exact digits, never an exponent; "NaN", "+Inf", "-Inf"); times are float seconds.
+ * /api/v1/query_range). Values are strings formatted as Prometheus' `jsonutil.MarshalFloat`: Go's
+ * `strconv.AppendFloat(f, 'f', -1, 64)` (shortest exact digits), but 'e' below 1e-6 and from 1e21
+ * on ("NaN", "+Inf", "-Inf"); times are float seconds. JavaScript's shortest form switches to an
+ * exponent at the same two bounds, so only the exponent's spelling differs (Go writes at least two
+ * digits: 1.5e-07).
  */
 import type { Labels } from "./source.ts";
 
@@ -29,19 +32,11 @@ export function formatValue(value: number): string {
   const shortest = String(value);
   const e = shortest.indexOf("e");
   if (e < 0) return shortest;
-  // Expand JavaScript's exponent form (1e+21, 1.5e-7) into plain digits, as Go's 'f' format.
-  const mantissa = shortest.slice(0, e);
-  const exponent = Number(shortest.slice(e + 1));
-  const negative = mantissa.startsWith("-");
-  const unsigned = negative ? mantissa.slice(1) : mantissa;
-  const dot = unsigned.indexOf(".");
-  const digits = unsigned.replace(".", "");
-  const pointAt = (dot < 0 ? unsigned.length : dot) + exponent;
-  let out: string;
-  if (pointAt <= 0) out = "0." + "0".repeat(-pointAt) + digits;
-  else if (pointAt >= digits.length) out = digits + "0".repeat(pointAt - digits.length);
-  else out = digits.slice(0, pointAt) + "." + digits.slice(pointAt);
-  return negative ? "-" + out : out;
+  // 1.5e-7 → 1.5e-07, 1e+21 stays: Go's exponent has a sign and at least two digits.
+  const exponent = shortest.slice(e + 1);
+  const sign = exponent.startsWith("-") ? "-" : "+";
+  const digits = exponent.replace(/^[-+]/, "");
+  return `${shortest.slice(0, e)}e${sign}${digits.padStart(2, "0")}`;
 }
 
 /** Milliseconds → the float seconds Prometheus writes as a result timestamp. */

@@ -10,11 +10,15 @@ describe("formatValue", () => {
     expect([NaN, Infinity, -Infinity].map(formatValue)).toEqual(["NaN", "+Inf", "-Inf"]);
   });
 
-  it("writes plain decimal digits, never an exponent (Go's 'f', -1)", () => {
-    expect(formatValue(1e21)).toBe("1000000000000000000000");
-    expect(formatValue(1.5e-7)).toBe("0.00000015");
-    expect(formatValue(-2.5e-10)).toBe("-0.00000000025");
-    expect(formatValue(1.2345e22)).toBe("12345000000000000000000");
+  it("writes decimal digits between 1e-6 and 1e21 and an exponent outside, as Prometheus 2.42 answers (bench:query compares)", () => {
+    expect(formatValue(1e21)).toBe("1e+21");
+    expect(formatValue(1.5e-7)).toBe("1.5e-07");
+    expect(formatValue(-8.669964688600915e-7)).toBe("-8.669964688600915e-07");
+    expect(formatValue(-2.5e-10)).toBe("-2.5e-10");
+    expect(formatValue(1.2345e22)).toBe("1.2345e+22");
+    expect(formatValue(5e-324)).toBe("5e-324");
+    expect(formatValue(0.000001)).toBe("0.000001");
+    expect(formatValue(999999999999999900000)).toBe("999999999999999900000");
     expect(formatValue(0.1 + 0.2)).toBe("0.30000000000000004");
     expect(formatValue(42)).toBe("42");
   });
