@@ -185,12 +185,15 @@ beforeAll(async () => {
   }, LIVE_TRAFFIC_EVERY_MS);
   // Joins are counted in the minute they happen, and a counter's increase shows from the next
   // minute's sample on: wait for it, as a Grafana user's next refresh would.
-  const nextMinuteMs = (Math.floor(Date.now() / 60_000) + 1) * 60_000;
-  await new Promise((r) => setTimeout(r, nextMinuteMs - Date.now() + 1_000));
+  // The 24-hour cases' end is aligned to 2-minute steps: wait for the first such boundary after
+  // the minute that follows the joins.
+  const joinsMinute = Math.floor(Date.now() / 60_000);
+  const readyMs = (joinsMinute % 2 === 0 ? joinsMinute + 2 : joinsMinute + 1) * 60_000;
+  await new Promise((r) => setTimeout(r, readyMs - Date.now() + 1_000));
   const accuracy = await readApi("/api/v1/series", { "match[]": "driftline_accuracy" });
   const served: unknown = accuracy.body.data;
   accuracyServed = accuracy.status === 200 && Array.isArray(served) && served.length > 0;
-}, 600_000);
+}, 720_000);
 afterAll(async () => {
   clearInterval(trickle);
   await worker?.stop();
