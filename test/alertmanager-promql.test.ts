@@ -13,6 +13,10 @@ import type { RunningAlertmanager } from "./support/alertmanager.ts";
 import { postLogs, predictionsRequest } from "./support/otlp-json.ts";
 import { startWorker } from "./support/worker.ts";
 import type { RunningWorker } from "./support/worker.ts";
+import { until as untilEvery } from "./support/until.ts";
+
+/** Polls as often as this file always has. */
+const until = <T>(what: string, timeoutMs: number, probe: () => T | undefined | Promise<T | undefined>): Promise<T> => untilEvery(what, timeoutMs, probe, 1_000);
 
 const missing = alertmanagerMissing();
 if (missing !== null) console.log(`skipping the Alertmanager PromQL-rule test: ${missing}`);
@@ -35,15 +39,6 @@ async function send(failed: number): Promise<void> {
   expect((await postLogs(worker, predictionsRequest(records))).status).toBe(200);
 }
 
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 1_000));
-  }
-}
 
 describe.skipIf(missing !== null)("a PromQL rule through a real Alertmanager", () => {
   it("fires one alert per output series, grouped by model, and resolves them", async () => {

@@ -14,6 +14,7 @@ import type { RunningAlertmanager } from "./support/alertmanager.ts";
 import { postLogs, predictionsRequest } from "./support/otlp-json.ts";
 import { startWorker } from "./support/worker.ts";
 import type { RunningWorker } from "./support/worker.ts";
+import { until } from "./support/until.ts";
 
 const missing = alertmanagerMissing();
 if (missing !== null) console.log(`skipping the Alertmanager tests: ${missing}`);
@@ -46,15 +47,6 @@ async function send(seed: number, mean: number): Promise<void> {
   expect((await postLogs(worker, predictionsRequest(records))).status).toBe(200);
 }
 
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
 
 describe.skipIf(missing !== null)("alerts through a real Alertmanager", () => {
   it("fires two drift rules grouped by model, keeps them firing, and resolves them", async () => {

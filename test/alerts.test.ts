@@ -16,6 +16,10 @@ import { postLogs, predictionsRequest } from "./support/otlp-json.ts";
 import { startWorker } from "./support/worker.ts";
 import type { RunningWorker } from "./support/worker.ts";
 import { seededRandom } from "@driftline/collector/testing";
+import { until as untilEvery } from "./support/until.ts";
+
+/** Polls as often as this file always has. */
+const until = <T>(what: string, timeoutMs: number, probe: () => T | undefined | Promise<T | undefined>): Promise<T> => untilEvery(what, timeoutMs, probe, 250);
 
 const SECRET = "whsec-e2e-0123456789abcdef";
 
@@ -82,15 +86,6 @@ async function sendIncomes(model: string, incomes: number[], extra: Record<strin
   return postLogs(worker, predictionsRequest(records));
 }
 
-async function until<T>(what: string, timeoutMs: number, probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
