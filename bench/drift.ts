@@ -125,3 +125,33 @@ const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widt
 console.log(`\n${line(header)}\n|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
 for (const row of rows) console.log(line(row));
 process.exitCode = failed ? 1 : 0;
+
+// Cost of KS and Wasserstein on one baseline and one window (2 048 grid levels per side): the
+// digests' one-pass readers (TDigest.quantiles / cdfs) against the same digests read one point at
+// a time (the NumericDistribution interface without them), interleaved, medians of 15 rounds.
+{
+  const random = mulberry32(7);
+  const baseline = new TDigest();
+  for (const v of normalSample(random, BASELINE_VALUES, 0, 1)) baseline.add(v);
+  const window = new TDigest(MINUTE_COMPRESSION);
+  for (const v of normalSample(random, 6_000, 0.1, 1)) window.add(v);
+  const pointwise = (d: TDigest) => ({ count: d.count, min: d.min, max: d.max, mean: d.mean, variance: d.variance, integers: d.integers, quantile: (q: number) => d.quantile(q), cdf: (x: number) => d.cdf(x) });
+  const timeOf = (work: () => void): number => {
+    const start = performance.now();
+    for (let i = 0; i < 50; i++) work();
+    return ((performance.now() - start) / 50) * 1000;
+  };
+  const mid = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  console.log("\n| method | one pass (µs) | one point at a time (µs) | ratio | same value |\n|---|---|---|---|---|");
+  for (const method of ["ks", "wasserstein"] as const) {
+    const fast: number[] = [];
+    const slow: number[] = [];
+    for (let round = 0; round < 15; round++) {
+      fast.push(timeOf(() => numericDrift(baseline, window, { methods: [method] })));
+      slow.push(timeOf(() => numericDrift(pointwise(baseline), pointwise(window), { methods: [method] })));
+    }
+    const same = numericDrift(baseline, window, { methods: [method] })[0].value === numericDrift(pointwise(baseline), pointwise(window), { methods: [method] })[0].value;
+    console.log(`| ${method} | ${mid(fast).toFixed(0)} | ${mid(slow).toFixed(0)} | ${(mid(slow) / mid(fast)).toFixed(1)}× | ${same ? "yes" : "NO"} |`);
+    if (!same) process.exitCode = 1;
+  }
+}

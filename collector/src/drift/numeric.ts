@@ -77,15 +77,17 @@ export function numericKs(baseline: NumericDistribution, current: NumericDistrib
   // Whole-number data is read at half-integers: the ECDF is flat between whole numbers, so
   // F(k + ½) = F(k) exactly, and there a sketch's CDF is accurate, unlike at the ties themselves.
   const wholeNumbers = isWholeNumbered(baseline, current);
+  const scratch = gridScratch();
   let d = 0;
   for (const distribution of [baseline, current]) {
-    let previous = NaN;
-    for (const level of levels) {
-      const q = distribution.quantile(level);
-      const x = wholeNumbers ? Math.floor(q) + 0.5 : q;
-      if (x === previous) continue;
-      previous = x;
-      const gap = Math.abs(baseline.cdf(x) - current.cdf(x));
+    // Both CDFs are read at the distribution's grid quantiles, which are non-decreasing in the
+    // level, so each side is one sweep (quantilesOf, cdfsOf).
+    const xs = quantilesOf(distribution, levels, scratch.quantiles);
+    if (wholeNumbers) for (let i = 0; i < xs.length; i++) xs[i] = Math.floor(xs[i]) + 0.5;
+    const fb = cdfsOf(baseline, xs, scratch.baseline);
+    const fc = cdfsOf(current, xs, scratch.current);
+    for (let i = 0; i < xs.length; i++) {
+      const gap = Math.abs(fb[i] - fc[i]);
       if (gap > d) d = gap;
     }
   }
@@ -104,12 +106,36 @@ export function numericWasserstein(
 ): DriftResult {
   if (isEmpty(baseline) || isEmpty(current)) return noDataResult("wasserstein", options);
   const { levels, weights } = quantileGrid();
+  const scratch = gridScratch();
+  const b = quantilesOf(baseline, levels, scratch.baseline);
+  const c = quantilesOf(current, levels, scratch.current);
   let distance = 0;
-  for (let i = 0; i < levels.length; i++) {
-    distance += weights[i] * Math.abs(baseline.quantile(levels[i]) - current.quantile(levels[i]));
-  }
+  for (let i = 0; i < levels.length; i++) distance += weights[i] * Math.abs(b[i] - c[i]);
   const norm = Math.max(Math.sqrt(Math.max(0, baseline.variance)), MIN_WASSERSTEIN_NORM);
   return driftResult("wasserstein", distance / norm, undefined, options);
+}
+
+/** Scratch arrays for one grid's worth of values, reused by every call (nothing here is re-entrant). */
+let scratchArrays: { quantiles: Float64Array; baseline: Float64Array; current: Float64Array } | undefined;
+
+function gridScratch(): { quantiles: Float64Array; baseline: Float64Array; current: Float64Array } {
+  const n = quantileGrid().levels.length;
+  if (scratchArrays === undefined) scratchArrays = { quantiles: new Float64Array(n), baseline: new Float64Array(n), current: new Float64Array(n) };
+  return scratchArrays;
+}
+
+/** `distribution.quantile` at each of `levels` (ascending): one sweep when the distribution has one. */
+function quantilesOf(distribution: NumericDistribution, levels: Float64Array, out: Float64Array): Float64Array {
+  if (distribution.quantiles !== undefined) return distribution.quantiles(levels, out);
+  for (let i = 0; i < levels.length; i++) out[i] = distribution.quantile(levels[i]);
+  return out;
+}
+
+/** `distribution.cdf` at each of `xs` (non-decreasing): one sweep when the distribution has one. */
+function cdfsOf(distribution: NumericDistribution, xs: Float64Array, out: Float64Array): Float64Array {
+  if (distribution.cdfs !== undefined) return distribution.cdfs(xs, out);
+  for (let i = 0; i < xs.length; i++) out[i] = distribution.cdf(xs[i]);
+  return out;
 }
 
 /** Per-method options for {@link numericDrift}. */

@@ -28,6 +28,10 @@ export interface NumericDistribution {
   quantile(q: number): number;
   /** Fraction of the weight at or below `x`, in [0, 1]. Non-decreasing in `x`. */
   cdf(x: number): number;
+  /** `quantile` at each of `levels` (non-decreasing) into `out`, when the distribution has a faster way than one call per level. */
+  quantiles?(levels: ArrayLike<number>, out: Float64Array): Float64Array;
+  /** `cdf` at each of `xs` (non-decreasing) into `out`, when the distribution has a faster way than one call per point. */
+  cdfs?(xs: ArrayLike<number>, out: Float64Array): Float64Array;
   /**
    * True when every value is a whole number (a `TDigest` tracks it). When both sides say so, the
    * distribution is read only between whole numbers (docs/drift.md, "Whole-number features").

@@ -20,7 +20,7 @@
  */
 import { compressSorted } from "./tdigest-compress.ts";
 import { MAX_COMPRESSION, MIN_COMPRESSION, decodeTDigest, encodeTDigest } from "./tdigest-codec.ts";
-import { cdfAt, quantileAt } from "./tdigest-estimate.ts";
+import { cdfAt, cdfsAt, quantileAt, quantilesAt } from "./tdigest-estimate.ts";
 import { NumericSummary, checkWeight } from "./numeric-summary.ts";
 import { tailScale } from "./scale-function.ts";
 import { mergeRuns, mergeScratch, mergeThree } from "./merge-runs.ts";
@@ -267,6 +267,24 @@ export class TDigest {
     this.flush();
     if (this.centroidTotal === 0 || Number.isNaN(x)) return NaN;
     return cdfAt(this.view(), x);
+  }
+
+  /**
+   * {@link quantile} at each of `levels` (non-decreasing, in [0, 1]) into `out` (NaN when empty), in
+   * one pass over the centroids; each value equals `quantile(level)` exactly.
+   */
+  quantiles(levels: ArrayLike<number>, out: Float64Array = new Float64Array(levels.length)): Float64Array {
+    this.flush();
+    if (this.centroidTotal === 0) return out.fill(NaN);
+    if (levels.length > 0 && !(levels[0] >= 0 && levels[levels.length - 1] <= 1)) throw new RangeError(`quantile levels must be in [0, 1], got ${levels[0]} … ${levels[levels.length - 1]}`);
+    return quantilesAt(this.view(), levels, out);
+  }
+
+  /** {@link cdf} at each of `xs` (non-decreasing, none NaN) into `out`, in one pass; each value equals `cdf(x)` exactly. */
+  cdfs(xs: ArrayLike<number>, out: Float64Array = new Float64Array(xs.length)): Float64Array {
+    this.flush();
+    if (this.centroidTotal === 0) return out.fill(NaN);
+    return cdfsAt(this.view(), xs, out);
   }
 
   private view() {

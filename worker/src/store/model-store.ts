@@ -218,6 +218,7 @@ export class ModelStore extends DurableObject<Env> {
     if ("refused" in pending) return pending;
     const refusal = replaceBaseline(this.ctx.storage, version, pending.entries, { rows: pending.rows, source: "upload", uploadedMs: Date.now(), maxVersions: limits.maxVersionsPerModel });
     if (refusal !== null) return refusal;
+    this.gaugeCache.clear();
     await discardBaselineParts(this.ctx.storage, version);
     return { ...readBaseline(this.sql, version)!, parts: pending.parts };
   }

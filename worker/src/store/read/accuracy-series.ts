@@ -2,7 +2,9 @@
 // minute and hour buckets, drift, accuracy, the series catalog) behind its query RPCs.
 import { JoinEvent, SeriesKind } from "@driftline/collector";
 import type { Labels } from "@driftline/collector/promql";
-import { AccuracyReader, DELAY_QUANTILES, ERROR_QUANTILES } from "./accuracy.ts";
+import { AccuracyReader, DELAY_QUANTILES, ERROR_QUANTILES, accuracySeriesRows } from "./accuracy.ts";
+import { gaugeKey } from "./gauge-cache.ts";
+import type { GaugeCache } from "./gauge-cache.ts";
 import type { AccuracyFigures } from "./accuracy.ts";
 import type { AccuracyMetric, WindowName } from "@driftline/collector/series";
 import type { StoredSeries } from "./catalog.ts";
@@ -93,30 +95,74 @@ export function accuracyCatalog(rows: readonly StoredSeries[], names: ReadonlySe
 /**
  * Samples of accuracy entries at `timesMs`: one AccuracyReader per (version, segment, window),
  * one computation of the figures per time, AUC only when asked for.
+ *
+ * With a cache, the figures of closed minutes come from it (as the drift gauges', cached-gauges.ts):
+ * each group's values are kept under its lowest series id, every other series of the group is an
+ * alias (a late pair, actual or expiry written to any of them forgets the values from its minute
+ * on), and the key names every series id, so a series that appears later (a new class) starts
+ * fresh values instead of reusing ones computed without it.
  */
-export function accuracySamples(sql: SqlStorage, entries: readonly AccuracyEntry[], timesMs: readonly number[], categoriesCap: number, budget: MergeBudget): { labels: Labels; samples: Samples }[] {
+export function accuracySamples(
+  sql: SqlStorage,
+  entries: readonly AccuracyEntry[],
+  timesMs: readonly number[],
+  context: { categoriesCap: number; nowMs: number; cache?: GaugeCache },
+  budget: MergeBudget,
+): { labels: Labels; samples: Samples }[] {
   const groups = new Map<string, AccuracyEntry[]>();
   for (const e of entries) {
     const key = `${e.series.version}\u0000${e.segment}\u0000${e.window}`;
     groups.set(key, [...(groups.get(key) ?? []), e]);
   }
+  const { cache } = context;
+  const openMinute = Math.floor(context.nowMs / 60_000);
   const out: { labels: Labels; samples: Samples }[] = [];
   for (const group of groups.values()) {
     const { series, segment, window } = group[0];
-    const reader = new AccuracyReader(sql, { version: series.version, segment, window, timesMs, categoriesCap, budget });
-    const wantAuc = group.some((e) => e.metric === "auc");
-    const columns = group.map(() => ({ timestamps: [] as number[], values: [] as number[] }));
-    for (const t of timesMs) {
-      const figures = reader.at(t, wantAuc);
-      group.forEach((e, k) => {
-        const value = valueOf(e, figures);
-        if (value === null || !Number.isFinite(value)) return;
-        columns[k].timestamps.push(t);
-        columns[k].values.push(value);
-      });
+    const rows = accuracySeriesRows(sql, series.version, segment);
+    const ids = rows.map((r) => r.id);
+    const owner = Math.min(...ids);
+    const idList = ids.join(",");
+    const keys = group.map((e) => gaugeKey(window, `${e.family}\u0000${idList}`, `${e.metric ?? ""}\u0000${e.className ?? ""}`, e.quantile));
+    if (cache !== undefined) for (const id of ids) cache.alias(id, owner);
+    // values[k][i]: the k-th entry at the i-th time (null: no value); undefined until known.
+    const values: (number | null | undefined)[][] = group.map(() => new Array<number | null | undefined>(timesMs.length));
+    const missing: number[] = [];
+    timesMs.forEach((t, i) => {
+      const minute = Math.floor(t / 60_000);
+      let known = cache !== undefined && ids.length > 0 && minute < openMinute;
+      if (known) {
+        keys.forEach((key, k) => {
+          const value = cache!.lookup(owner, key, minute);
+          values[k][i] = value;
+          if (value === undefined) known = false;
+        });
+      }
+      if (!known) missing.push(i);
+    });
+    if (missing.length > 0) {
+      const missingTimes = missing.map((i) => timesMs[i]);
+      const reader = new AccuracyReader(sql, { version: series.version, segment, window, timesMs: missingTimes, categoriesCap: context.categoriesCap, budget, rows });
+      const wantAuc = group.some((e) => e.metric === "auc");
+      for (const i of missing) {
+        const figures = reader.at(timesMs[i], wantAuc);
+        const minute = Math.floor(timesMs[i] / 60_000);
+        group.forEach((e, k) => {
+          const value = valueOf(e, figures);
+          values[k][i] = value !== null && Number.isFinite(value) ? value : null;
+          if (cache !== undefined && ids.length > 0 && minute < openMinute) cache.store(owner, keys[k], minute, values[k][i] ?? null);
+        });
+      }
     }
     group.forEach((e, k) => {
-      if (columns[k].timestamps.length > 0) out.push({ labels: e.labels, samples: { timestamps: Float64Array.from(columns[k].timestamps), values: Float64Array.from(columns[k].values) } });
+      const timestamps: number[] = [];
+      const vs: number[] = [];
+      values[k].forEach((value, i) => {
+        if (value === null || value === undefined) return;
+        timestamps.push(timesMs[i]);
+        vs.push(value);
+      });
+      if (timestamps.length > 0) out.push({ labels: e.labels, samples: { timestamps: Float64Array.from(timestamps), values: Float64Array.from(vs) } });
     });
   }
   return out;

@@ -41,6 +41,20 @@ const REGRESSION_KINDS = [SeriesKind.predictionError, SeriesKind.absoluteError, 
 
 type Readers = Map<string, WindowReader>;
 
+/** One stored series an accuracy figure is computed from. */
+export type AccuracySeriesRow = { id: number; kind: string; name: string };
+
+/** The series a version's (and segment's) accuracy figures read: pairs, errors, delays, identified predictions. */
+export function accuracySeriesRows(sql: SqlStorage, version: string, segment: string): AccuracySeriesRow[] {
+  return sql
+    .exec<AccuracySeriesRow>(
+      `SELECT id, kind, name FROM series WHERE version = ? AND segment = ? AND kind IN (${[...CLASSIFICATION_KINDS, ...REGRESSION_KINDS, SeriesKind.actualDelay, SeriesKind.identifiedPredictions].map((k) => `'${k}'`).join(",")}) ORDER BY id`,
+      version,
+      segment,
+    )
+    .toArray();
+}
+
 /**
  * The accuracy figures of one version (and segment) over sliding windows: one WindowReader per
  * accuracy series, so each bucket is read and decoded once however many times are asked.
@@ -51,17 +65,10 @@ export class AccuracyReader {
   private readonly windowMinutes: number;
   private readonly sql: SqlStorage;
 
-  constructor(sql: SqlStorage, options: { version: string; segment: string; window: WindowName; timesMs: readonly number[]; categoriesCap: number; budget: MergeBudget }) {
+  constructor(sql: SqlStorage, options: { version: string; segment: string; window: WindowName; timesMs: readonly number[]; categoriesCap: number; budget: MergeBudget; rows?: readonly AccuracySeriesRow[] }) {
     this.sql = sql;
     this.windowMinutes = WINDOW_MINUTES[options.window];
-    const rows = sql
-      .exec<{ id: number; kind: string; name: string }>(
-        `SELECT id, kind, name FROM series WHERE version = ? AND segment = ? AND kind IN (${[...CLASSIFICATION_KINDS, ...REGRESSION_KINDS, SeriesKind.actualDelay, SeriesKind.identifiedPredictions].map((k) => `'${k}'`).join(",")})`,
-        options.version,
-        options.segment,
-      )
-      .toArray();
-    for (const row of rows) {
+    for (const row of options.rows ?? accuracySeriesRows(sql, options.version, options.segment)) {
       if (row.kind === SeriesKind.identifiedPredictions) {
         this.identifiedIds.push(row.id);
         continue;

@@ -171,6 +171,7 @@ function samplesOf(sql: SqlStorage, entries: readonly CatalogEntry[], request: S
     const computed = histogramParts(sql, series.id, series.firstMinute, span, cuts, { bounds, sum: parts.some((e) => e.type === "sum") });
     for (const e of parts) out.push({ labels: e.labels, ...(computed.get(e.type === "bucket" ? e.boundSeconds : "sum") as Samples) });
   }
+  const cacheContext = { categoriesCap: context.categoriesCap, nowMs: context.nowMs, ...(context.gaugeCache !== undefined ? { cache: context.gaugeCache } : {}) };
   if (targets.size > 0) {
     const times = gaugeTimes(request);
     const budget = newBudget();
@@ -183,16 +184,15 @@ function samplesOf(sql: SqlStorage, entries: readonly CatalogEntry[], request: S
         .toArray()[0];
       target.baseline = row === undefined ? null : new Uint8Array(row.sketch);
       if (target.wants.some((w) => w.family === Family.missingRatio || w.family === Family.typeMismatchRatio)) target.counters = qualityCounters(sql, qualityOf.get(target)!);
-      const gauges = cachedGauges(sql, target, times, { categoriesCap: context.categoriesCap, nowMs: context.nowMs, ...(context.gaugeCache !== undefined ? { cache: context.gaugeCache } : {}) }, budget);
+      const gauges = cachedGauges(sql, target, times, cacheContext, budget);
       for (const s of gauges) out.push({ labels: s.labels, ...s.samples });
     }
   }
   if (datasets.length > 0) {
-    const cacheContext = { categoriesCap: context.categoriesCap, nowMs: context.nowMs, ...(context.gaugeCache !== undefined ? { cache: context.gaugeCache } : {}) };
     for (const s of datasetSamples(sql, datasets, gaugeTimes(request), cacheContext, newBudget())) out.push({ labels: s.labels, ...s.samples });
   }
   if (baselines.length > 0) out.push(...baselineQuantiles(sql, baselines, gaugeTimes(request)));
-  if (accuracy.length > 0) for (const s of accuracySamples(sql, accuracy, gaugeTimes(request), context.categoriesCap, newBudget())) out.push({ labels: s.labels, ...s.samples });
+  if (accuracy.length > 0) for (const s of accuracySamples(sql, accuracy, gaugeTimes(request), cacheContext, newBudget())) out.push({ labels: s.labels, ...s.samples });
   return out;
 }
 
