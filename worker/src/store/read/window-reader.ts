@@ -17,10 +17,10 @@ export type { MergeBudget } from "./sketch-merger.ts";
  * scratch (which cost O(window) merges per time: 1 440 steps of a 1h window were 86 400 merges
  * per series). A window of at least an hour is split at hour boundaries into
  *   left edge: the minutes [lo, end of lo's hour], a suffix of that hour, built once per hour
- *              in one backward pass (≤ 60 merges, ≤ 60 sketches held);
+ *              in one backward pass (one k-way merge per window start in the hour, ≤ 60 held);
  *   middle:    the whole hours between, a {@link SlidingQueue} of hour sketches (≤ 2 merges per
  *              hour, ≤ 2 per window hour held: 336 for 7d, never 10 080 minutes);
- *   right edge: the minutes [start of hi's hour, hi], a running prefix (one fold per minute);
+ *   right edge: the minutes [start of hi's hour, hi], a running prefix (one k-way merge per window);
  * and a window under an hour is a SlidingQueue of minutes. Each window then costs the merge of
  * at most four parts (three merges): O(1) amortised per step. A window that does not overlap the previous one
  * starts afresh, so sparse times (a large step) cost only the buckets their windows hold.
@@ -49,7 +49,11 @@ export class WindowReader {
   /** Hour sketches (clean rollup, or the merge of the hour's minutes) by hour; evicted behind the window. */
   private readonly hourSketches = new Map<number, Sketch | null>();
   /** Left edge: suffix merges of one hour's minutes, by minute − hour start (null: no data from there on). */
-  private suffix: { hour: number; lowest: number; merges: (Sketch | null)[] } | null = null;
+  private suffix: { hour: number; lowest: number; merges: (Sketch | null | undefined)[] } | null = null;
+  /** Minute sketches decoded and not yet behind every window still to come (see minuteSketch). */
+  private readonly decoded = new Map<number, Sketch>();
+  /** The first minute of every window this reader will be asked for (where a left edge starts). */
+  private readonly windowStarts: Set<number>;
   /** Right edge: the running merge of one hour's minutes up to `upTo`. */
   private prefix: { hour: number; upTo: number; merge: Sketch | null; owned: boolean } | null = null;
 
@@ -66,6 +70,7 @@ export class WindowReader {
       () =>
         `${options.what} at ${timesMs.length} evaluation times needs more than the limit of ${MAX_SKETCH_MERGES} sketch merges per query (MAX_SKETCH_MERGES); use a larger step, a shorter range or a shorter window`,
     );
+    this.windowStarts = new Set(timesMs.map((t) => Math.floor(t / 60_000) - windowMinutes + 1));
     this.minuteQueue = new SlidingQueue(this.merger);
     this.hourQueue = new SlidingQueue(this.merger);
     const buckets = readWindowBuckets(sql, seriesIds, windowMinutes, timesMs);
@@ -87,6 +92,8 @@ export class WindowReader {
     const hi = Math.floor(timeMs / 60_000);
     if (hi < this.lastHi) throw new RangeError(`WindowReader.at: times must ascend (minute ${hi} after ${this.lastHi})`);
     const lo = hi - this.windowMinutes + 1;
+    // Times ascend: no later window reads a minute before this one's hour.
+    for (const minute of this.decoded.keys()) if (minute < Math.floor(lo / 60) * 60) this.decoded.delete(minute);
     const parts = this.windowMinutes >= 60 ? this.hourWindow(lo, hi) : this.minuteWindow(lo, hi);
     this.lastHi = hi;
     return this.merger.merge(parts) ?? this.merger.empty();
@@ -131,36 +138,49 @@ export class WindowReader {
     return parts;
   }
 
-  /** The merge of `hour`'s minutes from `lo` to the hour's end, from a suffix pass built once per hour. */
+  /**
+   * The merge of `hour`'s minutes from `lo` to the hour's end, from a suffix pass built once per
+   * hour. The pass merges only at the minutes where some window of this reader starts (all 60 at
+   * a 1-minute step, 12 at a 5-minute one): the minutes in between join the next merge as parts of
+   * one k-way merge, one compression instead of one per minute.
+   */
   private leftEdge(hour: number, lo: number): Sketch | null {
     const start = hour * 60;
-    if (this.suffix === null || this.suffix.hour !== hour || this.suffix.lowest > lo) {
+    if (this.suffix === null || this.suffix.hour !== hour || this.suffix.lowest > lo || this.suffix.merges[lo - start] === undefined) {
       // Times ascend, so later left edges in this hour start at or after lo: build down to lo only.
-      const merges: (Sketch | null)[] = new Array(60).fill(null);
+      const merges: (Sketch | null | undefined)[] = new Array(60).fill(undefined);
       let running: Sketch | null = null;
+      let pending: Sketch[] = [];
       for (let m = start + 59; m >= lo; m--) {
         const sketch = this.minuteSketch(m);
-        if (sketch !== null) running = running === null ? sketch : this.merger.merge([sketch, running]);
+        if (sketch !== null) pending.push(sketch);
+        if (m !== lo && !this.windowStarts.has(m)) continue;
+        if (pending.length > 0) running = this.merger.merge(running === null ? pending : [...pending, running]);
+        pending = [];
         merges[m - start] = running;
       }
       this.suffix = { hour, lowest: lo, merges };
     }
-    return this.suffix.merges[lo - start];
+    return this.suffix.merges[lo - start] ?? null;
   }
 
-  /** The merge of `hour`'s minutes from its start to `hi`, folded forward as `hi` advances. */
+  /**
+   * The merge of `hour`'s minutes from its start to `hi`, carried forward as `hi` advances: the
+   * minutes since the last window join in one k-way merge (one fold when there is one).
+   */
   private rightEdge(hour: number, hi: number): Sketch | null {
     if (this.prefix === null || this.prefix.hour !== hour) this.prefix = { hour, upTo: hour * 60 - 1, merge: null, owned: false };
     const prefix = this.prefix;
+    const added: Sketch[] = [];
     for (let m = prefix.upTo + 1; m <= hi; m++) {
       const sketch = this.minuteSketch(m);
-      if (sketch === null) continue;
-      if (prefix.merge === null) prefix.merge = sketch;
-      else if (prefix.owned) this.merger.fold(prefix.merge, sketch);
-      else {
-        prefix.merge = this.merger.merge([prefix.merge, sketch]);
-        prefix.owned = true;
-      }
+      if (sketch !== null) added.push(sketch);
+    }
+    if (added.length === 1 && prefix.owned) this.merger.fold(prefix.merge!, added[0]);
+    else if (added.length > 0) {
+      const parts = prefix.merge === null ? added : [prefix.merge, ...added];
+      prefix.merge = this.merger.merge(parts);
+      prefix.owned = parts.length > 1;
     }
     prefix.upTo = Math.max(prefix.upTo, hi);
     return prefix.merge;
@@ -176,7 +196,8 @@ export class WindowReader {
     } else {
       const minutes: Sketch[] = [];
       for (let m = hour * 60; m < hour * 60 + 60; m++) {
-        const s = this.minuteSketch(m);
+        // A whole hour's merge is kept (hourSketches): its minutes need not be.
+        const s = this.minuteSketch(m, false);
         if (s !== null) minutes.push(s);
       }
       sketch = this.merger.merge(minutes);
@@ -185,10 +206,18 @@ export class WindowReader {
     return sketch;
   }
 
-  /** A minute's sketch: its buckets (one per series) decoded and merged; null when it has none. */
-  private minuteSketch(minute: number): Sketch | null {
+  /**
+   * A minute's sketch: its buckets (one per series) decoded and merged; null when it has none.
+   * Kept until the windows have passed it: a minute is read by the left edge of the windows that
+   * start in its hour and by the right edge of those that end there, and decoding it once serves both.
+   */
+  private minuteSketch(minute: number, keep = true): Sketch | null {
+    const kept = this.decoded.get(minute);
+    if (kept !== undefined) return kept;
     const raw = this.minutes.get(minute);
     if (raw === undefined) return null;
-    return this.merger.merge(raw.map((bytes) => this.merger.decode(bytes)));
+    const sketch = this.merger.merge(raw.map((bytes) => this.merger.decode(bytes)))!;
+    if (keep) this.decoded.set(minute, sketch);
+    return sketch;
   }
 }
