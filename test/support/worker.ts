@@ -48,6 +48,12 @@ export type StartWorkerOptions = {
   persistTo?: string;
   /** Extra Worker vars, e.g. `{ MAX_BODY_BYTES: "1024" }`. */
   vars?: Record<string, string>;
+  /**
+   * wrangler's `--log-level` (default: wrangler's, info). At "warn" wrangler drops its line per
+   * request, which its proxy sends to wrangler's Node process as an HTTP request of its own: a
+   * cost of `wrangler dev` that a benchmark may leave out (docs/benchmarks.md, bench:overload).
+   */
+  logLevel?: "debug" | "info" | "log" | "warn" | "error";
 };
 
 /** Process groups still running, killed synchronously if the test process exits without `stop`. */
@@ -100,6 +106,7 @@ async function startOnce(options: StartWorkerOptions): Promise<RunningWorker> {
   };
   const args = ["dev", "--config", config, "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort)];
   args.push("--persist-to", persistTo, "--env-file", envFile, "--show-interactive-dev-session=false");
+  if (options.logLevel !== undefined) args.push("--log-level", options.logLevel);
   for (const [key, value] of Object.entries(vars)) args.push("--var", `${key}:${value}`);
 
   const child = spawn(join(REPO_ROOT, "node_modules", ".bin", "wrangler"), args, {

@@ -33,11 +33,39 @@ export const MAX_CONFIGURABLE_BYTES = 64 * 1024 * 1024;
 /** Shortest alert evaluation interval a rule may set by default, in seconds (docs/alerts.md). */
 export const DEFAULT_ALERT_MIN_INTERVAL_SECONDS = 60;
 
+/**
+ * Admission control for OTLP exports (docs/limits.md, "Overload"): what one Worker isolate and one
+ * ModelStore take on before they answer 503 + Retry-After instead of queueing.
+ */
+export type AdmissionLimits = {
+  /** `MAX_EXPORTS_IN_FLIGHT`: export requests one isolate works on at once, whatever they cost. */
+  maxExportsInFlight: number;
+  /** `MAX_EXPORT_BYTES_IN_FLIGHT`: body bytes (inflated, once known) one isolate holds for its exports in flight. */
+  maxExportBytesInFlight: number;
+  /** `MAX_EXPORT_WAIT_MS`: longest an admitted export is expected to take, from the isolate's measured service time. */
+  maxExportWaitMs: number;
+  /** `MAX_STORE_QUEUE_MS`: longest an ingest RPC may have waited before its ModelStore starts on it. */
+  maxStoreQueueMs: number;
+};
+
+/** 16: with the measured wait below it rarely binds; it bounds the isolate's work when nothing has been measured yet. */
+export const DEFAULT_MAX_EXPORTS_IN_FLIGHT = 16;
+/** 32 MiB: two exports at the inflated limit, in a 128 MB isolate whose decoded records take several times their bytes. */
+export const DEFAULT_MAX_EXPORT_BYTES_IN_FLIGHT = 32 * 1024 * 1024;
+/**
+ * 2 s: the p99 an exporter should see at ten times the sustainable rate (issue 11). At 1 s, on a
+ * loaded 2-core machine, it admitted a quarter to a half of the sustained rate (docs/benchmarks.md).
+ */
+export const DEFAULT_MAX_EXPORT_WAIT_MS = 2_000;
+/** 500 ms: many times a normal ingest RPC (3-10 ms of the object's time, docs/operations.md). */
+export const DEFAULT_MAX_STORE_QUEUE_MS = 500;
+
 /** Everything the Worker and its Durable Objects read from their vars, parsed. */
 export type Config = {
   /** The caps (DEFAULT_LIMITS, each overridable by its SCREAMING_SNAKE_CASE var). */
   limits: Limits;
   body: BodyLimits;
+  admission: AdmissionLimits;
   /** `ALERT_MIN_INTERVAL_SECONDS`: the shortest `interval` an alert rule may ask for. */
   alertMinIntervalSeconds: number;
   /**
@@ -67,6 +95,12 @@ export function configOf(env: object): Config {
         maxBodyBytes: wholeNumber(vars, "MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, MAX_CONFIGURABLE_BYTES, "bytes"),
         maxDecompressedBytes: wholeNumber(vars, "MAX_DECOMPRESSED_BYTES", DEFAULT_MAX_DECOMPRESSED_BYTES, MAX_CONFIGURABLE_BYTES, "bytes"),
       },
+      admission: {
+        maxExportsInFlight: wholeNumber(vars, "MAX_EXPORTS_IN_FLIGHT", DEFAULT_MAX_EXPORTS_IN_FLIGHT, 1_000, ""),
+        maxExportBytesInFlight: wholeNumber(vars, "MAX_EXPORT_BYTES_IN_FLIGHT", DEFAULT_MAX_EXPORT_BYTES_IN_FLIGHT, MAX_CONFIGURABLE_BYTES, "bytes"),
+        maxExportWaitMs: wholeNumber(vars, "MAX_EXPORT_WAIT_MS", DEFAULT_MAX_EXPORT_WAIT_MS, 60_000, "milliseconds"),
+        maxStoreQueueMs: wholeNumber(vars, "MAX_STORE_QUEUE_MS", DEFAULT_MAX_STORE_QUEUE_MS, 60_000, "milliseconds"),
+      },
       alertMinIntervalSeconds: wholeNumber(vars, "ALERT_MIN_INTERVAL_SECONDS", DEFAULT_ALERT_MIN_INTERVAL_SECONDS, 86_400, "seconds"),
       allowLocalReceivers: flag(vars, "ALLOW_LOCAL_RECEIVERS", "allow loopback alert receivers, local development only"),
     };
@@ -83,6 +117,11 @@ export function limitsFromEnv(env: object): Limits {
 /** The request body limits in force: `configOf(env).body`. */
 export function bodyLimits(env: object): BodyLimits {
   return configOf(env).body;
+}
+
+/** The admission limits in force: `configOf(env).admission`. */
+export function admissionLimits(env: object): AdmissionLimits {
+  return configOf(env).admission;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { HTTPException } from "hono/http-exception";
 import { ConfigError } from "../config.ts";
-import { HttpError } from "./http-error.ts";
+import { HttpError, OverloadError } from "./http-error.ts";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "./app-env.ts";
@@ -13,7 +13,7 @@ export type ErrorParts = { status: ContentfulStatusCode; message: string; header
  * HTTPException is an input error whose message was written for the client; anything else is a
  * bug (or a storage failure nobody turned into an HTTPException): logged with its detail here and
  * answered 500 "internal error", so that no stack, SQL or path ever reaches a client. A 5xx
- * HTTPException is logged with its cause too.
+ * HTTPException is logged with its cause too, except an OverloadError (load shed on purpose).
  */
 export function describeError(error: Error, c: Context<AppEnv>): ErrorParts | Response {
   if (error instanceof ConfigError) {
@@ -29,7 +29,8 @@ export function describeError(error: Error, c: Context<AppEnv>): ErrorParts | Re
   // Hono's own middleware may throw with a prepared response and no message: keep it.
   if (error.message === "" && error.res !== undefined) return error.getResponse();
   const status = error.status as ContentfulStatusCode;
-  if (status >= 500) console.error(`${c.req.method} ${c.req.path}: ${status} ${error.message}`, error.cause ?? "");
+  // Shed load is counted by the admission, not logged per request (OverloadError says why).
+  if (status >= 500 && !(error instanceof OverloadError)) console.error(`${c.req.method} ${c.req.path}: ${status} ${error.message}`, error.cause ?? "");
   return { status, message: error.message, headers: error instanceof HttpError ? error.headers : {} };
 }
 

@@ -2,8 +2,7 @@ import { foldRequest } from "@driftline/collector";
 import type { LogsData, MetricsData, ModelBatch, Signal, TracesData } from "@driftline/collector";
 import type { Env } from "../env.ts";
 import { limitsFromEnv } from "../config.ts";
-import { OVERLOAD_RETRY_AFTER_SECONDS } from "../http/admission.ts";
-import { HttpError } from "../http/http-error.ts";
+import { OverloadError } from "../http/http-error.ts";
 import { admitModel, modelStore } from "../http/stores.ts";
 
 /** What the route reports back to the client: records rejected one by one, and why. */
@@ -35,9 +34,7 @@ export async function ingestRequest(env: Env, tenant: string, signal: Signal, da
   if (overloaded !== undefined) {
     // Not acknowledged, so retried: the other models' share of this request may be counted twice
     // (OTLP delivery is at least once), never lost.
-    throw new HttpError(503, `overloaded: ${overloaded.message}; not acknowledged, retry after ${OVERLOAD_RETRY_AFTER_SECONDS} s`, {
-      "Retry-After": String(OVERLOAD_RETRY_AFTER_SECONDS),
-    });
+    throw new OverloadError("MAX_STORE_QUEUE_MS", `overloaded: ${overloaded.message}; not acknowledged, retry after the Retry-After seconds`);
   }
   for (const receipt of receipts) {
     rejected += receipt.rejected;

@@ -4,7 +4,7 @@ import { OtlpDecodeError } from "@driftline/collector/otlp";
 import { requireToken } from "../auth/require-token.ts";
 import { admitExports } from "../http/admission.ts";
 import { bodyLimits, ConfigError } from "../config.ts";
-import { HttpError } from "../http/http-error.ts";
+import { HttpError, OverloadError } from "../http/http-error.ts";
 import { readBody } from "../http/read-body.ts";
 import { requireCoding, requireFormat } from "./content-negotiation.ts";
 import { otlpErrorHandler, otlpNotFound } from "./otlp-errors.ts";
@@ -45,6 +45,8 @@ export function otlpRoutes(deps: OtlpRouteDeps): Hono<AppEnv> {
       const format = requireFormat(c.req.header("Content-Type"));
       const coding = requireCoding(c.req.header("Content-Encoding"));
       const body = await readBody(c.req.raw, coding, limitsOf(c.env), c.get("lingerOn"));
+      // The inflated body is what the isolate holds while it decodes: admitted by its bytes too.
+      c.get("admission")?.bodyRead(body.byteLength, Date.now());
       const data = decode(deps, signal, format, body);
       const outcome = await ingest(deps, c.env, c.get("tenant"), signal, data);
       return exportSuccess(signal, format, outcome.rejected, outcome.message);
@@ -87,10 +89,10 @@ async function ingest(deps: OtlpRouteDeps, env: Env, tenant: string, signal: Sig
     // succeed while its RPC answer is lost (or another model's fails), so a retry may count that
     // part again: OTLP delivery is at least once, and the message says so.
     const overloaded = typeof error === "object" && error !== null && (error as { overloaded?: unknown }).overloaded === true;
-    console.error(`ingest ${signal} for tenant ${tenant} failed${overloaded ? " (Durable Object overloaded)" : ""}`, error);
-    const reason = overloaded ? "a model store is overloaded" : "storage is unavailable";
-    throw new HttpError(503, `${reason}; the request was not acknowledged, retry after ${RETRY_AFTER_SECONDS} s (delivery is at least once: a part already stored may be counted again)`, {
-      "Retry-After": String(RETRY_AFTER_SECONDS),
-    }, error);
+    const consequence = `the request was not acknowledged, retry after ${RETRY_AFTER_SECONDS} s (delivery is at least once: a part already stored may be counted again)`;
+    // workerd's own "Durable Object is overloaded": shed load, counted by the admission, not logged per request.
+    if (overloaded) throw new OverloadError("Durable Object overloaded", `a model store is overloaded; ${consequence}`, RETRY_AFTER_SECONDS);
+    console.error(`ingest ${signal} for tenant ${tenant} failed`, error);
+    throw new HttpError(503, `storage is unavailable; ${consequence}`, { "Retry-After": String(RETRY_AFTER_SECONDS) }, error);
   }
 }

@@ -36,9 +36,9 @@ import type { DeliveryView } from "./alerts/outbox.ts";
 import { applyRules, deleteRule, getStoredRule, listStoredRules, putRule, viewOf } from "./alerts/rules-table.ts";
 import type { AppliedRule, RuleRefusal, RuleView } from "./alerts/rules-table.ts";
 import type { AlertRule } from "@driftline/collector/alerts";
-import { limitsFromEnv, minuteRetentionOf } from "../config.ts";
+import { admissionLimits, limitsFromEnv, minuteRetentionOf } from "../config.ts";
 import type { ReadRefusal } from "./read/read-limit.ts";
-import { MAX_INGEST_QUEUE_MS, overloadedAfterMs } from "./write/admission.ts";
+import { overloadedAfterMs } from "./write/admission.ts";
 import { countRejections, seriesIdFor, writeBatch } from "./write/ingest-batch.ts";
 import type { WriteState } from "./write/ingest-batch.ts";
 
@@ -110,9 +110,10 @@ export class ModelStore extends DurableObject<Env> {
    * Worker sent it), a call that waited too long in the queue is refused unprocessed.
    */
   async ingest(batch: ModelBatch, limits: Limits = this.limits, sentAtMs?: number): Promise<IngestReceipt> {
-    const overloaded = overloadedAfterMs(sentAtMs, Date.now());
+    const { maxStoreQueueMs } = admissionLimits(this.env);
+    const overloaded = overloadedAfterMs(sentAtMs, Date.now(), maxStoreQueueMs);
     if (overloaded !== undefined) {
-      return { rejected: 0, message: `model store queue held this request ${overloaded} ms (limit ${MAX_INGEST_QUEUE_MS} ms)`, overloadedAfterMs: overloaded };
+      return { rejected: 0, message: `the model's store had this request waiting ${overloaded} ms, over MAX_STORE_QUEUE_MS (${maxStoreQueueMs} ms)`, overloadedAfterMs: overloaded };
     }
     const written = this.transaction(() => writeBatch(this.writeState(), batch, limits, this.minuteRetention, Date.now()));
     const { rejections, minutes, wroteLate } = written;
