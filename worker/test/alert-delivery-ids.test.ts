@@ -56,6 +56,8 @@ describe("delivery ids", () => {
       sql.exec("DROP TABLE IF EXISTS drift_settings");
       sql.exec("DROP TABLE IF EXISTS batches");
       sql.exec("DROP TABLE IF EXISTS batch_sketches");
+      sql.exec("DROP TABLE IF EXISTS gauge_chunks");
+      sql.exec("DROP TABLE IF EXISTS gauge_aliases");
       sql.exec("UPDATE meta SET value = '5' WHERE key = 'schema_version'");
       migrate(sql);
       putRule(sql, rule, T0);

@@ -22,6 +22,7 @@ import type { ReadContext, StoreQuantile, StoreQuantileSeries, StoreSelect, Stor
 import type { Labels, Matcher } from "@driftline/collector/promql";
 import { refusingLimits } from "./read/read-limit.ts";
 import { GaugeCache } from "./read/gauge-cache.ts";
+import { SqlChunkBacking } from "./read/gauge-chunks.ts";
 import { JoinTable } from "./write/joins.ts";
 import type { JoinSettings, JoinSettingsRefusal } from "./write/joins.ts";
 import { eventDeltas } from "./write/join-deltas.ts";
@@ -74,8 +75,12 @@ export class ModelStore extends DurableObject<Env> {
   private alarmAtMs: number | null | undefined = undefined;
   /** When rollups are next due (null: unknown, or nothing to roll up); see alarm(). */
   private rollupDueMs: number | null = null;
-  /** Windowed gauge values of closed minutes (read/gauge-cache.ts): told of every write, cleared by a new baseline. */
-  private readonly gaugeCache = new GaugeCache();
+  /**
+   * Windowed gauge values of closed minutes (read/gauge-cache.ts): told of every write, cleared by
+   * a new baseline, kept in the object's SQLite across evictions (read/gauge-chunks.ts). Made once
+   * the schema is migrated.
+   */
+  private gaugeCache!: GaugeCache;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -84,6 +89,7 @@ export class ModelStore extends DurableObject<Env> {
     this.joins = new JoinTable(this.sql);
     ctx.blockConcurrencyWhile(async () => {
       migrate(this.sql);
+      this.gaugeCache = new GaugeCache(undefined, new SqlChunkBacking(this.sql));
       this.alarmAtMs = await ctx.storage.getAlarm();
       this.loadIndex();
     });
@@ -172,7 +178,7 @@ export class ModelStore extends DurableObject<Env> {
     const joinsDue = this.expireJoins();
     if (joinsDue !== null && (next === null || joinsDue < next)) next = joinsDue;
     // Alert rules and queued notifications (worker/src/alerts/); never throws, never runs in ingest.
-    return earliest(next, await runAlertStep(this.ctx.storage, Date.now(), this.readContext(this.limits), fetchSender));
+    return earliest(next, await this.keepingValuesAsync(() => runAlertStep(this.ctx.storage, Date.now(), this.readContext(this.limits), fetchSender)));
   }
 
   /** What arrived: versions, series, counts per kind, first and last seen (GET /api/models/:model). */
@@ -260,12 +266,12 @@ export class ModelStore extends DurableObject<Env> {
    * `{ refused }` when the read would pass a limit (the Worker answers 422 with the message).
    */
   async querySelect(request: StoreSelect, limits: Limits = this.limits): Promise<StoreSeries[] | ReadRefusal> {
-    return refusingLimits(() => selectSeries(this.sql, request, this.readContext(limits)));
+    return this.keepingValues(() => refusingLimits(() => selectSeries(this.sql, request, this.readContext(limits))));
   }
 
   /** Query API: the histogram_quantile pushdown over this model's latency digests. */
   async queryLatencyQuantiles(request: StoreQuantile, limits: Limits = this.limits): Promise<StoreQuantileSeries[] | ReadRefusal> {
-    return refusingLimits(() => latencyQuantiles(this.sql, request, this.readContext(limits)));
+    return this.keepingValues(() => refusingLimits(() => latencyQuantiles(this.sql, request, this.readContext(limits))));
   }
 
   /** Query API: label sets of the series any of `selectors` selects with samples in [startMs, endMs], values not computed. */
@@ -275,7 +281,24 @@ export class ModelStore extends DurableObject<Env> {
 
   /** /metrics: every series' current value. */
   async queryCurrent(model: string, limits: Limits = this.limits): Promise<{ labels: Labels; value: number }[]> {
-    return currentSeries(this.sql, model, this.readContext(limits));
+    return this.keepingValues(() => currentSeries(this.sql, model, this.readContext(limits)));
+  }
+
+  private async keepingValuesAsync<T>(read: () => Promise<T>): Promise<T> {
+    try {
+      return await read();
+    } finally {
+      this.gaugeCache.persist();
+    }
+  }
+
+  /** Runs a read, then writes back the windowed values it computed (GaugeCache.persist). */
+  private keepingValues<T>(read: () => T): T {
+    try {
+      return read();
+    } finally {
+      this.gaugeCache.persist();
+    }
   }
 
   /** Alerts: stores a rule (validated by the route) and arms the alarm for its first evaluation. */

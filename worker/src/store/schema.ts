@@ -188,6 +188,27 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (version, batch, kind, name)
   ) WITHOUT ROWID;
   `,
+  // 9: the windowed-value cache kept across evictions (store/read/gauge-chunks.ts, issue 14): a
+  // day of one gauge's values per row, and which series' writes also invalidate another's values.
+  `
+  CREATE TABLE gauge_chunks (
+    series_id INTEGER NOT NULL,
+    gauge TEXT NOT NULL,
+    day INTEGER NOT NULL,
+    categories_cap INTEGER NOT NULL,
+    last_minute INTEGER NOT NULL,
+    saved_ms INTEGER NOT NULL,
+    vals BLOB NOT NULL,
+    state BLOB NOT NULL,
+    PRIMARY KEY (series_id, gauge, day)
+  ) WITHOUT ROWID;
+  CREATE INDEX gauge_chunks_saved ON gauge_chunks (saved_ms);
+  CREATE TABLE gauge_aliases (
+    member INTEGER NOT NULL,
+    owner INTEGER NOT NULL,
+    PRIMARY KEY (member, owner)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** The schema version this code writes. */

@@ -16,6 +16,15 @@
  * isolate (and its 128 MB), so every ModelStore's cache draws on one {@link ChunkPool} of at most
  * {@link MAX_CACHED_CHUNKS} chunks (one day of minutes per series, window and gauge, 13 KiB each),
  * the least recently used evicted first, whichever object it belongs to.
+ *
+ * Persistence: an idle Durable Object is evicted (hibernated after 10 s without a request,
+ * Cloudflare's "Lifecycle of a Durable Object"; `wrangler dev` does the same), and with it this
+ * memory, so a dashboard refreshed every minute found an empty cache on a model without steady
+ * traffic. With a {@link ChunkBacking} (the object's SQLite, gauge-chunks.ts) the chunks are also
+ * stored: a chunk missing from memory is read from it before anything is computed, a chunk with
+ * enough new values is written back when the read ends ({@link GaugeCache.persist}), and every
+ * invalidation reaches the stored chunks too (a late write drops the series' stored days from its
+ * day on; a new baseline drops them all). The group aliases are stored with them.
  */
 
 /** Minutes per chunk: one day. */
@@ -27,7 +36,8 @@ const UNKNOWN = 0;
 const VALUE = 1;
 const ABSENT = 2;
 
-type Chunk = { values: Float64Array; state: Uint8Array; day: number };
+/** A day of one gauge's values; `of` names its series and gauge once something was stored in it. */
+type Chunk = { values: Float64Array; state: Uint8Array; day: number; of?: { seriesId: number; gauge: string } };
 
 /** Chunks of every cache of an isolate, least recently used first, with one bound. */
 export class ChunkPool {
@@ -60,6 +70,33 @@ export class ChunkPool {
   }
 }
 
+/** One stored chunk, as a {@link ChunkBacking} reads and writes it. */
+export type StoredChunk = { seriesId: number; gauge: string; day: number; values: Float64Array; state: Uint8Array; lastMinute: number };
+
+/** Where a GaugeCache keeps its chunks across the object's evictions (the object's SQLite: gauge-chunks.ts). */
+export interface ChunkBacking {
+  /** The chunk stored for (series, gauge, day) with values computed under `categoriesCap`, if any. */
+  load(seriesId: number, gauge: string, day: number, categoriesCap: number): StoredChunk | undefined;
+  /** Stores chunks (replacing what was stored for the same series, gauge and day). */
+  save(chunks: readonly StoredChunk[], categoriesCap: number): void;
+  /** Forgets the stored chunks of a series from `day` on. */
+  dropFrom(seriesId: number, day: number): void;
+  /** Forgets every stored chunk. */
+  dropAll(): void;
+  /** The last minute with a value stored, per series. */
+  lastMinutes(): Map<number, number>;
+  /** The stored (member, owner) aliases. */
+  aliases(): [number, number][];
+  addAlias(member: number, owner: number): void;
+}
+
+/**
+ * New values a chunk gathers before it is written back: a first read of a day writes its chunks
+ * at once, a dashboard refreshed every minute rewrites each chunk every 15 minutes (an eviction
+ * loses at most that many values of a gauge, computed again on the next read).
+ */
+export const PERSIST_AFTER_VALUES = 15;
+
 /** The pool every ModelStore of this isolate shares. */
 const SHARED_POOL = new ChunkPool();
 let nextCacheId = 0;
@@ -82,10 +119,20 @@ export class GaugeCache {
   /** Lookups answered and missed, for the benchmarks and tests. */
   hits = 0;
   misses = 0;
+  private readonly backing: ChunkBacking | undefined;
+  /** The last minute stored per series (a write at or before it reaches the stored chunks). */
+  private readonly storedLastMinute: Map<number, number>;
+  /** Chunk keys known not to be stored, so a miss reads the backing once. */
+  private readonly notStored = new Set<string>();
+  /** Chunks with values not yet written back, and how many. */
+  private readonly unsaved = new Map<string, { seriesId: number; gauge: string; day: number; values: number }>();
 
-  constructor(pool: ChunkPool = SHARED_POOL) {
+  constructor(pool: ChunkPool = SHARED_POOL, backing?: ChunkBacking) {
     this.pool = pool;
     this.prefix = `${nextCacheId++}`;
+    this.backing = backing;
+    this.storedLastMinute = backing?.lastMinutes() ?? new Map();
+    for (const [member, owner] of backing?.aliases() ?? []) this.aliasInMemory(member, owner);
   }
 
   /** Chunks of this cache still in the pool. */
@@ -99,6 +146,10 @@ export class GaugeCache {
   clear(): void {
     for (const entry of this.bySeries.values()) for (const key of entry.keys) this.pool.delete(key);
     this.bySeries.clear();
+    this.unsaved.clear();
+    this.notStored.clear();
+    if (this.backing !== undefined && this.storedLastMinute.size > 0) this.backing.dropAll();
+    this.storedLastMinute.clear();
   }
 
   /** Values depend on the category cap: a different cap than the values were computed with drops them. */
@@ -109,10 +160,17 @@ export class GaugeCache {
 
   /** Values cached under `owner` merge `member`'s buckets too: a write to `member` invalidates them. */
   alias(member: number, owner: number): void {
-    if (member === owner) return;
+    if (this.aliasInMemory(member, owner)) this.backing?.addAlias(member, owner);
+  }
+
+  /** Records the alias; true when it is new. */
+  private aliasInMemory(member: number, owner: number): boolean {
+    if (member === owner) return false;
     let owners = this.aliases.get(member);
     if (owners === undefined) this.aliases.set(member, (owners = new Set()));
+    if (owners.has(owner)) return false;
     owners.add(owner);
+    return true;
   }
 
   /** Data for `seriesId` was written in `minute`: every window of that series (and of groups it is in) ending there or later changes. */
@@ -122,21 +180,33 @@ export class GaugeCache {
   }
 
   private invalidateOwn(seriesId: number, minute: number): void {
-    const entry = this.bySeries.get(seriesId);
-    if (entry === undefined || minute > entry.lastMinute) return;
     const fromDay = Math.floor(minute / CHUNK_MINUTES);
+    const lastStored = this.storedLastMinute.get(seriesId);
+    const stored = lastStored !== undefined && minute <= lastStored;
+    if (stored) {
+      // Whole stored days go; the part of `fromDay` before `minute` is written back from memory
+      // when it is there (marked unsaved below), else computed again.
+      this.backing!.dropFrom(seriesId, fromDay);
+      this.storedLastMinute.set(seriesId, fromDay * CHUNK_MINUTES - 1);
+    }
+    const entry = this.bySeries.get(seriesId);
+    if (entry === undefined || (minute > entry.lastMinute && !stored)) return;
     for (const key of entry.keys) {
       const chunk = this.pool.get(key);
       if (chunk === undefined) entry.keys.delete(key);
-      else if (chunk.day >= fromDay) chunk.state.fill(UNKNOWN, Math.max(0, minute - chunk.day * CHUNK_MINUTES));
+      else if (chunk.day >= fromDay) {
+        chunk.state.fill(UNKNOWN, Math.max(0, minute - chunk.day * CHUNK_MINUTES));
+        if (stored && chunk.day === fromDay && chunk.of !== undefined) this.markUnsaved(key, seriesId, chunk.of.gauge, chunk.day, PERSIST_AFTER_VALUES);
+      }
     }
-    entry.lastMinute = minute - 1;
+    entry.lastMinute = Math.min(entry.lastMinute, minute - 1);
   }
 
   /** The cached value at `minute`: a number, null when the gauge has no value there, undefined when not cached. */
   lookup(seriesId: number, gauge: string, minute: number): number | null | undefined {
     const day = Math.floor(minute / CHUNK_MINUTES);
-    const chunk = this.pool.get(this.key(seriesId, gauge, day));
+    const key = this.key(seriesId, gauge, day);
+    const chunk = this.pool.get(key) ?? this.loadStored(key, seriesId, gauge, day);
     const state = chunk === undefined ? UNKNOWN : chunk.state[minute - day * CHUNK_MINUTES];
     if (state === UNKNOWN) {
       this.misses++;
@@ -162,6 +232,58 @@ export class GaugeCache {
     const i = minute - day * CHUNK_MINUTES;
     chunk.state[i] = value === null ? ABSENT : VALUE;
     chunk.values[i] = value ?? 0;
+    chunk.of ??= { seriesId, gauge };
+    if (this.backing !== undefined) this.markUnsaved(key, seriesId, gauge, day, 1);
+  }
+
+  /**
+   * Writes back the chunks that gathered {@link PERSIST_AFTER_VALUES} new values (every one with
+   * `all`). Called when a read ends; a no-op without a backing.
+   */
+  persist(all = false): void {
+    if (this.backing === undefined || this.unsaved.size === 0) return;
+    const chunks: StoredChunk[] = [];
+    for (const [key, pending] of this.unsaved) {
+      if (!all && pending.values < PERSIST_AFTER_VALUES) continue;
+      this.unsaved.delete(key);
+      const chunk = this.pool.get(key);
+      if (chunk === undefined) continue;
+      let last = CHUNK_MINUTES - 1;
+      while (last >= 0 && chunk.state[last] === UNKNOWN) last--;
+      if (last < 0) continue;
+      const lastMinute = pending.day * CHUNK_MINUTES + last;
+      chunks.push({ seriesId: pending.seriesId, gauge: pending.gauge, day: pending.day, values: chunk.values, state: chunk.state, lastMinute });
+      this.storedLastMinute.set(pending.seriesId, Math.max(lastMinute, this.storedLastMinute.get(pending.seriesId) ?? -Infinity));
+    }
+    if (chunks.length > 0) this.backing.save(chunks, this.categoriesCap ?? 0);
+  }
+
+  private markUnsaved(key: string, seriesId: number, gauge: string, day: number, values: number): void {
+    const pending = this.unsaved.get(key);
+    if (pending === undefined) this.unsaved.set(key, { seriesId, gauge, day, values });
+    else pending.values += values;
+    this.notStored.delete(key);
+  }
+
+  /** A chunk missing from memory, read from the backing into the pool (undefined: not stored). */
+  private loadStored(key: string, seriesId: number, gauge: string, day: number): Chunk | undefined {
+    if (this.backing === undefined || this.notStored.has(key) || !((this.storedLastMinute.get(seriesId) ?? -Infinity) >= day * CHUNK_MINUTES)) return undefined;
+    const stored = this.backing.load(seriesId, gauge, day, this.categoriesCap ?? 0);
+    if (stored === undefined) {
+      // Bounded like the pool: forgetting a negative answer only costs one more read.
+      if (this.notStored.size >= 4 * this.pool.maxChunks) this.notStored.clear();
+      this.notStored.add(key);
+      return undefined;
+    }
+    const chunk = this.pool.use(key, day);
+    chunk.values.set(stored.values);
+    chunk.state.set(stored.state);
+    chunk.of = { seriesId, gauge };
+    let entry = this.bySeries.get(seriesId);
+    if (entry === undefined) this.bySeries.set(seriesId, (entry = { keys: new Set(), lastMinute: -Infinity }));
+    entry.keys.add(key);
+    entry.lastMinute = Math.max(entry.lastMinute, stored.lastMinute);
+    return chunk;
   }
 
   private key(seriesId: number, gauge: string, day: number): string {
