@@ -85,9 +85,8 @@ describe("the Python client's protobuf encoding", async () => {
   });
 });
 
-/** Each sample line of the tenant's /metrics for `model`, with the model's name taken out. */
-async function metricsOf(worker: RunningWorker, model: string): Promise<string[]> {
-  const text = await (await fetch(`${worker.url}/metrics`, { headers: { Authorization: `Bearer ${worker.readToken}` } })).text();
+/** Each sample line of a /metrics text for `model`, with the model's name taken out. */
+function metricsOf(text: string, model: string): string[] {
   return text
     .split("\n")
     .filter((line) => line.includes(`model="${model}"`))
@@ -121,21 +120,23 @@ describe("the Worker under wrangler dev, fed the same records as protobuf and as
       expect(stats).toMatchObject({ delivered: true, recorded: COUNT * 1.5, exported_records: COUNT * 1.5, dropped: 0, rejected_records: 0, invalid_values: 0 });
     }
 
-    // The models' summaries (versions, every series with its total, storage), but for their names
-    // and the moment each was created.
+    // The models' summaries (versions, every series with its total and times), but for their
+    // names, the moment each was created, and the state of each object's own rollup alarm
+    // (pending rollups, storage), which runs on its own clock.
     const summary = async (model: string) => {
-      const { model: _name, createdAt: _created, ...rest } = (await readJson(worker, `/api/models/${model}`)) as Record<string, unknown>;
+      const answer = (await readJson(worker, `/api/models/${model}`)) as Record<string, unknown>;
+      const { model: _name, createdAt: _created, pendingRollups: _pending, storageBytes: _bytes, ...rest } = answer;
       return rest;
     };
     const [pb, js] = [await summary("py-pb"), await summary("py-json")];
     expect(pb).toMatchObject({ versions: [expect.objectContaining({ version: "v1", predictions: COUNT, actuals: COUNT / 2, errors: Math.ceil(COUNT / 17) })] });
     expect(pb).toEqual(js);
 
-    // Accuracy over the joined pairs, without the model's name, the answer's time and the actuals'
-    // delay (each process sent its actuals at its own moment, milliseconds apart).
+    // Accuracy over the joined pairs, without the model's name, the window's ends (the time of
+    // each answer) and the actuals' delay (each process sent its actuals at its own moment).
     const accuracy = async (model: string) => {
       const answer = (await readJson(worker, `/api/models/${model}/accuracy?version=v1&window=1h`)) as Record<string, unknown> & { delay: { joined: number } };
-      const { model: _name, to: _to, delay, ...rest } = answer;
+      const { model: _name, from: _from, to: _to, delay, ...rest } = answer;
       return { ...rest, joined: delay.joined };
     };
     const [pbAccuracy, jsAccuracy] = [await accuracy("py-pb"), await accuracy("py-json")];
@@ -147,8 +148,10 @@ describe("the Worker under wrangler dev, fed the same records as protobuf and as
     // Every series of the two models: feature quantiles, drift against the baseline (which reads
     // every category and value), missing ratios, segments, latency histograms, counters. The actuals' delay is left out: it is measured from the
     // moment each process sent its actuals, which differ by the milliseconds between the runs.
+    // One scrape for both, so that both are computed at the same moment (windows move with time).
+    const text = await (await fetch(`${worker.url}/metrics`, { headers: { Authorization: `Bearer ${worker.readToken}` } })).text();
     const delay = /^driftline_actual_delay_seconds/;
-    const [pbMetrics, jsMetrics] = [(await metricsOf(worker, "py-pb")).filter((l) => !delay.test(l)), (await metricsOf(worker, "py-json")).filter((l) => !delay.test(l))];
+    const [pbMetrics, jsMetrics] = [metricsOf(text, "py-pb").filter((l) => !delay.test(l)), metricsOf(text, "py-json").filter((l) => !delay.test(l))];
     expect(pbMetrics.length).toBeGreaterThan(50);
     expect(pbMetrics.filter((line) => line.startsWith("driftline_feature_drift{") && line.includes('feature="vip"')).length).toBeGreaterThan(0);
     expect(pbMetrics).toEqual(jsMetrics);
