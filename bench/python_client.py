@@ -12,9 +12,15 @@
    the queue and then drops); the rate is TOTAL / (time until the final flush returned), and
    loss must be zero (monitor.stats() and the Worker's count, checked by bench/python.ts). The
    process's CPU time is reported too: on a shared machine the wall-clock rate says how much CPU
-   the process was given, the rate per CPU-second what one core would sustain.
+   the process was given, the rate per CPU-second what one core would sustain. The CPU time of
+   each of the process's three threads (the producer, the encoding thread, the sending thread) is
+   reported apart, so that the figure says where the Python side's time goes.
 
-Prints one JSON object.
+``python_client.py URL TOKEN cost`` runs the first part; ``... throughput PROTOCOL MODEL`` the
+second, with the monitor's ``protocol`` set to PROTOCOL (http/protobuf or http/json), recording as
+MODEL. bench/python.ts runs them as separate processes so that it can read the Worker's CPU time
+around the second alone. ``BENCH_PYTHON_TOTAL``, ``BENCH_PYTHON_BATCH`` (2048) and
+``BENCH_PYTHON_GZIP_LEVEL`` (1) change the sustained run. Prints one JSON object.
 """
 
 import json
@@ -26,8 +32,12 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
 import driftline  # noqa: E402
 
-ENDPOINT, TOKEN = sys.argv[1], sys.argv[2]
+ENDPOINT, TOKEN, PHASE = sys.argv[1], sys.argv[2], sys.argv[3]
+PROTOCOL, MODEL = (sys.argv[4], sys.argv[5]) if PHASE == "throughput" else (None, None)
 TOTAL = int(os.environ.get("BENCH_PYTHON_TOTAL", "200000"))
+#: The sustained run's batch size and gzip level (the monitor's defaults are 512 and 1).
+BATCH = int(os.environ.get("BENCH_PYTHON_BATCH", "2048"))
+GZIP_LEVEL = int(os.environ.get("BENCH_PYTHON_GZIP_LEVEL", "1"))
 CHUNK = 1000
 ROUNDS = 31
 WARMUP = 5
@@ -91,8 +101,19 @@ def caller_cost():
     }
 
 
-def throughput():
-    monitor = driftline.Monitor(ENDPOINT, TOKEN, model="bench-py-rate", version="v1", max_queue_size=32768, max_batch_size=2048)
+def thread_cpu_seconds(thread):
+    """CPU time of another thread of this process (Linux and most Unixes), or None."""
+    try:
+        return time.clock_gettime(time.pthread_getcpuclockid(thread.ident))
+    except (AttributeError, OSError, TypeError):
+        return None
+
+
+def throughput(model, protocol):
+    monitor = driftline.Monitor(ENDPOINT, TOKEN, model=model, version="v1", max_queue_size=32768, max_batch_size=BATCH, gzip_level=GZIP_LEVEL, protocol=protocol)
+    threads = {"encoder": monitor._exporter._thread, "sender": monitor._exporter._sender}  # internals, read for the breakdown only
+    thread_started = {name: thread_cpu_seconds(t) for name, t in threads.items()}
+    producer_started = time.thread_time()
     queue = monitor._queue  # the bench peeks at the queue's length to pace itself; users read stats()
     half = 32768 // 2
     rows = [features(i) for i in range(CHUNK)]
@@ -105,10 +126,15 @@ def throughput():
         monitor.record_prediction(rows[i % CHUNK], label="yes", score=0.75, latency_seconds=0.004, id=i)
     delivered = monitor.flush(120)
     elapsed = time.perf_counter() - started
-    cpu = time.process_time() - cpu_started  # both threads: recording, encoding, gzip, HTTP
+    cpu = time.process_time() - cpu_started  # all threads: recording, encoding, gzip, HTTP
+    threads_cpu = {name: (None if thread_started[name] is None else thread_cpu_seconds(t) - thread_started[name]) for name, t in threads.items()}
+    threads_cpu["producer"] = time.thread_time() - producer_started
     stats = monitor.stats()
     monitor.close()
-    return {"total": TOTAL, "seconds": elapsed, "predictionsPerSecond": TOTAL / elapsed, "cpuSeconds": cpu, "predictionsPerCpuSecond": TOTAL / cpu, "delivered": delivered, "exported": stats["exported_records"], "dropped": stats["dropped"], "retries": stats["retries"]}
+    return {"protocol": monitor._config.protocol, "batch": BATCH, "gzipLevel": GZIP_LEVEL, "threadsCpuSeconds": threads_cpu, "total": TOTAL, "seconds": elapsed, "predictionsPerSecond": TOTAL / elapsed, "cpuSeconds": cpu, "predictionsPerCpuSecond": TOTAL / cpu, "delivered": delivered, "exported": stats["exported_records"], "dropped": stats["dropped"], "retries": stats["retries"]}
 
 
-print(json.dumps({"python": sys.version.split()[0], "cost": caller_cost(), "throughput": throughput()}))
+if PHASE == "cost":
+    print(json.dumps({"python": sys.version.split()[0], "cost": caller_cost()}))
+else:
+    print(json.dumps({"python": sys.version.split()[0], "throughput": throughput(MODEL, PROTOCOL)}))

@@ -7,7 +7,9 @@ Precedence (the OpenTelemetry exporters' own rules, with Driftline's variables i
 endpoint: argument, ``DRIFTLINE_ENDPOINT`` (base URL), ``OTEL_EXPORTER_OTLP_LOGS_ENDPOINT``
 (the full signal URL, used as is), ``OTEL_EXPORTER_OTLP_ENDPOINT`` (base URL), else
 ``http://localhost:4318``. Token: argument, ``DRIFTLINE_TOKEN``, else whatever
-``OTEL_EXPORTER_OTLP_LOGS_HEADERS`` / ``OTEL_EXPORTER_OTLP_HEADERS`` carry.
+``OTEL_EXPORTER_OTLP_LOGS_HEADERS`` / ``OTEL_EXPORTER_OTLP_HEADERS`` carry. Protocol: argument,
+``OTEL_EXPORTER_OTLP_LOGS_PROTOCOL``, ``OTEL_EXPORTER_OTLP_PROTOCOL``, else ``http/protobuf``
+(docs/python.md says why).
 """
 
 import os
@@ -17,6 +19,10 @@ from urllib.parse import unquote, urlsplit
 from .conventions import MAX_NAME_LENGTH
 
 DEFAULT_ENDPOINT = "http://localhost:4318"
+#: The OTLP/HTTP encodings the monitor speaks, named as OTEL_EXPORTER_OTLP_PROTOCOL names them.
+PROTOCOLS = ("http/protobuf", "http/json")
+#: Measured faster end to end than http/json (docs/benchmarks.md, "Python client").
+DEFAULT_PROTOCOL = "http/protobuf"
 _TOKEN = re.compile(r"^[\x21-\x7e]+$")
 
 
@@ -31,6 +37,7 @@ class Config:
         "model", "version", "logs_url", "headers", "service_name", "resource_attributes", "max_queue_size",
         "max_batch_size", "schedule_delay_seconds", "export_timeout_seconds", "request_timeout_seconds",
         "initial_backoff_seconds", "max_backoff_seconds", "close_timeout_seconds", "gzip_level",
+        "protocol",
     )
 
 
@@ -87,7 +94,7 @@ def _resource_attributes(env):
 def resolve(endpoint, token, model, version, env=None, *, headers=None, service_name=None, resource_attributes=None,
             max_queue_size=2048, max_batch_size=512, schedule_delay_seconds=1.0, export_timeout_seconds=30.0,
             request_timeout_seconds=10.0, initial_backoff_seconds=0.5, max_backoff_seconds=30.0,
-            close_timeout_seconds=5.0, gzip_level=1):
+            close_timeout_seconds=5.0, gzip_level=1, protocol=None):
     """Validates the arguments, reads the environment and applies the defaults."""
     env = os.environ if env is None else env
     c = Config()
@@ -141,4 +148,20 @@ def resolve(endpoint, token, model, version, env=None, *, headers=None, service_
     if not isinstance(gzip_level, int) or not 0 <= gzip_level <= 9:
         raise MonitorConfigError(f"gzip_level must be an integer 0 (no compression) to 9, got {gzip_level!r}")
     c.gzip_level = gzip_level
+    c.protocol = _protocol(protocol, env)
     return c
+
+
+def _protocol(protocol, env):
+    source = "protocol"
+    if protocol is None:
+        for variable in ("OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL"):
+            if env.get(variable):
+                protocol, source = env[variable].strip().lower(), variable
+                break
+        else:
+            return DEFAULT_PROTOCOL
+    if protocol not in PROTOCOLS:
+        hint = " (the Worker takes OTLP over HTTP only, not gRPC)" if protocol == "grpc" else ""
+        raise MonitorConfigError(f"{source} must be one of {', '.join(PROTOCOLS)}, got {protocol!r}{hint}; set protocol= or OTEL_EXPORTER_OTLP_LOGS_PROTOCOL to choose the monitor's own")
+    return protocol

@@ -1,25 +1,25 @@
-"""OTLP/HTTP JSON text for ``ml.prediction`` and ``ml.actual`` log events (docs/semantic-conventions.md).
+"""``ml.prediction`` and ``ml.actual`` log events (docs/semantic-conventions.md), in either OTLP wire format.
 
-The text is written directly, not built as dicts for ``json.dumps``: a prediction with 20 features
-would otherwise allocate some 60 dicts and lists only to serialise them. Strings go through the
-C string escaper (``json.encoder.encode_basestring_ascii``), numbers through ``repr``, and the
-``{"key":"ml.feature.age","value":`` prefix of each name is built once and cached.
+This module decides what a record carries: which attributes, of which type, and what is left out
+and counted. How each piece is written is the codec's business: ``PROTOBUF``
+(otlp_protobuf.py, ``http/protobuf``) or ``JSON`` (otlp_json.py, ``http/json``). A codec has
+the same small surface in both modules: ``key(name)`` (a name's cached key piece), ``string``,
+``double`` and ``value`` (one attribute), ``join`` (attributes into one piece),
+``mapping_attributes`` (the features loop), ``record``, ``resource``, ``scope`` and ``request``.
 
 Encoding runs on the monitor's background thread; the recording call only queues the raw values.
 Values are normalised by values.py; what cannot be carried is left out and counted in a Tally.
 """
 
-import json.encoder
-
 from . import conventions as conv
+from .otlp_json import JsonCodec
+from .otlp_protobuf import ProtobufCodec
 from .values import INVALID, MISSING, scalar
 
-_esc = json.encoder.encode_basestring_ascii  # the C escaper: '"text"', ASCII-only output
-
-_INT64_MIN = -(1 << 63)
-_INT64_MAX = (1 << 63) - 1
-#: Past this many distinct names the key caches stop growing (a caller with unbounded names pays the concatenation).
+#: Past this many distinct names the key caches stop growing (a caller with unbounded names pays the framing).
 _MAX_CACHED_KEYS = 4096
+#: Epoch nanoseconds must fit an int64 (the year 2262): receivers read the fixed64 as one.
+_MAX_TIME_NS = (1 << 63) - 1
 
 
 class Tally:
@@ -32,45 +32,18 @@ class Tally:
         self.invalid_values = 0
 
 
-def value_json(v):
-    """The OTLP/JSON AnyValue of a normalised scalar (bool, int, float or str)."""
-    t = type(v)
-    if t is str:
-        return '{"stringValue":' + _esc(v) + "}"
-    if t is float:
-        if v - v == 0.0:  # finite (NaN and ±inf fail this)
-            return '{"doubleValue":' + repr(v) + "}"
-        # proto3 JSON spells the special doubles as strings; the collector counts them as missing.
-        return '{"doubleValue":"NaN"}' if v != v else ('{"doubleValue":"Infinity"}' if v > 0 else '{"doubleValue":"-Infinity"}')
-    if t is bool:
-        return '{"boolValue":true}' if v else '{"boolValue":false}'
-    if _INT64_MIN <= v <= _INT64_MAX:
-        # int64 is a string in proto3 JSON.
-        return '{"intValue":"' + str(v) + '"}'
-    return '{"doubleValue":' + repr(float(v)) + "}"
+class KeyCache:
+    """A codec's key pieces per name for one namespace (``ml.feature.``, ``ml.segment.``)."""
 
+    __slots__ = ("prefix", "make", "keys")
 
-def key_prefix(key):
-    """``{"key":"<key>","value":`` for one attribute."""
-    return '{"key":' + _esc(key) + ',"value":'
-
-
-def attribute(key, v):
-    """One OTLP/JSON KeyValue."""
-    return key_prefix(key) + value_json(v) + "}"
-
-
-class _KeyCache:
-    """Attribute-key prefixes per name for one namespace (``ml.feature.``, ``ml.segment.``)."""
-
-    __slots__ = ("prefix", "keys")
-
-    def __init__(self, prefix):
+    def __init__(self, prefix, make):
         self.prefix = prefix
+        self.make = make
         self.keys = {}
 
     def get(self, name):
-        """The cached prefix for ``name``, or None when the name is not one the receiver accepts."""
+        """The cached key piece for ``name``, or None when the name is not one the receiver accepts."""
         cached = self.keys.get(name)
         if cached is not None:
             return cached
@@ -78,75 +51,61 @@ class _KeyCache:
             name = str(name)  # pandas columns may be ints
         if name == "" or len(name) > conv.MAX_NAME_LENGTH or "\x00" in name:
             return None
-        cached = key_prefix(self.prefix + name)
+        cached = self.make(self.prefix + name)
         if len(self.keys) < _MAX_CACHED_KEYS:
             self.keys[name] = cached
         return cached
 
 
-_features = _KeyCache(conv.FEATURE_PREFIX)
-_segments = _KeyCache(conv.SEGMENT_PREFIX)
-_K_VALUE = key_prefix(conv.PREDICTION_VALUE)
-_K_LABEL = key_prefix(conv.PREDICTION_LABEL)
-_K_SCORE = key_prefix(conv.PREDICTION_SCORE)
-_K_LATENCY = key_prefix(conv.PREDICTION_LATENCY)
-_K_ID = key_prefix(conv.PREDICTION_ID)
-_K_ERROR = key_prefix(conv.ERROR_TYPE)
-_K_ACTUAL_VALUE = key_prefix(conv.ACTUAL_VALUE)
-_K_ACTUAL_LABEL = key_prefix(conv.ACTUAL_LABEL)
+class Codec:
+    """One wire format with its caches: the codec's functions plus the key pieces Driftline uses."""
+
+    def __init__(self, wire):
+        self.wire = wire
+        self.protocol = wire.protocol
+        self.content_type = wire.content_type
+        self.mapping_attributes = wire.mapping_attributes
+        self.string = wire.string
+        self.double = wire.double
+        self.value = wire.value
+        self.record = wire.record
+        self.request = wire.request
+        self.features = KeyCache(conv.FEATURE_PREFIX, wire.key)
+        self.segments = KeyCache(conv.SEGMENT_PREFIX, wire.key)
+        key = wire.key
+        self.k_value = key(conv.PREDICTION_VALUE)
+        self.k_label = key(conv.PREDICTION_LABEL)
+        self.k_score = key(conv.PREDICTION_SCORE)
+        self.k_latency = key(conv.PREDICTION_LATENCY)
+        self.k_id = key(conv.PREDICTION_ID)
+        self.k_error = key(conv.ERROR_TYPE)
+        self.k_actual_value = key(conv.ACTUAL_VALUE)
+        self.k_actual_label = key(conv.ACTUAL_LABEL)
+
+    def attribute(self, name, v):
+        """One attribute of a normalised scalar."""
+        return self.wire.value(self.wire.key(name), v)
+
+    def identity(self, model, version):
+        """The ``ml.model.id`` (and ``ml.model.version``) attributes every record carries, as one piece."""
+        parts = [self.attribute(conv.MODEL_ID, model)]
+        if version is not None:
+            parts.append(self.attribute(conv.MODEL_VERSION, version))
+        return self.wire.join(parts)
+
+    def resource(self, attributes):
+        """The Resource piece of a request from a dict of name to scalar."""
+        return self.wire.resource([self.attribute(k, v) for k, v in attributes.items()])
+
+    def scope(self, name, version):
+        """The InstrumentationScope piece of a request."""
+        return self.wire.scope(name, version)
 
 
-def identity_json(model, version):
-    """The ``ml.model.id`` (and ``ml.model.version``) attributes every record carries, joined."""
-    parts = [attribute(conv.MODEL_ID, model)]
-    if version is not None:
-        parts.append(attribute(conv.MODEL_VERSION, version))
-    return ",".join(parts)
-
-
-def _record(event, time_unix_nano, observed_unix_nano, attributes):
-    return (
-        '{"timeUnixNano":"' + str(time_unix_nano) + '","observedTimeUnixNano":"' + str(observed_unix_nano)
-        + '","severityNumber":9,"severityText":"INFO","eventName":"' + event
-        + '","attributes":[' + ",".join(attributes) + "]}"
-    )
-
-
-def _mapping_attributes(out, mapping, cache, tally):
-    # The hot loop of the exporter (20 features × every prediction): the common types are
-    # written inline, one concatenation each, without a call per value.
-    append = out.append
-    keys = cache.keys
-    for name, v in mapping.items():
-        prefix = keys.get(name)
-        if prefix is None:
-            prefix = cache.get(name)
-            if prefix is None:
-                tally.invalid_values += 1
-                continue
-        t = type(v)
-        if t is float:
-            if v - v == 0.0:
-                append(prefix + '{"doubleValue":' + repr(v) + "}}")
-                continue
-        elif t is str:
-            append(prefix + '{"stringValue":' + _esc(v) + "}}")
-            continue
-        elif t is int:
-            if _INT64_MIN <= v <= _INT64_MAX:
-                append(prefix + '{"intValue":"' + str(v) + '"}}')
-                continue
-        elif t is bool:
-            append(prefix + ('{"boolValue":true}}' if v else '{"boolValue":false}}'))
-            continue
-        else:
-            v = scalar(v)
-            if v is MISSING:
-                continue
-            if v is INVALID:
-                tally.invalid_values += 1
-                continue
-        append(prefix + value_json(v) + "}")
+PROTOBUF = Codec(ProtobufCodec)
+JSON = Codec(JsonCodec)
+#: The codec of each ``protocol`` value (the names OTEL_EXPORTER_OTLP_PROTOCOL uses).
+CODECS = {PROTOBUF.protocol: PROTOBUF, JSON.protocol: JSON}
 
 
 def error_type(error):
@@ -174,7 +133,7 @@ def time_nanos(when, fallback_ns, tally):
             if type(seconds) not in (int, float):
                 raise TypeError
         ns = int(seconds * 1_000_000_000)
-        if ns <= 0:
+        if ns <= 0 or ns > _MAX_TIME_NS:
             raise ValueError
         return ns
     except Exception:
@@ -182,37 +141,42 @@ def time_nanos(when, fallback_ns, tally):
         return fallback_ns
 
 
-def encode_prediction(identity, observed_ns, features, prediction, label, score, latency_seconds, prediction_id, segments, when, error, tally):
-    """One ``ml.prediction`` log record as OTLP/JSON text."""
+def _class_text(v):
+    """A class as the conventions carry it: booleans as "true"/"false"."""
+    return v if type(v) is str else ("true" if v else "false")
+
+
+def encode_prediction(codec, identity, observed_ns, features, prediction, label, score, latency_seconds, prediction_id, segments, when, error, tally):
+    """One ``ml.prediction`` log record as a piece of ``codec``'s format."""
     attributes = [identity]
-    _mapping_attributes(attributes, features, _features, tally)
+    codec.mapping_attributes(attributes, features, codec.features, tally)
     if prediction is not None:
         v = scalar(prediction)
         if type(v) is str or type(v) is bool:
             # A class, as the Node SDK sends it: the conventions carry labels as strings.
-            attributes.append(_K_LABEL + value_json(v if type(v) is str else ("true" if v else "false")) + "}")
+            attributes.append(codec.string(codec.k_label, _class_text(v)))
         elif type(v) is int or type(v) is float:
-            attributes.append(_K_VALUE + value_json(float(v)) + "}")
+            attributes.append(codec.double(codec.k_value, float(v)))
         elif v is INVALID:
             tally.invalid_values += 1
     if label is not None:
         v = scalar(label)
         if type(v) is str or type(v) is bool:
-            attributes.append(_K_LABEL + value_json(v if type(v) is str else ("true" if v else "false")) + "}")
+            attributes.append(codec.string(codec.k_label, _class_text(v)))
         elif type(v) is int:
-            attributes.append(_K_LABEL + value_json(str(v)) + "}")  # class ids: 0, 1, 2
+            attributes.append(codec.string(codec.k_label, str(v)))  # class ids: 0, 1, 2
         elif v is not MISSING:
             tally.invalid_values += 1
     if score is not None:
         v = scalar(score)
         if (type(v) is float or type(v) is int) and type(v) is not bool:
-            attributes.append(_K_SCORE + value_json(float(v)) + "}")
+            attributes.append(codec.double(codec.k_score, float(v)))
         elif v is not MISSING:
             tally.invalid_values += 1
     if latency_seconds is not None:
         v = scalar(latency_seconds)
         if (type(v) is float or type(v) is int) and v >= 0 and v != float("inf"):
-            attributes.append(_K_LATENCY + value_json(float(v)) + "}")
+            attributes.append(codec.double(codec.k_latency, float(v)))
         elif v is not MISSING:
             tally.invalid_values += 1
     if prediction_id is not None:
@@ -220,16 +184,16 @@ def encode_prediction(identity, observed_ns, features, prediction, label, score,
         if v is None:
             tally.invalid_values += 1
         else:
-            attributes.append(_K_ID + value_json(v) + "}")
+            attributes.append(codec.string(codec.k_id, v))
     if segments is not None:
         if hasattr(segments, "items"):
-            _mapping_attributes(attributes, segments, _segments, tally)
+            codec.mapping_attributes(attributes, segments, codec.segments, tally)
         else:
             tally.invalid_values += 1
     kind = error_type(error)
     if kind is not None:
-        attributes.append(_K_ERROR + value_json(kind) + "}")
-    return _record(conv.EVENT_PREDICTION, time_nanos(when, observed_ns, tally), observed_ns, attributes)
+        attributes.append(codec.string(codec.k_error, kind))
+    return codec.record(conv.EVENT_PREDICTION, time_nanos(when, observed_ns, tally), observed_ns, attributes)
 
 
 def _id_text(raw):
@@ -241,25 +205,15 @@ def _id_text(raw):
     return None
 
 
-def encode_actual(identity, observed_ns, prediction_id, actual, tally):
-    """One ``ml.actual`` log record as OTLP/JSON text, or None (counted) when it could never be joined."""
+def encode_actual(codec, identity, observed_ns, prediction_id, actual, tally):
+    """One ``ml.actual`` log record as a piece of ``codec``'s format, or None (counted) when it could never be joined."""
     id_text = _id_text(prediction_id)
     v = scalar(actual)
     if id_text is None or v is MISSING or v is INVALID:
         tally.invalid_records += 1
         return None
-    if type(v) is bool:
-        value = _K_ACTUAL_LABEL + value_json("true" if v else "false") + "}"
-    elif type(v) is str:
-        value = _K_ACTUAL_LABEL + value_json(v) + "}"
+    if type(v) is bool or type(v) is str:
+        value = codec.string(codec.k_actual_label, _class_text(v))
     else:
-        value = _K_ACTUAL_VALUE + value_json(float(v)) + "}"
-    return _record(conv.EVENT_ACTUAL, observed_ns, observed_ns, [identity, _K_ID + value_json(id_text) + "}", value])
-
-
-def encode_request(resource_json, scope_json, records):
-    """An ExportLogsServiceRequest holding ``records`` (OTLP/JSON texts), as UTF-8 bytes."""
-    return (
-        '{"resourceLogs":[{"resource":{"attributes":[' + resource_json + ']},"scopeLogs":[{"scope":' + scope_json
-        + ',"logRecords":[' + ",".join(records) + "]}]}]}"
-    ).encode("ascii")
+        value = codec.double(codec.k_actual_value, float(v))
+    return codec.record(conv.EVENT_ACTUAL, observed_ns, observed_ns, [identity, codec.string(codec.k_id, id_text), value])

@@ -1,5 +1,5 @@
 """The background half of a Monitor: a bounded queue, two daemon threads, batches sent as
-gzipped OTLP/HTTP JSON, with retries.
+gzipped OTLP/HTTP protobuf (or JSON, ``protocol="http/json"``), with retries.
 
 Cost model: the recording call appends one tuple of the caller's raw values to a deque (a
 shallow copy of the features dict, so the caller may reuse its dict) and returns; it never
@@ -48,12 +48,14 @@ class Exporter:
         self._log_once = log_once
         self._abandon = threading.Event()
         self._stopped = False
-        self._transport = Transport(config.logs_url, config.headers, config.request_timeout_seconds)
-        self._identity = encode.identity_json(config.model, config.version)
+        codec = encode.CODECS[config.protocol]
+        self._codec = codec
+        self._transport = Transport(config.logs_url, config.headers, config.request_timeout_seconds, codec.content_type)
+        self._identity = codec.identity(config.model, config.version)
         resource = {"service.name": config.service_name, "telemetry.sdk.name": SCOPE_NAME, "telemetry.sdk.language": "python", "telemetry.sdk.version": SCOPE_VERSION}
         resource.update(config.resource_attributes)
-        self._resource_json = ",".join(encode.attribute(k, v) for k, v in resource.items())
-        self._scope_json = '{"name":"' + SCOPE_NAME + '","version":"' + SCOPE_VERSION + '"}'
+        self._resource = codec.resource(resource)
+        self._scope = codec.scope(SCOPE_NAME, SCOPE_VERSION)
         self._thread = None
         self._sender = None
         self._start()
@@ -128,7 +130,9 @@ class Exporter:
         q = self.queue
         size = self.config.max_batch_size
         counters = self._counters
+        codec = self._codec
         identity = self._identity
+        encode_prediction = encode.encode_prediction
         while q and not self._stopped:
             batch = []
             done = None
@@ -137,14 +141,21 @@ class Exporter:
                 if type(item) is not tuple:
                     done = item
                     break
-                if item[0] is PREDICTION:
-                    record = encode.encode_prediction(identity, *item[1:], counters)
-                else:
-                    record = encode.encode_actual(identity, item[1], item[2], item[3], counters)
+                try:
+                    if item[0] is PREDICTION:
+                        record = encode_prediction(codec, identity, *item[1:], counters)
+                    else:
+                        record = encode.encode_actual(codec, identity, item[1], item[2], item[3], counters)
+                except Exception:
+                    # A value whose conversion fails (an int too large for a float, say) costs its
+                    # own record, never the batch around it.
+                    counters.invalid_records += 1
+                    self._log_once("encode", logging.WARNING, "driftline: a record could not be encoded and was left out (see monitor.stats()['invalid_records'])", exc_info=True)
+                    continue
                 if record is not None:
                     batch.append(record)
             if batch:
-                body = encode.encode_request(self._resource_json, self._scope_json, batch)
+                body = codec.request(self._resource, self._scope, batch)
                 if self.config.gzip_level > 0:
                     body = gzip.compress(body, compresslevel=self.config.gzip_level, mtime=0)
                 self._hand_off((body, len(batch)))

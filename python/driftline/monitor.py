@@ -22,6 +22,8 @@ class Monitor:
 
     ``Monitor(endpoint, token, model, version)``; endpoint and token may come from
     ``DRIFTLINE_ENDPOINT`` / ``DRIFTLINE_TOKEN`` or the ``OTEL_EXPORTER_OTLP_*`` variables.
+    Records go as OTLP/HTTP protobuf; ``protocol="http/json"`` (or ``OTEL_EXPORTER_OTLP_PROTOCOL``)
+    sends OTLP/JSON instead.
     Use it as a context manager, or call ``close()``; an ``atexit`` hook flushes what is left
     (for at most ``close_timeout_seconds``) if neither happened.
     """

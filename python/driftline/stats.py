@@ -64,11 +64,11 @@ class LogOnce:
         self._seen = set()
         self._lock = threading.Lock()
 
-    def __call__(self, kind, level, message, *args):
+    def __call__(self, kind, level, message, *args, exc_info=False):
         with self._lock:
             first = kind not in self._seen
             self._seen.add(kind)
         try:
-            logger.log(level if first else logging.DEBUG, message, *args)
+            logger.log(level if first else logging.DEBUG, message, *args, exc_info=exc_info)
         except Exception:  # a broken logging handler must not break the monitor
             pass

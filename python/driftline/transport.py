@@ -1,6 +1,7 @@
 """One OTLP/HTTP POST, and what its answer means (the OTLP/HTTP specification, "Failures").
 
-- 2xx: delivered. A JSON body may carry ``partialSuccess.rejectedLogRecords`` and a message.
+- 2xx: delivered. The body (protobuf or JSON, as the request was) may carry a partial success:
+  the count of rejected log records and a message.
 - 429, 502, 503, 504 and network errors: retryable. ``Retry-After`` (seconds or an HTTP date)
   is honoured; otherwise the wait doubles from ``initial_backoff_seconds`` up to
   ``max_backoff_seconds``, with jitter so that many servers do not retry in step.
@@ -17,6 +18,8 @@ import json
 import random
 import time
 from urllib.parse import urlsplit
+
+from .otlp_protobuf import read_partial_success, read_status_message
 
 RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
 #: How much of an error body is kept for a log message.
@@ -69,6 +72,12 @@ def backoff_seconds(attempt, initial_seconds, max_seconds, retry_after_seconds=N
 
 
 def _error_message(body, content_type):
+    if "protobuf" in content_type:
+        # google.rpc.Status, as an OTLP receiver answers a protobuf request.
+        try:
+            return read_status_message(body).strip()[:_MESSAGE_CHARS]
+        except ValueError:
+            return ""
     text = body.decode("utf-8", "replace")
     if "json" in content_type:
         try:
@@ -83,7 +92,7 @@ def _error_message(body, content_type):
 class Transport:
     """POSTs request bodies to one URL over a kept-alive connection."""
 
-    def __init__(self, url, headers, timeout_seconds):
+    def __init__(self, url, headers, timeout_seconds, content_type="application/x-protobuf"):
         parts = urlsplit(url)
         self.url = url
         self._https = parts.scheme == "https"
@@ -91,13 +100,14 @@ class Transport:
         self._port = parts.port
         self._path = (parts.path or "/")
         self._headers = dict(headers)
+        self._content_type = content_type
         self._timeout = timeout_seconds
         self._connection = None
 
     def post(self, body, content_encoding=None):
         """POSTs ``body`` (bytes, already encoded as ``content_encoding``); returns an Answer. Raises OSError on network failure."""
         headers = dict(self._headers)
-        headers["Content-Type"] = "application/json"
+        headers["Content-Type"] = self._content_type
         if content_encoding is not None:
             headers["Content-Encoding"] = content_encoding
         try:
@@ -134,7 +144,13 @@ class Transport:
 def _success(status, payload, content_type):
     rejected = 0
     message = ""
-    if payload and "json" in content_type:
+    if payload and "protobuf" in content_type:
+        try:
+            rejected, message = read_partial_success(payload)
+            message = message[:_MESSAGE_CHARS]
+        except ValueError:
+            pass
+    elif payload and "json" in content_type:
         try:
             partial = json.loads(payload).get("partialSuccess") or {}
             rejected = int(partial.get("rejectedLogRecords") or 0)

@@ -1,10 +1,13 @@
 """A local OTLP/HTTP receiver for the transport tests: records every request (headers and the
-gunzipped JSON) and answers from a script of (status, headers, body) tuples, then 200s."""
+gunzipped body as proto3 JSON: protobuf bodies are read by tests/otlp_wire.py) and answers from a
+script of (status, headers, body) tuples, then 200s."""
 
 import gzip
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from . import otlp_wire
 
 
 class Receiver:
@@ -24,7 +27,9 @@ class Receiver:
                 raw = self.rfile.read(length)
                 body = gzip.decompress(raw) if self.headers.get("Content-Encoding") == "gzip" else raw
                 with receiver.lock:
-                    receiver.requests.append({"path": self.path, "headers": dict(self.headers), "json": json.loads(body)})
+                    content_type = self.headers.get("Content-Type")
+                    parsed = otlp_wire.decode(body) if content_type == "application/x-protobuf" else json.loads(body)
+                    receiver.requests.append({"path": self.path, "headers": dict(self.headers), "json": parsed})
                     status, headers, payload = receiver.script.pop(0) if receiver.script else (200, {"Content-Type": "application/json"}, b"{}")
                 self.send_response(status)
                 for key, value in headers.items():

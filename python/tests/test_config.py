@@ -42,5 +42,18 @@ class ConfigTest(unittest.TestCase):
         with self.assertRaisesRegex(MonitorConfigError, "max_batch_size"):
             resolve(None, None, "m", None, {}, max_queue_size=10, max_batch_size=20)
 
+    def test_protocol_is_protobuf_unless_the_argument_or_an_otel_variable_says_json(self):
+        self.assertEqual(resolve(None, None, "m", None, {}).protocol, "http/protobuf")
+        self.assertEqual(resolve(None, None, "m", None, {"OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"}).protocol, "http/json")
+        env = {"OTEL_EXPORTER_OTLP_PROTOCOL": "http/json", "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL": "http/protobuf"}
+        self.assertEqual(resolve(None, None, "m", None, env).protocol, "http/protobuf")  # the signal's own variable first
+        self.assertEqual(resolve(None, None, "m", None, env, protocol="http/json").protocol, "http/json")
+
+    def test_an_unsupported_protocol_raises_naming_its_source(self):
+        with self.assertRaisesRegex(MonitorConfigError, "OTEL_EXPORTER_OTLP_PROTOCOL .*'grpc'.*not gRPC"):
+            resolve(None, None, "m", None, {"OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"})
+        with self.assertRaisesRegex(MonitorConfigError, "^protocol must be one of http/protobuf, http/json"):
+            resolve(None, None, "m", None, {}, protocol="json")
+
     def test_header_values_are_url_decoded(self):
         self.assertEqual(parse_headers("a=b%3Dc, d = e ", "X"), {"a": "b=c", "d": "e"})

@@ -21,7 +21,7 @@ def monitor(url, **options):
 
 
 class DeliveryTest(unittest.TestCase):
-    def test_predictions_and_actuals_arrive_gzipped_as_otlp_json_in_order(self):
+    def test_predictions_and_actuals_arrive_gzipped_as_otlp_in_order(self):
         with Receiver() as r:
             with monitor(r.url) as m:
                 for i in range(10):
@@ -38,6 +38,39 @@ class DeliveryTest(unittest.TestCase):
         self.assertEqual([rec["attributes"]["ml.prediction.id"]["stringValue"] for rec in records], [str(i) for i in range(10)] + ["0", "1", "2"])
         self.assertEqual(records[3]["attributes"]["ml.feature.vip"], {"boolValue": True})
         self.assertEqual((stats["recorded"], stats["exported_records"], stats["dropped"]), (13, 13, 0))
+
+    def test_protobuf_by_default_and_json_on_request_carry_the_same_records(self):
+        received = {}
+        for protocol in ("http/protobuf", "http/json"):
+            with Receiver() as r:
+                with monitor(r.url, protocol=protocol) as m:
+                    for i in range(5):
+                        m.record_prediction({"x": i + 0.5, "n": -i, "s": "é" * i, "b": i % 2 == 0, "gone": None}, label="yes", score=0.25, latency_seconds=0.01, id=i, segments={"r": "eu"}, time=1_700_000_000 + i)
+                    m.record_actual(3, 1.5)
+                    self.assertTrue(m.flush(5))
+            self.assertEqual(r.requests[0]["headers"]["Content-Type"], "application/" + ("x-protobuf" if protocol == "http/protobuf" else "json"))
+            # Times taken when a record was queued differ between the runs: the given ones must not.
+            received[protocol] = [{k: v for k, v in rec.items() if k != "observedTimeUnixNano" and (k != "timeUnixNano" or rec["eventName"] == "ml.prediction")} for rec in r.records()]
+        self.assertEqual(len(received["http/protobuf"]), 6)
+        self.assertEqual(received["http/protobuf"], received["http/json"])
+        with Receiver() as r:
+            with monitor(r.url) as m:  # no protocol: the default
+                m.record_prediction({"x": 1})
+                m.flush(5)
+        self.assertEqual(r.requests[0]["headers"]["Content-Type"], "application/x-protobuf")
+
+    def test_a_record_that_cannot_be_encoded_costs_only_itself(self):
+        # float() of an int past the double range raises: before, the whole batch around it was lost.
+        with Receiver() as r, self.assertLogs("driftline", logging.WARNING) as logs:
+            with monitor(r.url) as m:
+                m.record_prediction({"a": 1}, prediction=1)
+                m.record_prediction({"a": 2}, prediction=10 ** 400)
+                m.record_prediction({"a": 3}, prediction=3)
+                self.assertTrue(m.flush(5))
+                stats = m.stats()
+        self.assertIn("a record could not be encoded and was left out", logs.output[0])
+        self.assertEqual([rec["attributes"]["ml.feature.a"] for rec in r.records()], [{"intValue": "1"}, {"intValue": "3"}])
+        self.assertEqual((stats["exported_records"], stats["invalid_records"], stats["dropped"]), (2, 1, 0))
 
     def test_the_caller_may_reuse_its_features_dict(self):
         with Receiver() as r:
@@ -62,6 +95,21 @@ class DeliveryTest(unittest.TestCase):
     def test_receiver_partial_success_is_counted_and_logged(self):
         body = json.dumps({"partialSuccess": {"rejectedLogRecords": "2", "errorMessage": "feature \"x\" was first sent as a number"}}).encode()
         with Receiver([(200, {"Content-Type": "application/json"}, body)]) as r:
+            with self.assertLogs("driftline", logging.WARNING) as logs:
+                with monitor(r.url) as m:
+                    for i in range(5):
+                        m.record_prediction({"x": i})
+                    m.flush(5)
+                    stats = m.stats()
+        self.assertEqual((stats["exported_records"], stats["rejected_records"]), (3, 2))
+        self.assertIn("first sent as a number", logs.output[0])
+
+    def test_a_protobuf_partial_success_is_counted_and_logged(self):
+        # ExportLogsServiceResponse { partial_success { rejected_log_records: 2, error_message } }, as the Worker answers a protobuf request.
+        message = 'feature "x" was first sent as a number'.encode()
+        partial = b"\x08\x02\x12" + bytes((len(message),)) + message
+        body = b"\x0a" + bytes((len(partial),)) + partial
+        with Receiver([(200, {"Content-Type": "application/x-protobuf"}, body)]) as r:
             with self.assertLogs("driftline", logging.WARNING) as logs:
                 with monitor(r.url) as m:
                     for i in range(5):
@@ -109,6 +157,17 @@ class RetryTest(unittest.TestCase):
         self.assertEqual(len(r.requests), 1)
         self.assertEqual((stats["failed_records"], stats["export_failures"], stats["retries"]), (1, 1, 0))
         self.assertIn("expected an object", logs.output[0])
+
+    def test_a_protobuf_status_message_is_logged(self):
+        # google.rpc.Status { code: 16, message }, as the Worker refuses a protobuf request.
+        message = b"unknown ingest token"
+        status = b"\x08\x10\x12" + bytes((len(message),)) + message
+        with Receiver([(401, {"Content-Type": "application/x-protobuf"}, status)]) as r:
+            with self.assertLogs("driftline", logging.ERROR) as logs:
+                with monitor(r.url) as m:
+                    m.record_prediction({"x": 1})
+                    m.flush(5)
+        self.assertIn("refused the token (HTTP 401: unknown ingest token)", logs.output[0])
 
     def test_a_bad_token_is_reported_once_clearly(self):
         refusal = (401, {"Content-Type": "application/json"}, b'{"error":"unknown ingest token"}')

@@ -33,6 +33,8 @@ export type TenantTokens = { tenant: string; ingestToken: string; readToken: str
 export type RunningWorker = TenantTokens & {
   /** Base URL, e.g. `http://127.0.0.1:41234` (no trailing slash). */
   url: string;
+  /** wrangler's pid, which is also the process group of workerd (benchmarks read the group's CPU time). */
+  pid: number;
   /** A second tenant, for "another tenant's token" tests. */
   other: TenantTokens;
   /** Directory holding the Durable Object state (`--persist-to`). */
@@ -153,7 +155,7 @@ async function startOnce(options: StartWorkerOptions): Promise<RunningWorker> {
     await stop();
     throw error;
   }
-  return { url, ...tenant, other, persistTo, stop, crash };
+  return { url, pid, ...tenant, other, persistTo, stop, crash };
 }
 
 function tokensFor(tenant: string): TenantTokens {
