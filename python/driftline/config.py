@@ -12,6 +12,7 @@ endpoint: argument, ``DRIFTLINE_ENDPOINT`` (base URL), ``OTEL_EXPORTER_OTLP_LOGS
 (docs/python.md says why).
 """
 
+import logging
 import os
 import re
 from urllib.parse import unquote, urlsplit
@@ -153,13 +154,26 @@ def resolve(endpoint, token, model, version, env=None, *, headers=None, service_
 
 
 def _protocol(protocol, env):
+    """The wire format: the argument, the logs signal's variable, the general one, else protobuf.
+
+    An unsupported value of the argument or of ``OTEL_EXPORTER_OTLP_LOGS_PROTOCOL`` (both aimed at
+    this exporter) raises. ``OTEL_EXPORTER_OTLP_PROTOCOL`` is shared by every OTLP exporter of the
+    process: ``grpc`` there is meant for the others, so it is passed over with a warning instead
+    of stopping the model server at start (docs/python.md).
+    """
     source = "protocol"
     if protocol is None:
-        for variable in ("OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL"):
-            if env.get(variable):
-                protocol, source = env[variable].strip().lower(), variable
-                break
+        logs = env.get("OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", "").strip().lower()
+        shared = env.get("OTEL_EXPORTER_OTLP_PROTOCOL", "").strip().lower()
+        if logs:
+            protocol, source = logs, "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL"
+        elif shared in PROTOCOLS:
+            return shared
         else:
+            if shared:
+                logging.getLogger("driftline").warning(
+                    "OTEL_EXPORTER_OTLP_PROTOCOL=%s is not an OTLP/HTTP encoding this monitor speaks; sending %s "
+                    "(set OTEL_EXPORTER_OTLP_LOGS_PROTOCOL or protocol= to choose)", shared, DEFAULT_PROTOCOL)
             return DEFAULT_PROTOCOL
     if protocol not in PROTOCOLS:
         hint = " (the Worker takes OTLP over HTTP only, not gRPC)" if protocol == "grpc" else ""

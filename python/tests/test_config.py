@@ -49,11 +49,17 @@ class ConfigTest(unittest.TestCase):
         self.assertEqual(resolve(None, None, "m", None, env).protocol, "http/protobuf")  # the signal's own variable first
         self.assertEqual(resolve(None, None, "m", None, env, protocol="http/json").protocol, "http/json")
 
-    def test_an_unsupported_protocol_raises_naming_its_source(self):
-        with self.assertRaisesRegex(MonitorConfigError, "OTEL_EXPORTER_OTLP_PROTOCOL .*'grpc'.*not gRPC"):
-            resolve(None, None, "m", None, {"OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"})
+    def test_an_unsupported_protocol_for_this_exporter_raises_naming_its_source(self):
+        with self.assertRaisesRegex(MonitorConfigError, "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL .*'grpc'.*not gRPC"):
+            resolve(None, None, "m", None, {"OTEL_EXPORTER_OTLP_LOGS_PROTOCOL": "grpc"})
         with self.assertRaisesRegex(MonitorConfigError, "^protocol must be one of http/protobuf, http/json"):
             resolve(None, None, "m", None, {}, protocol="json")
+
+    def test_grpc_in_the_variable_every_otlp_exporter_shares_is_passed_over_with_a_warning(self):
+        # A service whose trace exporter speaks gRPC must still start: that setting is not ours.
+        with self.assertLogs("driftline", "WARNING") as logged:
+            self.assertEqual(resolve(None, None, "m", None, {"OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"}).protocol, "http/protobuf")
+        self.assertIn("OTEL_EXPORTER_OTLP_PROTOCOL=grpc", logged.output[0])
 
     def test_header_values_are_url_decoded(self):
         self.assertEqual(parse_headers("a=b%3Dc, d = e ", "X"), {"a": "b=c", "d": "e"})
