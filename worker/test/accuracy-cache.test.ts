@@ -87,6 +87,23 @@ describe("ModelStore: accuracy series through the gauge cache", () => {
     expect(hitsAfter - hitsBefore).toBe(first.length * 36);
   });
 
+  it("keeps every figure of the windows it computed, so the other panels of a dashboard read them from the cache", async () => {
+    const { model, stub } = store();
+    const fresh = store();
+    const now = Math.floor(Date.now() / 60_000);
+    const pairs = Array.from({ length: 30 }, (_, i) => minutePairs(now - 30 + i, i >= 15)).flat();
+    await stub.ingest(batch(pairs), limits);
+    await fresh.stub.ingest(batch(pairs), limits);
+    plain(await stub.querySelect(rangeOver(model, now - 1, { metric: "accuracy", class: "" }), limits));
+    const missesBefore = await runInDurableObject(stub, (instance: ModelStore) => cacheOf(instance).misses);
+    // Every accuracy series: the macro metrics and the per-class precision, recall and F1.
+    const all = plain(await stub.querySelect(rangeOver(model, now - 1), limits));
+    const missesAfter = await runInDurableObject(stub, (instance: ModelStore) => cacheOf(instance).misses);
+    expect(all.length).toBe(10);
+    expect(missesAfter - missesBefore).toBe(0);
+    expect(all).toEqual(plain(await fresh.stub.querySelect(rangeOver(fresh.model, now - 1), limits)));
+  });
+
   // The group's values are cached under its lowest series id: the "yes" class's, created first.
   it("after late pairs of another known class for a closed minute, answers what a store given every pair at once answers", async () => {
     await expectLateAnswer([confusion(Math.floor(Date.now() / 60_000) - 20, "no", { yes: 40 })]);

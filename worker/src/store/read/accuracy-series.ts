@@ -121,9 +121,12 @@ export function accuracySamples(
     const { series, segment, window } = group[0];
     const rows = accuracySeriesRows(sql, series.version, segment);
     const ids = rows.map((r) => r.id);
+    // The classes the catalog names (as accuracyCatalog finds them): a window without one still has its null.
+    const classes = [...new Set(rows.filter((r) => r.kind === SeriesKind.confusion || r.kind === SeriesKind.scoreHit || r.kind === SeriesKind.scoreMiss).map((r) => r.name))];
     const owner = Math.min(...ids);
     const idList = ids.join(",");
-    const keys = group.map((e) => gaugeKey(window, `${e.family}\u0000${idList}`, `${e.metric ?? ""}\u0000${e.className ?? ""}`, e.quantile));
+    const keyOf = (f: FigureKey): string => gaugeKey(window, `${f.family}\u0000${idList}`, `${f.metric ?? ""}\u0000${f.className ?? ""}`, f.quantile);
+    const keys = group.map(keyOf);
     if (cache !== undefined) for (const id of ids) cache.alias(id, owner);
     // values[k][i]: the k-th entry at the i-th time (null: no value); undefined until known.
     const values: (number | null | undefined)[][] = group.map(() => new Array<number | null | undefined>(timesMs.length));
@@ -150,8 +153,12 @@ export function accuracySamples(
         group.forEach((e, k) => {
           const value = valueOf(e, figures);
           values[k][i] = value !== null && Number.isFinite(value) ? value : null;
-          if (cache !== undefined && ids.length > 0 && minute < openMinute) cache.store(owner, keys[k], minute, values[k][i] ?? null);
         });
+        // Every figure the window has is kept, not only those asked for: a dashboard asks for
+        // the same window's figures in several panels at once, and the first computes them all.
+        if (cache !== undefined && ids.length > 0 && minute < openMinute) {
+          for (const [figure, value] of figureValues(figures, wantAuc, classes)) cache.store(owner, keyOf(figure), minute, value !== null && Number.isFinite(value) ? value : null);
+        }
       }
     }
     group.forEach((e, k) => {
@@ -166,6 +173,25 @@ export function accuracySamples(
     });
   }
   return out;
+}
+
+/** Which figure of a window: a family and its metric, class or quantile. */
+type FigureKey = Pick<AccuracyEntry, "family" | "metric" | "className" | "quantile">;
+
+/**
+ * Every figure of a window that an entry can ask for, with its value (as {@link valueOf} reads
+ * it): AUC only when it was computed, and the per-class figures of every class the series name
+ * (null where the window lacks the class).
+ */
+function* figureValues(f: AccuracyFigures, withAuc: boolean, classes: readonly string[]): Generator<[FigureKey, number | null]> {
+  for (const metric of ACCURACY_METRICS) if (metric !== "auc" || withAuc) yield [{ family: Family.accuracy, metric }, f.metrics[metric]];
+  for (const label of new Set([...classes, ...f.classes.map((c) => c.label)])) {
+    const c = f.classes.find((x) => x.label === label);
+    for (const metric of PER_CLASS_METRICS) yield [{ family: Family.accuracy, metric, className: label }, c === undefined ? null : c[metric as "precision" | "recall" | "f1"]];
+  }
+  for (const quantile of ERROR_QUANTILES) yield [{ family: Family.predictionError, quantile }, f.errorQuantiles.find((x) => x.quantile === quantile)?.value ?? null];
+  yield [{ family: Family.actualsJoinedRatio }, f.coverage];
+  for (const quantile of DELAY_QUANTILES) yield [{ family: Family.actualDelay, quantile }, f.delay.quantiles.find((x) => x.quantile === quantile)?.seconds ?? null];
 }
 
 function valueOf(e: AccuracyEntry, f: AccuracyFigures): number | null {
