@@ -131,8 +131,10 @@ export function datasetDriftShare(): TimeseriesPanel {
   return new TimeseriesPanel()
     .title("Share of features in alert")
     .description("Features whose status is alert over features with data, per version, over $window (excluded features left out), plain and weighted by the drift settings' importance weights; dataset drift (alert) from a weighted half (Evidently's drift_share), warn from a quarter.")
-    .withTarget(promQuery(`max by (version) (${Family.datasetDriftShare}{${MODEL_VERSION}, window="$window"})`, "share {{version}}", "A"))
-    .withTarget(promQuery(`max by (version) (${Family.datasetDriftWeightedShare}{${MODEL_VERSION}, window="$window"})`, "weighted {{version}}", "B"))
+    // The share counts the features' drift statuses: at their panel's step it reads the statuses
+    // that panel computed (the ModelStore's cache) instead of computing them at other minutes.
+    .withTarget(statusQuery(`max by (version) (${Family.datasetDriftShare}{${MODEL_VERSION}, window="$window"})`, "share {{version}}", "A"))
+    .withTarget(statusQuery(`max by (version) (${Family.datasetDriftWeightedShare}{${MODEL_VERSION}, window="$window"})`, "weighted {{version}}", "B"))
     .unit("percentunit")
     .min(0)
     .max(1)
