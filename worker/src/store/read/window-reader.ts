@@ -92,8 +92,12 @@ export class WindowReader {
     const hi = Math.floor(timeMs / 60_000);
     if (hi < this.lastHi) throw new RangeError(`WindowReader.at: times must ascend (minute ${hi} after ${this.lastHi})`);
     const lo = hi - this.windowMinutes + 1;
-    // Times ascend: no later window reads a minute before this one's hour.
-    for (const minute of this.decoded.keys()) if (minute < Math.floor(lo / 60) * 60) this.decoded.delete(minute);
+    // Times ascend: no later window reads a minute before this one's first hour, and the hours
+    // between its first and last are read whole (hourSketch) until a left edge reaches them, which
+    // for a 1d or 7d window is many steps away: only the edge hours' minutes are kept.
+    const loHour = Math.floor(lo / 60) * 60;
+    const hiHour = Math.floor(hi / 60) * 60;
+    for (const minute of this.decoded.keys()) if (minute < loHour || (minute >= loHour + 60 && minute < hiHour)) this.decoded.delete(minute);
     const parts = this.windowMinutes >= 60 ? this.hourWindow(lo, hi) : this.minuteWindow(lo, hi);
     this.lastHi = hi;
     return this.merger.merge(parts) ?? this.merger.empty();
