@@ -65,8 +65,9 @@ async function send(worker: RunningWorker, target: FilledTarget, nowMs: number):
       body: new URLSearchParams(request.params).toString(),
     });
     text = await response.text();
-    // `wrangler dev` restarts its runtime now and then on this shared machine (no source change):
-    // that attempt is announced, not hidden, and sent again; the restarted objects' caches are empty.
+    // wrangler dev's proxy answers 503 "Your worker restarted mid-request" for a POST whose
+    // connection the runtime closed (docs/benchmarks.md, "bench:overload"): that attempt is
+    // announced, not hidden, and sent again.
     if (response.status !== 503 || !text.includes("restarted") || attempt >= 3) break;
     restarts++;
   }
@@ -154,7 +155,7 @@ async function main(): Promise<void> {
     const many = await timeDashboard(worker, `overview.json, ${MODELS} models ($model = All)`, dashboardTargets(overview, variablesFor(overview.uid ?? "", ".+")));
     console.log(`\nLast 24 h, data source scrape interval ${SCRAPE_INTERVAL}, default max data points; refresh = median of ${RUNS}:\n`);
     console.log([...header, ...results.map(row), row(many)].join("\n"));
-    if (restarts > 0) console.log(`\n(${restarts} requests were sent again after "Your worker restarted mid-request"; a restart empties the ModelStores' caches, so a refresh after one computes as a first load)`);
+    if (restarts > 0) console.log(`\n(${restarts} requests were sent again after wrangler's proxy answered "Your worker restarted mid-request")`);
   } finally {
     await worker.stop();
   }
