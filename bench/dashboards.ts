@@ -43,7 +43,7 @@ const MODEL_EVERY_MINUTES = 1;
  */
 const MODEL_HOURS = Number(process.env.BENCH_DASHBOARD_MODEL_HOURS ?? 2);
 
-/** Requests sent again because the runtime restarted under them (printed with the results). */
+/** Requests sent again after wrangler's proxy answered "restarted mid-request" (printed with the results). */
 let restarts = 0;
 
 type Timed = { panel: string; ms: number; series: number; failed: string | null };
