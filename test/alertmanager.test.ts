@@ -9,7 +9,7 @@
 import { TDigest } from "@driftline/collector";
 import { seededRandom } from "@driftline/collector/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { alertmanagerMissing, startAlertmanager } from "./support/alertmanager.ts";
+import { alertmanagerMissing, allResolved, startAlertmanager } from "./support/alertmanager.ts";
 import type { RunningAlertmanager } from "./support/alertmanager.ts";
 import { postLogs, predictionsRequest } from "./support/otlp-json.ts";
 import { startWorker } from "./support/worker.ts";
@@ -91,9 +91,10 @@ describe.skipIf(missing !== null)("alerts through a real Alertmanager", () => {
     expect(active.map((a) => a.labels.alertname).sort()).toEqual(["debt-drift", "income-drift"]);
     expect(alertmanager.received.filter((m) => m.status === "resolved")).toEqual([]);
 
-    const resolved = await until("Alertmanager's resolved notification", 150_000, async () => {
+    // Each alert resolves at its own evaluation, in one notification or two (allResolved).
+    const resolved = await until("Alertmanager's resolved notifications of both alerts", 150_000, async () => {
       await send(seed++, 0);
-      return alertmanager.received.find((m) => m.status === "resolved" && m.alerts.length === 2);
+      return allResolved(alertmanager.received, "alertname", ["debt-drift", "income-drift"]);
     }).catch(async (error: unknown) => {
       // What each side saw, for a failure on a loaded machine.
       const rules = await (await fetch(`${worker.url}/api/models/credit/alerts`, { headers: { Authorization: `Bearer ${worker.readToken}` } })).text();

@@ -29,6 +29,18 @@ export type AlertmanagerWebhook = {
   alerts: { status: "firing" | "resolved"; labels: Record<string, string>; annotations: Record<string, string>; startsAt: string; endsAt: string; generatorURL: string; fingerprint: string }[];
 };
 
+/**
+ * The group's last message once every alert in `expected` (values of `label`) has been sent
+ * resolved, else undefined. Alerts that resolve at different evaluations fall in different group
+ * intervals: Alertmanager then sends the first resolved alert in a "firing" group message and the
+ * last in a "resolved" one, so the resolutions are collected across messages.
+ */
+export function allResolved(received: readonly AlertmanagerWebhook[], label: string, expected: readonly string[]): AlertmanagerWebhook | undefined {
+  const resolved = new Set(received.flatMap((m) => m.alerts.filter((a) => a.status === "resolved").map((a) => a.labels[label])));
+  const last = received[received.length - 1];
+  return expected.every((name) => resolved.has(name)) && last?.status === "resolved" ? last : undefined;
+}
+
 export type RunningAlertmanager = {
   url: string;
   /** What its webhook receiver got, in order. */

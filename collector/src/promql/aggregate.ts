@@ -8,7 +8,7 @@ import type { Sample, Value } from "./values.ts";
 import { kahanAdd, meanOf, quantileOf } from "./values.ts";
 import { executionError } from "./errors.ts";
 import { isValidLabelName, keepOnly, labelsKey, without } from "./labels.ts";
-import { formatValue } from "./format.ts";
+import { formatFixed } from "./format.ts";
 
 type Group = { labels: Labels; samples: Sample[] };
 
@@ -105,7 +105,8 @@ function countValues(expr: AggregateExpr, samples: Sample[], label: string): Sam
   if (!isValidLabelName(label)) throw executionError(`invalid label name ${JSON.stringify(label)}`);
   const counts = new Map<string, Sample>();
   for (const s of samples) {
-    const withValue: Labels = { ...s.labels, [label]: formatValue(s.value) };
+    // Prometheus writes the label with strconv.FormatFloat(v, 'f', -1, 64): never an exponent.
+    const withValue: Labels = { ...s.labels, [label]: formatFixed(s.value) };
     const labels = expr.without ? without(withValue, expr.grouping) : keepOnly(withValue, [...expr.grouping, label]);
     const key = labelsKey(labels);
     const prior = counts.get(key);

@@ -39,6 +39,29 @@ export function formatValue(value: number): string {
   return `${shortest.slice(0, e)}e${sign}${digits.padStart(2, "0")}`;
 }
 
+/**
+ * Go's `strconv.FormatFloat(f, 'f', -1, 64)`: the shortest exact digits, never an exponent
+ * (1.5e-7 → "0.00000015", 1.718e36 → "1718000…0"). Prometheus writes count_values' label with it,
+ * unlike sample values (formatValue).
+ */
+export function formatFixed(value: number): string {
+  if (Number.isNaN(value)) return "NaN";
+  if (value === Infinity) return "+Inf";
+  if (value === -Infinity) return "-Inf";
+  if (Object.is(value, -0)) return "-0";
+  const shortest = String(value);
+  const e = shortest.indexOf("e");
+  if (e < 0) return shortest;
+  const sign = shortest.startsWith("-") ? "-" : "";
+  const [whole, fraction = ""] = shortest.slice(sign.length, e).split(".");
+  const digits = whole + fraction;
+  // Where the decimal point falls in `digits`.
+  const point = whole.length + Number(shortest.slice(e + 1));
+  if (point <= 0) return `${sign}0.${"0".repeat(-point)}${digits}`;
+  if (point >= digits.length) return `${sign}${digits}${"0".repeat(point - digits.length)}`;
+  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
+}
+
 /** Milliseconds → the float seconds Prometheus writes as a result timestamp. */
 export function formatTime(timeMs: number): number {
   return timeMs / 1000;

@@ -91,6 +91,10 @@ describe("functions added for Grafana's builder", () => {
     expectVector(await instantQuery(source, "minute(timestamp(gauge))", 5 * MIN), { "{}": 5 });
     expectVector(await instantQuery(source, "hour()", 3 * 3_600_000), { "{}": 3 });
     expectVector(await instantQuery(source, 'count_values("v", gauge)', 5 * MIN), { '{v="5"}': 1 });
+    // The label is Go's FormatFloat(v, 'f', -1, 64), never an exponent (a differential-test seed found it).
+    expectVector(await instantQuery(source, 'count_values("v", vector(1.718051974934943e36))', 5 * MIN), { '{v="1718051974934943000000000000000000000"}': 1 });
+    expectVector(await instantQuery(source, 'count_values("v", vector(1.5e-7))', 5 * MIN), { '{v="0.00000015"}': 1 });
+    expectVector(await instantQuery(source, 'count_values("v", vector(-6.25e-9))', 5 * MIN), { '{v="-0.00000000625"}': 1 });
   });
 
   it("refuses holt_winters by name, saying Prometheus 3 renamed it", async () => {
