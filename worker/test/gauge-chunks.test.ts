@@ -9,6 +9,7 @@ import type { SeriesDelta } from "@driftline/collector";
 import { describe, expect, it } from "vitest";
 import type { ModelStore } from "../src/store/model-store.ts";
 import { ChunkPool, GaugeCache, PERSIST_AFTER_VALUES, gaugeKey } from "../src/store/read/gauge-cache.ts";
+import type { ChunkBacking } from "../src/store/read/gauge-cache.ts";
 import { SqlChunkBacking } from "../src/store/read/gauge-chunks.ts";
 import type { StoreSelect } from "../src/store/read/select.ts";
 
@@ -87,6 +88,25 @@ describe("GaugeCache over the object's SQLite", () => {
       expect(restarted(sql).lookup(1, KEY, 5)).toBeUndefined();
       expect(sql.exec<{ n: number }>("SELECT count(*) AS n FROM gauge_chunks").one().n).toBe(0);
     });
+  });
+
+  it("never fails the read that computed the values when storing them fails", () => {
+    // SQLite cannot be made to fail here; a backing whose writes throw (storage full) stands in.
+    const failing: ChunkBacking = {
+      load: () => undefined,
+      save: () => {
+        throw new Error("SQLITE_FULL");
+      },
+      dropFrom: () => undefined,
+      dropAll: () => undefined,
+      lastMinutes: () => new Map(),
+      aliases: () => [],
+      addAlias: () => undefined,
+    };
+    const cache = new GaugeCache(new ChunkPool(10), failing);
+    for (let m = 0; m < 20; m++) cache.store(1, KEY, m, 3);
+    expect(() => cache.persist(true)).not.toThrow();
+    expect(cache.lookup(1, KEY, 5)).toBe(3);
   });
 
   it("keeps at most its bound of chunks, dropping those written longest ago", async () => {

@@ -284,18 +284,19 @@ export class ModelStore extends DurableObject<Env> {
     return this.keepingValues(() => currentSeries(this.sql, model, this.readContext(limits)));
   }
 
-  private async keepingValuesAsync<T>(read: () => Promise<T>): Promise<T> {
+  /** Runs a read, then writes back the windowed values it computed (GaugeCache.persist, which never throws). */
+  private keepingValues<T>(read: () => T): T {
     try {
-      return await read();
+      return read();
     } finally {
       this.gaugeCache.persist();
     }
   }
 
-  /** Runs a read, then writes back the windowed values it computed (GaugeCache.persist). */
-  private keepingValues<T>(read: () => T): T {
+  /** {@link keepingValues} for a read that awaits (the alarm's alert step). */
+  private async keepingValuesAsync<T>(read: () => Promise<T>): Promise<T> {
     try {
-      return read();
+      return await read();
     } finally {
       this.gaugeCache.persist();
     }

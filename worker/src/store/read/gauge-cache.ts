@@ -255,7 +255,14 @@ export class GaugeCache {
       chunks.push({ seriesId: pending.seriesId, gauge: pending.gauge, day: pending.day, values: chunk.values, state: chunk.state, lastMinute });
       this.storedLastMinute.set(pending.seriesId, Math.max(lastMinute, this.storedLastMinute.get(pending.seriesId) ?? -Infinity));
     }
-    if (chunks.length > 0) this.backing.save(chunks, this.categoriesCap ?? 0);
+    if (chunks.length === 0) return;
+    // The stored chunks only save work: a failed write (storage full, say) must not fail the read
+    // or the alarm that computed them. Those values are computed again when next read.
+    try {
+      this.backing.save(chunks, this.categoriesCap ?? 0);
+    } catch (error) {
+      console.error(`gauge cache: could not store ${chunks.length} chunks; they are computed again when read`, error);
+    }
   }
 
   private markUnsaved(key: string, seriesId: number, gauge: string, day: number, values: number): void {
