@@ -4,6 +4,7 @@ import { JoinEvent, SeriesKind } from "@driftline/collector";
 import type { Labels } from "@driftline/collector/promql";
 import { AccuracyReader, DELAY_QUANTILES, ERROR_QUANTILES, accuracySeriesRows } from "./accuracy.ts";
 import { gaugeKey } from "./gauge-cache.ts";
+import { cachedColumns, presentSamples } from "./cached-gauges.ts";
 import type { GaugeCache } from "./gauge-cache.ts";
 import type { AccuracyFigures } from "./accuracy.ts";
 import type { AccuracyMetric, WindowName } from "@driftline/collector/series";
@@ -128,21 +129,7 @@ export function accuracySamples(
     const keyOf = (f: FigureKey): string => gaugeKey(window, `${f.family}\u0000${idList}`, `${f.metric ?? ""}\u0000${f.className ?? ""}`, f.quantile);
     const keys = group.map(keyOf);
     if (cache !== undefined) for (const id of ids) cache.alias(id, owner);
-    // values[k][i]: the k-th entry at the i-th time (null: no value); undefined until known.
-    const values: (number | null | undefined)[][] = group.map(() => new Array<number | null | undefined>(timesMs.length));
-    const missing: number[] = [];
-    timesMs.forEach((t, i) => {
-      const minute = Math.floor(t / 60_000);
-      let known = cache !== undefined && ids.length > 0 && minute < openMinute;
-      if (known) {
-        keys.forEach((key, k) => {
-          const value = cache!.lookup(owner, key, minute);
-          values[k][i] = value;
-          if (value === undefined) known = false;
-        });
-      }
-      if (!known) missing.push(i);
-    });
+    const { values, missing } = cachedColumns(ids.length > 0 ? cache : undefined, owner, keys, timesMs, openMinute);
     if (missing.length > 0) {
       const missingTimes = missing.map((i) => timesMs[i]);
       const reader = new AccuracyReader(sql, { version: series.version, segment, window, timesMs: missingTimes, categoriesCap: context.categoriesCap, budget, rows });
@@ -162,14 +149,8 @@ export function accuracySamples(
       }
     }
     group.forEach((e, k) => {
-      const timestamps: number[] = [];
-      const vs: number[] = [];
-      values[k].forEach((value, i) => {
-        if (value === null || value === undefined) return;
-        timestamps.push(timesMs[i]);
-        vs.push(value);
-      });
-      if (timestamps.length > 0) out.push({ labels: e.labels, samples: { timestamps: Float64Array.from(timestamps), values: Float64Array.from(vs) } });
+      const samples = presentSamples(timesMs, values[k]);
+      if (samples !== null) out.push({ labels: e.labels, samples });
     });
   }
   return out;

@@ -27,21 +27,7 @@ export function cachedGauges(
   for (const id of [...(target.counters?.predictionIds ?? []), ...(target.counters?.mismatchIds ?? [])]) cache.alias(id, target.seriesId);
   const openMinute = Math.floor(context.nowMs / 60_000);
   const keys = target.wants.map((w) => gaugeKey(target.window, w.family, w.method, w.quantile));
-  // values[k][i]: the k-th want at the i-th time; undefined until known.
-  const values: (number | null | undefined)[][] = keys.map(() => new Array<number | null | undefined>(timesMs.length));
-  const missing: number[] = [];
-  timesMs.forEach((t, i) => {
-    const minute = Math.floor(t / 60_000);
-    let complete = minute < openMinute;
-    if (complete) {
-      keys.forEach((key, k) => {
-        const value = cache.lookup(target.seriesId, key, minute);
-        values[k][i] = value;
-        if (value === undefined) complete = false;
-      });
-    }
-    if (!complete) missing.push(i);
-  });
+  const { values, missing } = cachedColumns(cache, target.seriesId, keys, timesMs, openMinute);
   if (missing.length > 0) {
     const computed = new Map<Labels, Samples>();
     for (const s of computeGauges(sql, target, missing.map((i) => timesMs[i]), categoriesCap, budget)) computed.set(s.labels, s.samples);
@@ -58,16 +44,50 @@ export function cachedGauges(
       }
     });
   }
-  const out: { labels: Labels; samples: Samples }[] = [];
-  target.wants.forEach((want, k) => {
-    const timestamps: number[] = [];
-    const vs: number[] = [];
-    values[k].forEach((value, i) => {
-      if (value === null || value === undefined) return;
-      timestamps.push(timesMs[i]);
-      vs.push(value);
-    });
-    if (timestamps.length > 0) out.push({ labels: want.labels, samples: { timestamps: Float64Array.from(timestamps), values: Float64Array.from(vs) } });
+  return target.wants.flatMap((want, k) => {
+    const samples = presentSamples(timesMs, values[k]);
+    return samples === null ? [] : [{ labels: want.labels, samples }];
   });
-  return out;
+}
+
+/**
+ * The cached values of `keys` (stored under `owner`) at each of `timesMs`: `values[k][i]` is the
+ * k-th key at the i-th time (null: no value there; undefined: not known), and `missing` the
+ * indices of the times some key lacks, which the caller computes. Times in the open minute, and
+ * every time without a cache, are missing.
+ */
+export function cachedColumns(
+  cache: GaugeCache | undefined,
+  owner: number,
+  keys: readonly string[],
+  timesMs: readonly number[],
+  openMinute: number,
+): { values: (number | null | undefined)[][]; missing: number[] } {
+  const values: (number | null | undefined)[][] = keys.map(() => new Array<number | null | undefined>(timesMs.length));
+  const missing: number[] = [];
+  timesMs.forEach((t, i) => {
+    const minute = Math.floor(t / 60_000);
+    let complete = cache !== undefined && minute < openMinute;
+    if (complete) {
+      keys.forEach((key, k) => {
+        const value = cache!.lookup(owner, key, minute);
+        values[k][i] = value;
+        if (value === undefined) complete = false;
+      });
+    }
+    if (!complete) missing.push(i);
+  });
+  return { values, missing };
+}
+
+/** One column of {@link cachedColumns}, its values known and not null, as samples; null when none is. */
+export function presentSamples(timesMs: readonly number[], column: readonly (number | null | undefined)[]): Samples | null {
+  const timestamps: number[] = [];
+  const values: number[] = [];
+  column.forEach((value, i) => {
+    if (value === null || value === undefined) return;
+    timestamps.push(timesMs[i]);
+    values.push(value);
+  });
+  return timestamps.length === 0 ? null : { timestamps: Float64Array.from(timestamps), values: Float64Array.from(values) };
 }
