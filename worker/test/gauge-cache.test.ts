@@ -204,42 +204,38 @@ describe("ModelStore: windowed gauges through the cache", () => {
   });
 
   it("recomputes drift and status against a new baseline", async () => {
-    const cached = store();
-    const fresh = store();
-    const now = Math.floor(Date.now() / 60_000);
-    const data = batch(Array.from({ length: 20 }, (_, i) => featureDelta(now - 20 + i, 2)));
-    await putBaseline(cached.stub, 0);
-    await cached.stub.ingest(data, limits);
-    const before = ok(await cached.stub.querySelect(rangeOver(cached.model, now - 1), limits));
-    await putBaseline(cached.stub, 2);
-    await putBaseline(fresh.stub, 2);
-    await fresh.stub.ingest(data, limits);
-    const after = ok(await cached.stub.querySelect(rangeOver(cached.model, now - 1), limits));
-    const truth = ok(await fresh.stub.querySelect(rangeOver(fresh.model, now - 1), limits));
-    const anonymous = (series: StoreSeries[]) => plain(series).map((s) => ({ ...s, labels: { ...s.labels, model: "" } }));
-    expect(anonymous(after)).toEqual(anonymous(truth));
-    expect(anonymous(after)).not.toEqual(anonymous(before));
+    await expectRecomputedAfter((stub) => putBaseline(stub, 2));
   });
 
   it("recomputes drift and status against a new baseline committed from uploaded parts", async () => {
-    const cached = store();
-    const fresh = store();
-    const now = Math.floor(Date.now() / 60_000);
-    const data = batch(Array.from({ length: 20 }, (_, i) => featureDelta(now - 20 + i, 2)));
-    await putBaseline(cached.stub, 0);
-    await cached.stub.ingest(data, limits);
-    const before = ok(await cached.stub.querySelect(rangeOver(cached.model, now - 1), limits));
-    const d = new TDigest();
-    for (const v of values(7, 2_000, 2)) d.add(v);
-    const part = [{ kind: "numeric_feature" as const, name: "income", sketch: d.toBytes(), count: d.count }];
-    expect(await cached.stub.putBaselinePart("v1", 1, part, 2_000, limits)).not.toHaveProperty("refused");
-    expect(await cached.stub.commitBaselineParts("v1", limits)).not.toHaveProperty("refused");
-    await putBaseline(fresh.stub, 2);
-    await fresh.stub.ingest(data, limits);
-    const after = ok(await cached.stub.querySelect(rangeOver(cached.model, now - 1), limits));
-    const truth = ok(await fresh.stub.querySelect(rangeOver(fresh.model, now - 1), limits));
-    const anonymous = (series: StoreSeries[]) => plain(series).map((s) => ({ ...s, labels: { ...s.labels, model: "" } }));
-    expect(anonymous(after)).toEqual(anonymous(truth));
-    expect(anonymous(after)).not.toEqual(anonymous(before));
+    await expectRecomputedAfter(async (stub) => {
+      const d = new TDigest();
+      for (const v of values(7, 2_000, 2)) d.add(v);
+      const part = [{ kind: "numeric_feature" as const, name: "income", sketch: d.toBytes(), count: d.count }];
+      expect(await stub.putBaselinePart("v1", 1, part, 2_000, limits)).not.toHaveProperty("refused");
+      expect(await stub.commitBaselineParts("v1", limits)).not.toHaveProperty("refused");
+    });
   });
 });
+
+/**
+ * A store that answered against the baseline centred on 0, then had it replaced by `replace` with
+ * the one centred on 2, answers what a store that only ever had the new one answers.
+ */
+async function expectRecomputedAfter(replace: (stub: DurableObjectStub<ModelStore>) => Promise<void>): Promise<void> {
+  const cached = store();
+  const fresh = store();
+  const now = Math.floor(Date.now() / 60_000);
+  const data = batch(Array.from({ length: 20 }, (_, i) => featureDelta(now - 20 + i, 2)));
+  await putBaseline(cached.stub, 0);
+  await cached.stub.ingest(data, limits);
+  const before = ok(await cached.stub.querySelect(rangeOver(cached.model, now - 1), limits));
+  await replace(cached.stub);
+  await putBaseline(fresh.stub, 2);
+  await fresh.stub.ingest(data, limits);
+  const after = ok(await cached.stub.querySelect(rangeOver(cached.model, now - 1), limits));
+  const truth = ok(await fresh.stub.querySelect(rangeOver(fresh.model, now - 1), limits));
+  const anonymous = (series: StoreSeries[]) => plain(series).map((s) => ({ ...s, labels: { ...s.labels, model: "" } }));
+  expect(anonymous(after)).toEqual(anonymous(truth));
+  expect(anonymous(after)).not.toEqual(anonymous(before));
+}
